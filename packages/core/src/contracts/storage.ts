@@ -1,0 +1,163 @@
+import type { ConsentRecord } from '../model/consent.js';
+import type { Customer, CustomerListFilter } from '../model/customer.js';
+import type { Identity } from '../model/identity.js';
+import type { Interaction, TimelineFilter } from '../model/interaction.js';
+import type { CustomerMetrics, MetricsDelta } from '../model/metrics.js';
+import type { Page } from '../model/page.js';
+import type { Segment, SegmentCondition } from '../model/segment-definition.js';
+
+/**
+ * What a storage can do beyond the contract. Shared code branches on these, never on the
+ * storage's name.
+ */
+export interface StorageCapabilities {
+  /** Writes inside `transaction` are all-or-nothing. */
+  readonly transactions: boolean;
+  /** Segment conditions run inside the storage (SQL) rather than in the process. */
+  readonly segmentPushdown: boolean;
+}
+
+/**
+ * Migrations a plugin ships for its own tables. A storage runs the sets whose `storage`
+ * matches its `kind` (`'sql'` for `@rapport/storage-sql`) and ignores the rest.
+ */
+export interface StorageMigrationSet {
+  /** Storage kind these migrations are written for, e.g. `'sql'`. */
+  readonly storage: string;
+  /** Prefix for the plugin's migration names and tables, e.g. `feedback`. */
+  readonly namespace: string;
+  /** Migrations by name; names sort into the order they run. The value's shape is the storage's. */
+  readonly migrations: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A storage: where a Crm keeps its records. Every storage passes the conformance suite in
+ * `@rapport/testkit`.
+ */
+export interface Storage {
+  /** A human name, e.g. `sqlite` or `memory`. */
+  readonly name: string;
+  /** Which plugin migrations apply to it (see {@link StorageMigrationSet}). */
+  readonly kind: string;
+  readonly capabilities: StorageCapabilities;
+  /** Brings the schema up to date, including the plugins' migrations. Safe to call again. */
+  migrate(extensions?: readonly StorageMigrationSet[]): Promise<void>;
+  /** The repositories of one tenant; nothing reached through them can see another tenant. */
+  forTenant(tenantId: string): TenantStore;
+  /** Releases connections. The storage is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+/** The repositories of one tenant. */
+export interface TenantStore {
+  readonly tenantId: string;
+  readonly customers: CustomerRepository;
+  readonly interactions: InteractionRepository;
+  readonly consents: ConsentRepository;
+  readonly segments: SegmentRepository;
+  /**
+   * Runs `work` in one transaction: all its writes land, or none. A transaction started
+   * inside `work` joins the outer one.
+   */
+  transaction<T>(work: (store: TenantStore) => Promise<T>): Promise<T>;
+}
+
+/** Persistence of customer records and their identities. */
+export interface CustomerRepository {
+  /** Stores a new customer with its identities. Throws `IDENTITY_TAKEN` if one belongs to another customer. */
+  insert(customer: Customer): Promise<void>;
+  /** A live (not merged-away) customer, or null. */
+  get(id: string): Promise<Customer | null>;
+  /** Live customers among `ids`, in no particular order. */
+  getMany(ids: readonly string[]): Promise<Customer[]>;
+  /** Follows merges: the id of the live customer `id` now is, or null if unknown. */
+  resolveId(id: string): Promise<string | null>;
+  /** The customer owning an identity, or null. */
+  findByIdentity(identity: Identity): Promise<Customer | null>;
+  /** Which customers own any of `identities` (only the owned ones are returned). */
+  findOwners(identities: readonly Identity[]): Promise<{ identity: Identity; customerId: string }[]>;
+  /**
+   * Writes the profile fields (traits, tags, lifecycleStage, updatedAt, version) if the
+   * stored version is `expectedVersion`. Returns false when it is not (a lost update).
+   */
+  update(customer: Customer, expectedVersion: number): Promise<boolean>;
+  /** Adds an identity. Throws `IDENTITY_TAKEN` if another customer owns it; no-op if this one does. */
+  addIdentity(customerId: string, identity: Identity): Promise<void>;
+  /** Removes an identity; false if the customer did not have it. */
+  removeIdentity(customerId: string, identity: Identity): Promise<boolean>;
+  /** Moves every identity of `fromId` to `toId` (for merges). */
+  moveIdentities(fromId: string, toId: string): Promise<void>;
+  /** Applies an increment from stored interactions atomically (min/max/sum). */
+  applyMetrics(customerId: string, delta: MetricsDelta): Promise<void>;
+  /** Overwrites metrics (for merges, where the merged figures are computed by the caller). */
+  replaceMetrics(customerId: string, metrics: CustomerMetrics): Promise<void>;
+  /** Marks `mergedId` as merged into `survivorId`; earlier aliases of `mergedId` follow. */
+  markMerged(mergedId: string, survivorId: string, at: Date): Promise<void>;
+  /** Live customers, ordered by id, filtered and paginated. */
+  list(filter: CustomerListFilter): Promise<Page<Customer>>;
+}
+
+/** Outcome of inserting one interaction. */
+export type InsertStatus = 'stored' | 'duplicate';
+
+/** Persistence of the append-only interaction log. */
+export interface InteractionRepository {
+  /**
+   * Appends interactions. An item whose idempotency key is already stored (or appears
+   * earlier in the same call) is a duplicate and is not written. Returns one status per item.
+   */
+  insertMany(interactions: readonly Interaction[]): Promise<InsertStatus[]>;
+  /** A customer's interactions, newest first (ties by id, descending). */
+  timeline(customerId: string, filter: TimelineFilter): Promise<Page<Interaction>>;
+  /** Re-points every interaction of `fromId` to `toId` (for merges). Returns how many moved. */
+  reassignCustomer(fromId: string, toId: string): Promise<number>;
+}
+
+/** Persistence of the consent ledger. */
+export interface ConsentRepository {
+  /** Appends a record; the ledger is never rewritten. */
+  append(record: ConsentRecord): Promise<void>;
+  /** A customer's records, oldest first, optionally for one purpose. */
+  history(customerId: string, filter?: { purpose?: string }): Promise<ConsentRecord[]>;
+  /** Re-points every record of `fromId` to `toId` (for merges). */
+  reassignCustomer(fromId: string, toId: string): Promise<number>;
+}
+
+/** Membership changes found by a refresh. */
+export interface MembershipChanges {
+  entered: string[];
+  exited: string[];
+}
+
+/** Persistence and evaluation of segments. */
+export interface SegmentRepository {
+  /** Stores a new segment. Throws `SEGMENT_EXISTS` when the key is taken. */
+  insert(segment: Segment): Promise<void>;
+  /** Replaces a segment's name, description, condition and updatedAt. */
+  update(segment: Segment): Promise<void>;
+  get(key: string): Promise<Segment | null>;
+  /** Every segment, ordered by key. */
+  list(): Promise<Segment[]>;
+  /** Deletes a segment and its memberships; false if there was none. */
+  remove(key: string): Promise<boolean>;
+  /** How many live customers match `condition` at `now`. */
+  count(condition: SegmentCondition, now: Date): Promise<number>;
+  /** Ids of live customers matching `condition` at `now`, ordered by id, paginated. */
+  members(condition: SegmentCondition, now: Date, page: { limit: number; cursor?: string | undefined }): Promise<Page<string>>;
+  /** Whether one customer matches `condition` at `now`. */
+  matches(customerId: string, condition: SegmentCondition, now: Date): Promise<boolean>;
+  /**
+   * Re-evaluates a segment for every customer and stores the result, returning customer ids
+   * that entered and exited since the last refresh.
+   */
+  refresh(segment: Segment, now: Date): Promise<MembershipChanges>;
+  /**
+   * Re-evaluates one customer against `segments` and stores the result, returning segment
+   * keys entered and exited.
+   */
+  refreshCustomer(customerId: string, segments: readonly Segment[], now: Date): Promise<MembershipChanges>;
+  /** The stored memberships of a customer (as of the last refresh). */
+  membershipsOf(customerId: string): Promise<{ segmentKey: string; enteredAt: Date }[]>;
+  /** Drops every stored membership of a customer (for merges). */
+  clearMemberships(customerId: string): Promise<void>;
+}

@@ -1,0 +1,97 @@
+import type { CountryCode } from 'libphonenumber-js';
+import { z } from 'zod';
+import type { Clock } from '../contracts/clock.js';
+import type { IdGenerator } from '../contracts/id-generator.js';
+import type { Storage } from '../contracts/storage.js';
+import type { ListenerErrorHandler } from '../events/event-bus.js';
+import { type AnyObjectSchema, buildTraitsSchema } from '../model/traits.js';
+import type { RapportPlugin } from '../plugins/define-plugin.js';
+import { parseInput } from '../util/parse.js';
+import { CoreErrorCode } from '../errors/codes.js';
+
+/** Options of `createCrm`. The schemas make the returned Crm typed over the app's fields. */
+export interface CrmOptions<
+  TTraits extends AnyObjectSchema = AnyObjectSchema,
+  TProps extends AnyObjectSchema = AnyObjectSchema,
+> {
+  /** Where records live. Defaults to embedded SQLite when `@rapport/storage-sql` is installed. */
+  storage?: Storage;
+  plugins?: readonly RapportPlugin[];
+  /**
+   * The app's own fields. Trait fields are added to the standard traits; keys the schema does
+   * not know are rejected (use `z.looseObject` to allow them).
+   */
+  schema?: { traits?: TTraits; interactionProperties?: TProps };
+  /** The tenant this Crm serves; other tenants via `crm.forTenant(id)`. Default `default`. */
+  tenant?: string;
+  clock?: Clock;
+  ids?: IdGenerator;
+  identities?: {
+    /** Region for phone numbers written without a country code, e.g. `CN`. */
+    defaultRegion?: CountryCode;
+  };
+  metrics?: {
+    /** Interaction types that count as purchases. Default `['purchase', 'order.completed']`. */
+    purchaseTypes?: readonly string[];
+    /** Property of a purchase that holds its amount. Default `amount`. */
+    amountProperty?: string;
+  };
+  segments?: {
+    /**
+     * Re-evaluate a customer's segments after each change to them (emitting enter/exit
+     * events at once). Off by default: bulk imports stay fast, and time-window segments
+     * need a scheduled `crm.segments.refresh()` anyway.
+     */
+    refreshOnChange?: boolean;
+  };
+  /** Receives errors thrown by event listeners. Default: `console.error`. */
+  onListenerError?: ListenerErrorHandler;
+}
+
+/** The configuration services read, after defaults. */
+export interface ResolvedCrmConfig {
+  readonly tenant: string;
+  readonly traitsSchema: AnyObjectSchema;
+  readonly interactionPropertiesSchema: z.ZodType<Record<string, unknown>>;
+  readonly defaultRegion: CountryCode | undefined;
+  readonly purchaseTypes: ReadonlySet<string>;
+  readonly amountProperty: string;
+  readonly refreshOnChange: boolean;
+}
+
+const OptionsShapeSchema = z.object({
+  tenant: z.string().min(1).max(128).optional(),
+  identities: z.object({ defaultRegion: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter region such as "CN"').optional() }).optional(),
+  metrics: z
+    .object({
+      purchaseTypes: z.array(z.string().min(1)).min(1).optional(),
+      amountProperty: z.string().min(1).optional(),
+    })
+    .optional(),
+  segments: z.object({ refreshOnChange: z.boolean().optional() }).optional(),
+});
+
+/** Applies defaults to the options and checks their shape. */
+export function resolveCrmConfig(options: CrmOptions): ResolvedCrmConfig {
+  parseInput(OptionsShapeSchema, options, 'options', CoreErrorCode.InvalidOptions);
+  const customTraits = options.schema?.traits;
+  const traitsSchema = buildTraitsSchema(customTraits);
+  const props = options.schema?.interactionProperties;
+  return {
+    tenant: options.tenant ?? 'default',
+    traitsSchema: customTraits && !isLoose(customTraits) ? traitsSchema.strict() : traitsSchema.loose(),
+    interactionPropertiesSchema: props
+      ? ((isLoose(props) ? props : props.strict()) as unknown as z.ZodType<Record<string, unknown>>)
+      : z.record(z.string(), z.unknown()),
+    defaultRegion: options.identities?.defaultRegion,
+    purchaseTypes: new Set(options.metrics?.purchaseTypes ?? ['purchase', 'order.completed']),
+    amountProperty: options.metrics?.amountProperty ?? 'amount',
+    refreshOnChange: options.segments?.refreshOnChange ?? false,
+  };
+}
+
+/** True when an object schema keeps keys it does not declare (`z.looseObject`, `.loose()`). */
+function isLoose(schema: AnyObjectSchema): boolean {
+  const catchall = schema._zod.def.catchall;
+  return catchall !== undefined && catchall._zod.def.type !== 'never';
+}

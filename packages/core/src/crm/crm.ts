@@ -1,0 +1,35 @@
+import type { DependencyContainer } from 'tsyringe';
+import type { Storage } from '../contracts/storage.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { ConsentService } from '../services/consent-service.js';
+import type { CustomerService } from '../services/customer-service.js';
+import type { InteractionService } from '../services/interaction-service.js';
+import type { CustomerProfile } from '../services/profile-service.js';
+import type { SegmentService } from '../services/segment-service.js';
+
+/**
+ * A CRM serving one tenant. `TTraits` and `TProps` follow the schemas given to `createCrm`,
+ * so reads are typed with the app's own fields.
+ */
+export interface Crm<TTraits = Record<string, unknown>, TProps = Record<string, unknown>> {
+  /** The tenant this view reads and writes. */
+  readonly tenantId: string;
+  readonly customers: CustomerService<TTraits>;
+  readonly interactions: InteractionService<TProps>;
+  readonly consent: ConsentService;
+  readonly segments: SegmentService;
+  /** Typed domain events, emitted after each change is committed (shared by all tenants). */
+  readonly events: EventBus;
+  readonly storage: Storage;
+  /** This tenant's container: resolve plugin services from it. */
+  readonly container: DependencyContainer;
+  /** The 360° view: customer, recent timeline, consent state and segments. */
+  profile(customerId: string, options?: { timelineLimit?: number }): Promise<CustomerProfile<TTraits, TProps>>;
+  /**
+   * The same Crm for another tenant. Nothing reached through it can read or change the
+   * data of any other tenant.
+   */
+  forTenant(tenantId: string): Crm<TTraits, TProps>;
+  /** Stops plugins and closes storage. */
+  close(): Promise<void>;
+}

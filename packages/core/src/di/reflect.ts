@@ -1,0 +1,2 @@
+// tsyringe needs the Reflect metadata API; loading it here, before tsyringe, once.
+import 'reflect-metadata';

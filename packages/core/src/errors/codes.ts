@@ -1,0 +1,27 @@
+/**
+ * The stable error codes raised by `@rapport/core`. Plugins define their own, prefixed with
+ * their domain (`EMAIL_SEND_FAILED`, `STORAGE_UNAVAILABLE`).
+ */
+export const CoreErrorCode = {
+  InvalidInput: 'INVALID_INPUT',
+  InvalidOptions: 'INVALID_OPTIONS',
+  CustomerNotFound: 'CUSTOMER_NOT_FOUND',
+  SegmentNotFound: 'SEGMENT_NOT_FOUND',
+  SegmentExists: 'SEGMENT_EXISTS',
+  IdentityTaken: 'IDENTITY_TAKEN',
+  IdentityNotFound: 'IDENTITY_NOT_FOUND',
+  LastIdentity: 'CUSTOMER_LAST_IDENTITY',
+  VersionConflict: 'CUSTOMER_VERSION_CONFLICT',
+  MergeSelf: 'CUSTOMER_MERGE_SELF',
+  CustomerMerged: 'CUSTOMER_MERGED',
+  PluginDuplicate: 'PLUGIN_DUPLICATE',
+  PluginDependencyMissing: 'PLUGIN_DEPENDENCY_MISSING',
+  PluginDependencyCycle: 'PLUGIN_DEPENDENCY_CYCLE',
+  PluginStartFailed: 'PLUGIN_START_FAILED',
+  PluginInvalidOptions: 'PLUGIN_INVALID_OPTIONS',
+  CrmClosed: 'CRM_CLOSED',
+  InvalidCursor: 'INVALID_CURSOR',
+} as const;
+
+/** One of the codes in {@link CoreErrorCode}. */
+export type CoreErrorCode = (typeof CoreErrorCode)[keyof typeof CoreErrorCode];

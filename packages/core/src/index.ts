@@ -1,0 +1,155 @@
+import './di/reflect.js';
+
+export type { Clock } from './contracts/clock.js';
+export { systemClock } from './contracts/clock.js';
+export type { IdGenerator } from './contracts/id-generator.js';
+export { uuidV7Ids } from './contracts/id-generator.js';
+export type {
+  ConsentRepository,
+  CustomerRepository,
+  InsertStatus,
+  InteractionRepository,
+  MembershipChanges,
+  SegmentRepository,
+  Storage,
+  StorageCapabilities,
+  StorageMigrationSet,
+  TenantStore,
+} from './contracts/storage.js';
+export type { CrmOptions, ResolvedCrmConfig } from './crm/config.js';
+export type { Crm } from './crm/crm.js';
+export { createCrm, type PropsOf, type TraitsOf } from './crm/create-crm.js';
+export { parametersWithoutToken, service, serviceClasses } from './di/service.js';
+export { CLOCK, CRM_CONFIG, EVENT_BUS, ID_GENERATOR, STORAGE, TENANT_ID, TENANT_STORE } from './di/tokens.js';
+export { CoreErrorCode } from './errors/codes.js';
+export {
+  ConflictError,
+  NotFoundError,
+  PluginError,
+  UnavailableError,
+  type ValidationDetails,
+  ValidationError,
+  type ValidationIssue,
+} from './errors/error-classes.js';
+export { type ErrorKind, isRapportError, RapportError, type RapportErrorOptions } from './errors/rapport-error.js';
+export { EventBus, type EventListener, type ListenerErrorHandler } from './events/event-bus.js';
+export type { RapportEventName, RapportEvents } from './events/event-map.js';
+export {
+  ALL_CHANNELS,
+  CONSENT_PURPOSES,
+  type ConsentChangeInput,
+  ConsentChangeInputSchema,
+  type ConsentCheckInput,
+  ConsentCheckInputSchema,
+  type ConsentDecision,
+  type ConsentRecord,
+  type ConsentStatus,
+  consentStates,
+  decideConsent,
+} from './model/consent.js';
+export {
+  CreateCustomerInputSchema,
+  type Customer,
+  type CustomerListFilter,
+  type CustomerListQuery,
+  CustomerListQuerySchema,
+  CustomerSchema,
+  LIFECYCLE_STAGES,
+  LifecycleStageSchema,
+  TagSchema,
+  UpdateCustomerInputSchema,
+  UpsertCustomerInputSchema,
+} from './model/customer.js';
+export {
+  IDENTITY_TYPES,
+  type Identity,
+  IdentityFormatError,
+  type IdentityInput,
+  IdentityInputSchema,
+  IdentitySchema,
+  type IdentityType,
+  identityKey,
+  type NormalizeOptions,
+  normalizeEmail,
+  normalizeIdentity,
+  normalizePhone,
+  sameIdentity,
+} from './model/identity.js';
+export {
+  DIRECTIONS,
+  type Direction,
+  type Interaction,
+  type RecordInteractionInput,
+  RecordInteractionInputSchema,
+  type RecordManyResult,
+  type RecordOutcome,
+  type TimelineFilter,
+  type TimelineQuery,
+  TimelineQuerySchema,
+} from './model/interaction.js';
+export {
+  applyMetricsDelta,
+  type CustomerMetrics,
+  CustomerMetricsSchema,
+  combineMetrics,
+  DATE_METRIC_FIELDS,
+  emptyMetrics,
+  METRIC_FIELDS,
+  type MetricField,
+  type MetricsDelta,
+  roundMoney,
+} from './model/metrics.js';
+export { type CursorPosition, decodeCursor, encodeCursor, type Page } from './model/page.js';
+export {
+  COUNT_OPERATORS,
+  ConsentConditionSchema,
+  defineSegment,
+  EventsConditionSchema,
+  FIELD_OPERATORS,
+  type FieldOperator,
+  IdentityConditionSchema,
+  LifecycleConditionSchema,
+  METRIC_OPERATORS,
+  MetricConditionSchema,
+  type RelativeTime,
+  RelativeTimeSchema,
+  type Scalar,
+  ScalarSchema,
+  type Segment,
+  type SegmentCondition,
+  type SegmentConditionInput,
+  SegmentConditionSchema,
+  type SegmentDefinition,
+  type SegmentDefinitionInput,
+  SegmentDefinitionSchema,
+  TagConditionSchema,
+  TraitConditionSchema,
+  TraitPathSchema,
+} from './model/segment-definition.js';
+export { AddressSchema, type AnyObjectSchema, type StandardTraits, StandardTraitsSchema, buildTraitsSchema } from './model/traits.js';
+export {
+  definePlugin,
+  type PluginContext,
+  type PluginStartContext,
+  parsePluginOptions,
+  type RapportPlugin,
+} from './plugins/define-plugin.js';
+export { orderPlugins } from './plugins/plugin-order.js';
+export { compareCodePoints, compareScalars } from './segments/compare.js';
+export { type EvaluationSubject, evaluateCondition, resolveTimeValue, windowStart } from './segments/evaluate.js';
+export { ConsentService } from './services/consent-service.js';
+export {
+  type CreateCustomerInput,
+  CustomerService,
+  type MergeOptions,
+  type UpdateCustomerInput,
+  type UpsertCustomerInput,
+  type UpsertResult,
+} from './services/customer-service.js';
+export { InteractionService, MAX_BATCH_SIZE } from './services/interaction-service.js';
+export { metricsDeltas, type PurchaseRules } from './services/metrics-delta.js';
+export { type CustomerProfile, ProfileService } from './services/profile-service.js';
+export { SegmentService, type SegmentPatch } from './services/segment-service.js';
+export type { TraitSurvivorship } from './services/survivorship.js';
+export { memoryStorage } from './storage/memory/memory-storage.js';
+export { parseInput, toValidationIssues } from './util/parse.js';

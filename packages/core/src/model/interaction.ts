@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { IdentityInputSchema } from './identity.js';
+
+/** Whether the customer reached out, the business did, or it happened without contact. */
+export const DIRECTIONS = ['inbound', 'outbound', 'internal'] as const;
+/** One of {@link DIRECTIONS}. */
+export type Direction = (typeof DIRECTIONS)[number];
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9_.:-]{0,63}$/, 'must be 1-64 characters: a-z, 0-9, _ . : -');
+
+/** A touchpoint in the log. `TProps` is the app's interaction-properties type. */
+export interface Interaction<TProps = Record<string, unknown>> {
+  id: string;
+  tenantId: string;
+  customerId: string;
+  /** Where it happened: `web`, `pos`, `email`, `sms`, `wechat`, … */
+  channel: string;
+  /** What happened: `purchase`, `page_view`, `email.opened`, `complaint`, … */
+  type: string;
+  direction: Direction;
+  occurredAt: Date;
+  recordedAt: Date;
+  properties: TProps;
+  /** The system that reported it, e.g. `shopify` or `store-42`. */
+  source: string | null;
+  /** The same key twice is stored once. Unique per tenant. */
+  idempotencyKey: string | null;
+}
+
+/**
+ * Input of `crm.interactions.record`. Give `customerId`, or an `identity` to find the
+ * customer by (a new customer is created when none has it).
+ */
+export const RecordInteractionInputSchema = z
+  .object({
+    customerId: z.string().min(1).optional(),
+    identity: IdentityInputSchema.optional(),
+    channel: slug,
+    type: slug,
+    direction: z.enum(DIRECTIONS).default('inbound'),
+    occurredAt: z.coerce.date().optional(),
+    properties: z.record(z.string(), z.unknown()).default({}),
+    source: z.string().min(1).max(128).nullable().default(null),
+    idempotencyKey: z.string().min(1).max(256).nullable().default(null),
+  })
+  .refine((input) => input.customerId !== undefined || input.identity !== undefined, {
+    message: 'give either customerId or identity',
+    path: ['customerId'],
+  });
+/** An interaction as the app passes it in. */
+export type RecordInteractionInput<TProps = Record<string, unknown>> = Omit<
+  z.input<typeof RecordInteractionInputSchema>,
+  'properties'
+> & { properties?: TProps };
+
+/** Filters for a customer's timeline. Newest first. */
+export const TimelineQuerySchema = z.object({
+  types: z.array(z.string()).optional(),
+  channels: z.array(z.string()).optional(),
+  since: z.date().optional(),
+  until: z.date().optional(),
+  limit: z.number().int().min(1).max(1000).default(50),
+  cursor: z.string().optional(),
+});
+/** Timeline filters as passed in. */
+export type TimelineQuery = z.input<typeof TimelineQuerySchema>;
+/** Timeline filters after defaults. */
+export type TimelineFilter = z.output<typeof TimelineQuerySchema>;
+
+/** What happened to one item of a `recordMany` batch. */
+export type RecordOutcome<TProps = Record<string, unknown>> =
+  | { index: number; status: 'stored'; interaction: Interaction<TProps> }
+  | { index: number; status: 'duplicate'; idempotencyKey: string }
+  | { index: number; status: 'rejected'; error: import('../errors/rapport-error.js').RapportError };
+
+/** The result of `recordMany`: one outcome per input item, in input order, plus counts. */
+export interface RecordManyResult<TProps = Record<string, unknown>> {
+  outcomes: RecordOutcome<TProps>[];
+  stored: number;
+  duplicates: number;
+  rejected: number;
+}

@@ -1,0 +1,59 @@
+import type { DependencyContainer } from 'tsyringe';
+import type { z } from 'zod';
+import type { Clock } from '../contracts/clock.js';
+import type { Storage, StorageMigrationSet } from '../contracts/storage.js';
+import { CoreErrorCode } from '../errors/codes.js';
+import { PluginError } from '../errors/error-classes.js';
+import type { EventBus } from '../events/event-bus.js';
+import { toValidationIssues } from '../util/parse.js';
+
+/** What a plugin's `register` receives. */
+export interface PluginContext {
+  /** The Crm's own child container: register providers here, never in tsyringe's global one. */
+  readonly container: DependencyContainer;
+  readonly events: EventBus;
+  readonly storage: Storage;
+  readonly clock: Clock;
+}
+
+/** What a plugin's `start` receives: the context plus the Crm of the default tenant. */
+export interface PluginStartContext extends PluginContext {
+  // The Crm type is generic over the app's schemas; plugins see its untyped shape.
+  readonly crm: import('../crm/crm.js').Crm;
+}
+
+/**
+ * A plugin: a plain object made by a factory function (`sms(options)`), so two Crm instances
+ * with different options can live in one process.
+ */
+export interface RapportPlugin {
+  /** Unique name, usually the package name, e.g. `@rapport/channel-sms`. */
+  readonly name: string;
+  /** Names of plugins that must be registered first. */
+  readonly dependsOn?: readonly string[];
+  /** Migrations for the plugin's own tables, run with the storage's. */
+  readonly migrations?: readonly StorageMigrationSet[];
+  /** Registers providers in the Crm's container. Runs in dependency order, before migrations. */
+  register?(context: PluginContext): void | Promise<void>;
+  /** Starts background work once storage is migrated. Runs in dependency order. */
+  start?(context: PluginStartContext): void | Promise<void>;
+  /** Stops background work on `crm.close()`. Runs in reverse dependency order. */
+  stop?(): void | Promise<void>;
+}
+
+/** Gives a plugin object its type; no runtime work. */
+export function definePlugin<const T extends RapportPlugin>(plugin: T): T {
+  return plugin;
+}
+
+/**
+ * Validates a plugin's options once, at register time. A bad option fails `createCrm` with
+ * a `PLUGIN_INVALID_OPTIONS` error naming the plugin and the field.
+ */
+export function parsePluginOptions<S extends z.ZodType>(plugin: string, schema: S, options: unknown): z.output<S> {
+  const result = schema.safeParse(options);
+  if (result.success) return result.data;
+  const issues = toValidationIssues(result.error);
+  const summary = issues.map((issue) => `${issue.path.join('.') || '(options)'}: ${issue.message}`).join('; ');
+  throw new PluginError(CoreErrorCode.PluginInvalidOptions, plugin, `invalid options — ${summary}`, { issues }, result.error);
+}

@@ -1,0 +1,359 @@
+import { inject } from 'tsyringe';
+import type { Clock } from '../contracts/clock.js';
+import type { IdGenerator } from '../contracts/id-generator.js';
+import type { TenantStore } from '../contracts/storage.js';
+import type { ResolvedCrmConfig } from '../crm/config.js';
+import { service } from '../di/service.js';
+import { CLOCK, CRM_CONFIG, EVENT_BUS, ID_GENERATOR, TENANT_STORE } from '../di/tokens.js';
+import { CoreErrorCode } from '../errors/codes.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors/error-classes.js';
+import { isRapportError } from '../errors/rapport-error.js';
+import type { EventBus } from '../events/event-bus.js';
+import {
+  type Customer,
+  CreateCustomerInputSchema,
+  CustomerListQuerySchema,
+  type CustomerListQuery,
+  TagSchema,
+  UpdateCustomerInputSchema,
+  UpsertCustomerInputSchema,
+} from '../model/customer.js';
+import { type Identity, type IdentityInput, identityKey } from '../model/identity.js';
+import { combineMetrics, emptyMetrics } from '../model/metrics.js';
+import type { Page } from '../model/page.js';
+import { parseInput } from '../util/parse.js';
+import { normalizeIdentityInput, normalizeIdentityList } from './identities.js';
+import { SegmentService } from './segment-service.js';
+import { mergeTraitsBySurvivorship, type TraitSurvivorship } from './survivorship.js';
+import { changedKeys, mergeTraits } from './traits-patch.js';
+
+/** Input of {@link CustomerService.create}. */
+export interface CreateCustomerInput<TTraits> {
+  identities?: IdentityInput[];
+  traits?: TTraits;
+  tags?: string[];
+  lifecycleStage?: string | null;
+}
+
+/** Input of {@link CustomerService.upsert}: identities to find the customer by, and what to set. */
+export interface UpsertCustomerInput<TTraits> {
+  identities: IdentityInput[];
+  /** Merged into the stored traits (a JSON merge patch). */
+  traits?: Partial<TTraits>;
+  /** Added to the stored tags. */
+  tags?: string[];
+  lifecycleStage?: string | null;
+}
+
+/** Result of {@link CustomerService.upsert}. */
+export interface UpsertResult<TTraits> {
+  customer: Customer<TTraits>;
+  created: boolean;
+  /**
+   * Identities in the input that belong to another customer. They were not moved: two
+   * records that share a person are merged explicitly with {@link CustomerService.merge}.
+   */
+  unlinked: { identity: Identity; customerId: string }[];
+}
+
+/** Input of {@link CustomerService.update}. */
+export interface UpdateCustomerInput<TTraits> {
+  /** JSON merge patch: `null` removes a trait. */
+  traits?: { [K in keyof TTraits]?: TTraits[K] | null };
+  lifecycleStage?: string | null;
+  /** Fail with `CUSTOMER_VERSION_CONFLICT` unless the stored version is this one. */
+  expectedVersion?: number;
+}
+
+/** Options of {@link CustomerService.merge}. */
+export interface MergeOptions<TTraits> {
+  /** How to pick traits; default `survivor` (its values win, the merged one fills gaps). */
+  traits?: TraitSurvivorship<TTraits>;
+}
+
+const MAX_WRITE_ATTEMPTS = 5;
+
+/** Customers of one tenant: create, find, upsert by any identity, update, tag, list, merge. */
+@service()
+export class CustomerService<TTraits = Record<string, unknown>> {
+  constructor(
+    @inject(TENANT_STORE) private readonly store: TenantStore,
+    @inject(CRM_CONFIG) private readonly config: ResolvedCrmConfig,
+    @inject(EVENT_BUS) private readonly events: EventBus,
+    @inject(CLOCK) private readonly clock: Clock,
+    @inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @inject(SegmentService) private readonly segments: SegmentService,
+  ) {}
+
+  /** Creates a customer. Fails with `IDENTITY_TAKEN` when an identity belongs to someone else. */
+  async create(input: CreateCustomerInput<TTraits> = {}): Promise<Customer<TTraits>> {
+    const parsed = parseInput(CreateCustomerInputSchema, input);
+    const identities = normalizeIdentityList(parsed.identities, ['identities'], this.config.defaultRegion);
+    const traits = this.validateTraits(parsed.traits);
+    const customer = this.newCustomer(identities, traits, parsed.tags, parsed.lifecycleStage);
+    await this.store.customers.insert(untyped(customer));
+    await this.afterChange('customer.created', customer);
+    return customer;
+  }
+
+  /** A customer by id. A merged-away id resolves to the customer it was merged into. */
+  async get(id: string): Promise<Customer<TTraits>> {
+    return this.requireLive(this.store, id);
+  }
+
+  /** The customer known by an identity, or null. */
+  async find(identity: IdentityInput): Promise<Customer<TTraits> | null> {
+    const normalized = normalizeIdentityInput(identity, ['identity'], this.config.defaultRegion);
+    return (await this.store.customers.findByIdentity(normalized)) as Customer<TTraits> | null;
+  }
+
+  /**
+   * Finds the customer by any of the identities and updates it, or creates one. Identities it
+   * lacks are added unless they belong to another customer (then they are reported in
+   * `unlinked`). Safe under concurrency: two upserts of one new e-mail give one customer.
+   */
+  async upsert(input: UpsertCustomerInput<TTraits>): Promise<UpsertResult<TTraits>> {
+    const parsed = parseInput(UpsertCustomerInputSchema, input);
+    const identities = normalizeIdentityList(parsed.identities, ['identities'], this.config.defaultRegion);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.upsertOnce(identities, parsed);
+      } catch (error) {
+        const retryable = isRapportError(error, CoreErrorCode.IdentityTaken) || isRapportError(error, CoreErrorCode.VersionConflict);
+        if (!retryable || attempt >= MAX_WRITE_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /**
+   * Updates traits (as a merge patch) and the lifecycle stage. Retries on a concurrent
+   * change unless `expectedVersion` is given, in which case a mismatch fails with
+   * `CUSTOMER_VERSION_CONFLICT`.
+   */
+  async update(id: string, input: UpdateCustomerInput<TTraits>): Promise<Customer<TTraits>> {
+    const parsed = parseInput(UpdateCustomerInputSchema, input);
+    return this.mutate(id, parsed.expectedVersion, (current) => {
+      const traits = parsed.traits ? this.validateTraits(mergeTraits(current.traits as Record<string, unknown>, parsed.traits)) : current.traits;
+      const lifecycleStage = parsed.lifecycleStage === undefined ? current.lifecycleStage : parsed.lifecycleStage;
+      return { ...current, traits: traits as TTraits, lifecycleStage };
+    });
+  }
+
+  /** Adds an identity. Fails with `IDENTITY_TAKEN` when another customer has it. */
+  async addIdentity(id: string, identity: IdentityInput): Promise<Customer<TTraits>> {
+    const normalized = normalizeIdentityInput(identity, ['identity'], this.config.defaultRegion);
+    const customer = await this.store.transaction(async (tx) => {
+      const current = await this.requireLive(tx, id);
+      await tx.customers.addIdentity(current.id, normalized);
+      return this.requireLive(tx, current.id);
+    });
+    await this.afterChange('customer.updated', customer, ['identities']);
+    return customer;
+  }
+
+  /** Removes an identity. Fails with `IDENTITY_NOT_FOUND` when the customer does not have it. */
+  async removeIdentity(id: string, identity: IdentityInput): Promise<Customer<TTraits>> {
+    const normalized = normalizeIdentityInput(identity, ['identity'], this.config.defaultRegion);
+    const customer = await this.store.transaction(async (tx) => {
+      const current = await this.requireLive(tx, id);
+      const removed = await tx.customers.removeIdentity(current.id, normalized);
+      if (!removed) throw new NotFoundError(CoreErrorCode.IdentityNotFound, 'identity', `${normalized.type}:${normalized.value}`);
+      return this.requireLive(tx, current.id);
+    });
+    await this.afterChange('customer.updated', customer, ['identities']);
+    return customer;
+  }
+
+  /** Adds tags (already present ones are ignored). */
+  async tag(id: string, tags: readonly string[]): Promise<Customer<TTraits>> {
+    const parsed = tags.map((tag, index) => parseInput(TagSchema, tag, ['tags', index]));
+    return this.mutate(id, undefined, (current) => ({ ...current, tags: [...new Set([...current.tags, ...parsed])] }));
+  }
+
+  /** Removes tags (absent ones are ignored). */
+  async untag(id: string, tags: readonly string[]): Promise<Customer<TTraits>> {
+    const parsed = new Set(tags.map((tag, index) => parseInput(TagSchema, tag, ['tags', index])));
+    return this.mutate(id, undefined, (current) => ({ ...current, tags: current.tags.filter((tag) => !parsed.has(tag)) }));
+  }
+
+  /** Customers in id (= creation) order, filtered, a page at a time. */
+  async list(query: CustomerListQuery = {}): Promise<Page<Customer<TTraits>>> {
+    const filter = parseInput(CustomerListQuerySchema, query, 'query');
+    return (await this.store.customers.list(filter)) as Page<Customer<TTraits>>;
+  }
+
+  /**
+   * Merges `mergedId` into `survivorId`: identities, tags, interactions and consents move to
+   * the survivor, traits follow the survivorship rule, metrics are combined, and the merged
+   * id keeps resolving to the survivor. All in one transaction.
+   */
+  async merge(survivorId: string, mergedId: string, options: MergeOptions<TTraits> = {}): Promise<Customer<TTraits>> {
+    const result = await this.store.transaction(async (tx) => {
+      const survivor = await this.requireLive(tx, survivorId);
+      const merged = await this.requireLive(tx, mergedId);
+      if (survivor.id === merged.id) {
+        throw new ValidationError(CoreErrorCode.MergeSelf, [{ path: ['mergedId'], message: 'is the same customer as survivorId' }]);
+      }
+      const traits = this.validateTraits(mergeTraitsBySurvivorship(survivor, merged, options.traits ?? 'survivor') as Record<string, unknown>);
+      const now = this.clock.now();
+      await tx.customers.markMerged(merged.id, survivor.id, now);
+      await tx.customers.moveIdentities(merged.id, survivor.id);
+      await tx.interactions.reassignCustomer(merged.id, survivor.id);
+      await tx.consents.reassignCustomer(merged.id, survivor.id);
+      await tx.segments.clearMemberships(merged.id);
+      await tx.customers.replaceMetrics(survivor.id, combineMetrics(survivor.metrics, merged.metrics));
+      const next: Customer<TTraits> = {
+        ...survivor,
+        traits: traits as TTraits,
+        tags: [...new Set([...survivor.tags, ...merged.tags])],
+        lifecycleStage: survivor.lifecycleStage ?? merged.lifecycleStage,
+        updatedAt: now,
+        version: survivor.version + 1,
+      };
+      if (!(await tx.customers.update(untyped(next), survivor.version))) throw this.versionConflict(survivor.id);
+      return { customer: await this.requireLive(tx, survivor.id), mergedId: merged.id };
+    });
+    this.events.emit('customer.merged', {
+      tenantId: this.store.tenantId,
+      survivorId: result.customer.id,
+      mergedId: result.mergedId,
+      customer: result.customer as Customer,
+    });
+    if (this.config.refreshOnChange) await this.segments.refreshCustomer(result.customer.id);
+    return result.customer;
+  }
+
+  /** Resolves an id (following merges) to a live customer inside `store`, or throws `CUSTOMER_NOT_FOUND`. */
+  async requireLive(store: TenantStore, id: string): Promise<Customer<TTraits>> {
+    if (typeof id !== 'string' || id.length === 0) {
+      throw new ValidationError(CoreErrorCode.InvalidInput, [{ path: ['id'], message: 'must be a non-empty string' }]);
+    }
+    const resolved = await store.customers.resolveId(id);
+    const customer = resolved ? await store.customers.get(resolved) : null;
+    if (!customer) throw new NotFoundError(CoreErrorCode.CustomerNotFound, 'customer', id);
+    return customer as Customer<TTraits>;
+  }
+
+  /**
+   * Creates a customer for an identity nobody has yet, or returns its owner; used when an
+   * interaction arrives for an unknown person. Emits `customer.created` when it creates.
+   */
+  async ensureForIdentity(identity: Identity): Promise<{ customer: Customer<TTraits>; created: boolean }> {
+    for (let attempt = 1; ; attempt++) {
+      const existing = await this.store.customers.findByIdentity(identity);
+      if (existing) return { customer: existing as Customer<TTraits>, created: false };
+      const customer = this.newCustomer([identity], {}, [], null);
+      try {
+        await this.store.customers.insert(untyped(customer));
+      } catch (error) {
+        if (isRapportError(error, CoreErrorCode.IdentityTaken) && attempt < MAX_WRITE_ATTEMPTS) continue;
+        throw error;
+      }
+      await this.afterChange('customer.created', customer);
+      return { customer, created: true };
+    }
+  }
+
+  private async upsertOnce(
+    identities: Identity[],
+    parsed: { traits: Record<string, unknown>; tags: string[]; lifecycleStage?: string | null | undefined },
+  ): Promise<UpsertResult<TTraits>> {
+    const owners = await this.store.customers.findOwners(identities);
+    const ownerByKey = new Map(owners.map((owner) => [identityKey(owner.identity), owner.customerId]));
+    const primaryId = identities.map((identity) => ownerByKey.get(identityKey(identity))).find((id) => id !== undefined);
+    if (primaryId === undefined) {
+      const traits = this.validateTraits(parsed.traits);
+      const customer = this.newCustomer(identities, traits, parsed.tags, parsed.lifecycleStage ?? null);
+      await this.store.customers.insert(untyped(customer));
+      await this.afterChange('customer.created', customer);
+      return { customer, created: true, unlinked: [] };
+    }
+    const unlinked = owners.filter((owner) => owner.customerId !== primaryId);
+    const missing = identities.filter((identity) => !ownerByKey.has(identityKey(identity)));
+    const outcome = await this.store.transaction(async (tx) => {
+      const current = await this.requireLive(tx, primaryId);
+      for (const identity of missing) await tx.customers.addIdentity(current.id, identity);
+      const next: Customer<TTraits> = {
+        ...current,
+        traits: this.validateTraits(mergeTraits(current.traits as Record<string, unknown>, parsed.traits)) as TTraits,
+        tags: [...new Set([...current.tags, ...parsed.tags])],
+        lifecycleStage: parsed.lifecycleStage === undefined ? current.lifecycleStage : parsed.lifecycleStage,
+      };
+      const changed = this.profileChanges(current, next);
+      if (missing.length > 0) changed.push('identities');
+      if (changed.length > 0 && !changed.every((key) => key === 'identities')) {
+        const written = { ...next, updatedAt: this.clock.now(), version: current.version + 1 };
+        if (!(await tx.customers.update(untyped(written), current.version))) throw this.versionConflict(current.id);
+      }
+      return { customer: await this.requireLive(tx, current.id), changed };
+    });
+    if (outcome.changed.length > 0) await this.afterChange('customer.updated', outcome.customer, outcome.changed);
+    return { customer: outcome.customer, created: false, unlinked };
+  }
+
+  private async mutate(
+    id: string,
+    expectedVersion: number | undefined,
+    change: (current: Customer<TTraits>) => Customer<TTraits>,
+  ): Promise<Customer<TTraits>> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.requireLive(this.store, id);
+      if (expectedVersion !== undefined && current.version !== expectedVersion) throw this.versionConflict(current.id, expectedVersion, current.version);
+      const next = change(current);
+      const changed = this.profileChanges(current, next);
+      if (changed.length === 0) return current;
+      const written: Customer<TTraits> = { ...next, updatedAt: this.clock.now(), version: current.version + 1 };
+      if (await this.store.customers.update(untyped(written), current.version)) {
+        await this.afterChange('customer.updated', written, changed);
+        return written;
+      }
+      if (expectedVersion !== undefined || attempt >= MAX_WRITE_ATTEMPTS) throw this.versionConflict(current.id, expectedVersion);
+    }
+  }
+
+  private profileChanges(before: Customer<TTraits>, after: Customer<TTraits>): string[] {
+    const changed = changedKeys(before.traits as Record<string, unknown>, after.traits as Record<string, unknown>).map((key) => `traits.${key}`);
+    if (JSON.stringify([...before.tags].sort()) !== JSON.stringify([...after.tags].sort())) changed.push('tags');
+    if (before.lifecycleStage !== after.lifecycleStage) changed.push('lifecycleStage');
+    return changed;
+  }
+
+  private async afterChange(event: 'customer.created' | 'customer.updated', customer: Customer<TTraits>, changed: string[] = []): Promise<void> {
+    if (event === 'customer.created') this.events.emit(event, { tenantId: this.store.tenantId, customer: customer as Customer });
+    else this.events.emit(event, { tenantId: this.store.tenantId, customer: customer as Customer, changed });
+    if (this.config.refreshOnChange) await this.segments.refreshCustomer(customer.id);
+  }
+
+  private newCustomer(identities: Identity[], traits: Record<string, unknown>, tags: string[], lifecycleStage: string | null): Customer<TTraits> {
+    const now = this.clock.now();
+    return {
+      id: this.ids.next(),
+      tenantId: this.store.tenantId,
+      identities,
+      traits: traits as TTraits,
+      tags: [...new Set(tags)],
+      lifecycleStage,
+      metrics: emptyMetrics(),
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+  }
+
+  private validateTraits(traits: Record<string, unknown>): Record<string, unknown> {
+    return parseInput(this.config.traitsSchema, traits, 'traits') as Record<string, unknown>;
+  }
+
+  private versionConflict(id: string, expected?: number, actual?: number): ConflictError {
+    return new ConflictError(CoreErrorCode.VersionConflict, `customer "${id}" was changed by someone else; read it again and retry`, {
+      id,
+      expectedVersion: expected,
+      actualVersion: actual,
+    });
+  }
+}
+
+/** Storage works with untyped traits; the app's trait type is a compile-time view over them. */
+function untyped<TTraits>(customer: Customer<TTraits>): Customer {
+  return customer as unknown as Customer;
+}

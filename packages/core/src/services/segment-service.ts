@@ -1,0 +1,159 @@
+import { inject } from 'tsyringe';
+import type { Clock } from '../contracts/clock.js';
+import type { IdGenerator } from '../contracts/id-generator.js';
+import type { MembershipChanges, TenantStore } from '../contracts/storage.js';
+import { service } from '../di/service.js';
+import { CLOCK, EVENT_BUS, ID_GENERATOR, TENANT_STORE } from '../di/tokens.js';
+import { CoreErrorCode } from '../errors/codes.js';
+import { NotFoundError, ValidationError } from '../errors/error-classes.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { Customer } from '../model/customer.js';
+import { type Page } from '../model/page.js';
+import {
+  type Segment,
+  type SegmentCondition,
+  SegmentConditionSchema,
+  type SegmentConditionInput,
+  SegmentDefinitionSchema,
+  type SegmentDefinitionInput,
+} from '../model/segment-definition.js';
+import { parseInput } from '../util/parse.js';
+import { z } from 'zod';
+
+/** Changes to a segment; the key stays. */
+export interface SegmentPatch {
+  name?: string;
+  description?: string | null;
+  condition?: SegmentConditionInput;
+}
+
+const PageQuerySchema = z.object({ limit: z.number().int().min(1).max(10_000).default(100), cursor: z.string().optional() });
+
+/** Segments of one tenant: definitions as data, live evaluation, and enter/exit events. */
+@service()
+export class SegmentService {
+  constructor(
+    @inject(TENANT_STORE) private readonly store: TenantStore,
+    @inject(EVENT_BUS) private readonly events: EventBus,
+    @inject(CLOCK) private readonly clock: Clock,
+    @inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
+
+  /** Stores a new segment. Fails with `SEGMENT_EXISTS` when the key is taken. */
+  async define(input: SegmentDefinitionInput): Promise<Segment> {
+    const definition = parseInput(SegmentDefinitionSchema, input, 'segment');
+    const now = this.clock.now();
+    const segment: Segment = { ...definition, id: this.ids.next(), tenantId: this.store.tenantId, createdAt: now, updatedAt: now };
+    await this.store.segments.insert(segment);
+    return segment;
+  }
+
+  /** Changes a segment's name, description or condition. */
+  async update(key: string, patch: SegmentPatch): Promise<Segment> {
+    const current = await this.get(key);
+    const definition = parseInput(
+      SegmentDefinitionSchema,
+      { key: current.key, name: patch.name ?? current.name, description: patch.description === undefined ? current.description : patch.description, condition: patch.condition ?? current.condition },
+      'segment',
+    );
+    const segment: Segment = { ...current, ...definition, updatedAt: this.clock.now() };
+    await this.store.segments.update(segment);
+    return segment;
+  }
+
+  /** Deletes a segment and its stored memberships. */
+  async remove(key: string): Promise<void> {
+    if (!(await this.store.segments.remove(key))) throw new NotFoundError(CoreErrorCode.SegmentNotFound, 'segment', key);
+  }
+
+  /** A segment by key, or `SEGMENT_NOT_FOUND`. */
+  async get(key: string): Promise<Segment> {
+    const segment = await this.store.segments.get(key);
+    if (!segment) throw new NotFoundError(CoreErrorCode.SegmentNotFound, 'segment', key);
+    return segment;
+  }
+
+  /** Every segment, by key. */
+  async list(): Promise<Segment[]> {
+    return this.store.segments.list();
+  }
+
+  /** Whether a customer matches a segment now (live, not the stored membership). */
+  async evaluate(key: string, customerId: string): Promise<boolean> {
+    const segment = await this.get(key);
+    const id = await this.requireCustomerId(customerId);
+    return this.store.segments.matches(id, segment.condition, this.clock.now());
+  }
+
+  /** How many customers match a segment now. */
+  async count(key: string): Promise<number> {
+    const segment = await this.get(key);
+    return this.store.segments.count(segment.condition, this.clock.now());
+  }
+
+  /** How many customers match a condition now, without saving it (for previews). */
+  async countWhere(condition: SegmentConditionInput): Promise<number> {
+    const parsed = parseInput(SegmentConditionSchema, condition, 'condition');
+    return this.store.segments.count(parsed, this.clock.now());
+  }
+
+  /** Ids of customers matching a segment now, in id order, a page at a time. */
+  async memberIds(key: string, page: { limit?: number; cursor?: string } = {}): Promise<Page<string>> {
+    const segment = await this.get(key);
+    const query = parseInput(PageQuerySchema, page, 'page');
+    return this.store.segments.members(segment.condition, this.clock.now(), query);
+  }
+
+  /** Customers matching a segment now, in id order, a page at a time. */
+  async members(key: string, page: { limit?: number; cursor?: string } = {}): Promise<Page<Customer>> {
+    const ids = await this.memberIds(key, page);
+    const customers = await this.store.customers.getMany(ids.items);
+    const byId = new Map(customers.map((customer) => [customer.id, customer]));
+    return { items: ids.items.flatMap((id) => byId.get(id) ?? []), nextCursor: ids.nextCursor };
+  }
+
+  /**
+   * Re-evaluates one segment (or every segment) for all customers, stores the memberships,
+   * and emits `segment.entered` / `segment.exited` for each change. Returns the changes by key.
+   */
+  async refresh(key?: string): Promise<Record<string, MembershipChanges>> {
+    const segments = key === undefined ? await this.list() : [await this.get(key)];
+    const result: Record<string, MembershipChanges> = {};
+    for (const segment of segments) {
+      const now = this.clock.now();
+      const changes = await this.store.segments.refresh(segment, now);
+      result[segment.key] = changes;
+      for (const customerId of changes.entered) this.emitMembership('segment.entered', segment.key, customerId, now);
+      for (const customerId of changes.exited) this.emitMembership('segment.exited', segment.key, customerId, now);
+    }
+    return result;
+  }
+
+  /** Re-evaluates every segment for one customer; returns the keys entered and exited. */
+  async refreshCustomer(customerId: string): Promise<MembershipChanges> {
+    const id = await this.requireCustomerId(customerId);
+    const now = this.clock.now();
+    const changes = await this.store.segments.refreshCustomer(id, await this.list(), now);
+    for (const segmentKey of changes.entered) this.emitMembership('segment.entered', segmentKey, id, now);
+    for (const segmentKey of changes.exited) this.emitMembership('segment.exited', segmentKey, id, now);
+    return changes;
+  }
+
+  /** Checks a condition without storing it; throws a `ValidationError` naming the bad field. */
+  validate(condition: SegmentConditionInput): SegmentCondition {
+    return parseInput(SegmentConditionSchema, condition, 'condition');
+  }
+
+  private async requireCustomerId(customerId: string): Promise<string> {
+    if (typeof customerId !== 'string' || customerId.length === 0) {
+      throw new ValidationError(CoreErrorCode.InvalidInput, [{ path: ['customerId'], message: 'must be a non-empty string' }]);
+    }
+    const id = await this.store.customers.resolveId(customerId);
+    if (!id) throw new NotFoundError(CoreErrorCode.CustomerNotFound, 'customer', customerId);
+    return id;
+  }
+
+  private emitMembership(event: 'segment.entered' | 'segment.exited', segmentKey: string, customerId: string, at: Date): void {
+    this.events.emit(event, { tenantId: this.store.tenantId, segmentKey, customerId, at });
+  }
+}

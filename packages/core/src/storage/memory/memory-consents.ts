@@ -1,0 +1,46 @@
+import type { ConsentRepository } from '../../contracts/storage.js';
+import type { ConsentRecord } from '../../model/consent.js';
+import { copy, type MemoryContext } from './memory-state.js';
+
+/** The consent ledger of one tenant in a memory storage. */
+export class MemoryConsentRepository implements ConsentRepository {
+  constructor(private readonly ctx: MemoryContext) {}
+
+  append(record: ConsentRecord): Promise<void> {
+    return this.ctx.exec((state) => {
+      state.consents.push({ ...copy(record), tenantId: this.ctx.tenantId });
+    });
+  }
+
+  history(customerId: string, filter: { purpose?: string } = {}): Promise<ConsentRecord[]> {
+    return this.ctx.exec((state) =>
+      state.consents
+        .filter((record) => record.tenantId === this.ctx.tenantId && record.customerId === customerId)
+        .filter((record) => filter.purpose === undefined || record.purpose === filter.purpose)
+        .sort(byOccurrence)
+        .map(copy),
+    );
+  }
+
+  reassignCustomer(fromId: string, toId: string): Promise<number> {
+    return this.ctx.exec((state) => {
+      let moved = 0;
+      for (const record of state.consents) {
+        if (record.tenantId === this.ctx.tenantId && record.customerId === fromId) {
+          record.customerId = toId;
+          moved++;
+        }
+      }
+      return moved;
+    });
+  }
+}
+
+/** Ledger order: by when it happened, then when it was recorded, then id. */
+export function byOccurrence(a: ConsentRecord, b: ConsentRecord): number {
+  return (
+    a.occurredAt.getTime() - b.occurredAt.getTime() ||
+    a.recordedAt.getTime() - b.recordedAt.getTime() ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
