@@ -196,6 +196,11 @@ export class CustomerService<TTraits = Record<string, unknown>> {
       }
       const traits = this.validateTraits(mergeTraitsBySurvivorship(survivor, merged, options.traits ?? 'survivor') as Record<string, unknown>);
       const now = this.clock.now();
+      // Claim both records by version first: of two concurrent merges of the same pair,
+      // only one can win, so the pair never ends up merged into each other.
+      if (!(await tx.customers.update(untyped({ ...merged, updatedAt: now, version: merged.version + 1 }), merged.version))) {
+        throw this.versionConflict(merged.id);
+      }
       await tx.customers.markMerged(merged.id, survivor.id, now);
       await tx.customers.moveIdentities(merged.id, survivor.id);
       await tx.interactions.reassignCustomer(merged.id, survivor.id);

@@ -1,0 +1,142 @@
+import { createCrm, type Crm, isRapportError, type RapportEventName } from '@rapport/core';
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../fake-clock.js';
+import { uniqueId } from '../fixtures/builders.js';
+import type { ConformanceContext } from './context.js';
+
+/** A Crm over the storage under test, for a fresh tenant (the storage is not closed). */
+async function crmFor(ctx: ConformanceContext, clock = new FakeClock('2026-06-01T00:00:00Z')): Promise<{ crm: Crm; clock: FakeClock; events: { name: string; payload: unknown }[] }> {
+  const crm = await createCrm({ storage: ctx.storage(), tenant: uniqueId('crm'), clock, identities: { defaultRegion: 'GB' } });
+  const events: { name: string; payload: unknown }[] = [];
+  const names: RapportEventName[] = ['customer.created', 'customer.updated', 'customer.merged', 'interaction.recorded', 'consent.changed', 'segment.entered', 'segment.exited'];
+  for (const name of names) crm.events.on(name, (payload) => void events.push({ name, payload }));
+  return { crm, clock, events };
+}
+
+/** End-to-end flows through `createCrm` that a storage must support. */
+export function crmFlowsSuite(ctx: ConformanceContext): void {
+  describe(`${ctx.name}: Crm flows`, () => {
+    it('upserts the same person from two channels, typed two ways, into one customer', async () => {
+      const { crm } = await crmFor(ctx);
+      const web = await crm.customers.upsert({ identities: [{ type: 'email', value: ' Ada@Example.COM ' }], traits: { name: 'Ada' } });
+      const shop = await crm.customers.upsert({ identities: [{ type: 'email', value: 'ada@example.com' }, { type: 'phone', value: '07400 123456' }], traits: { locale: 'en-GB' } });
+      const byPhone = await crm.customers.upsert({ identities: [{ type: 'phone', value: '+44 7400 123456' }] });
+      expect(web.created).toBe(true);
+      expect(shop.created).toBe(false);
+      expect(byPhone.created).toBe(false);
+      expect(shop.customer.id).toBe(web.customer.id);
+      expect(byPhone.customer.id).toBe(web.customer.id);
+      expect(byPhone.customer.traits).toEqual({ name: 'Ada', locale: 'en-GB' });
+      expect(byPhone.customer.identities.map((identity) => identity.value).sort()).toEqual(['+447400123456', 'ada@example.com']);
+    });
+
+    it('gives one customer for parallel upserts of one new identity', async () => {
+      const { crm } = await crmFor(ctx);
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, index) => crm.customers.upsert({ identities: [{ type: 'email', value: 'race@example.com' }], tags: [`t${index}`] })),
+      );
+      const ids = new Set(results.map((result) => result.customer.id));
+      expect(ids.size).toBe(1);
+      expect(results.filter((result) => result.created)).toHaveLength(1);
+      const stored = await crm.customers.get([...ids][0] as string);
+      expect([...stored.tags].sort()).toEqual(['t0', 't1', 't2', 't3', 't4', 't5', 't6', 't7']);
+    });
+
+    it('merges two customers: identities, tags, interactions and consents move; the old id resolves', async () => {
+      const { crm, events } = await crmFor(ctx);
+      const a = await crm.customers.create({ identities: [{ type: 'email', value: 'a@merge.io' }], traits: { name: 'Ada', locale: 'en-GB' }, tags: ['web'] });
+      const b = await crm.customers.create({ identities: [{ type: 'external', namespace: 'pos', value: 'card-9' }], traits: { name: 'A. Lovelace', timezone: 'Europe/London' }, tags: ['store'], lifecycleStage: 'customer' });
+      await crm.interactions.recordMany([
+        { customerId: a.id, channel: 'web', type: 'purchase', properties: { amount: 10 }, occurredAt: new Date('2026-05-01T00:00:00Z') },
+        { customerId: b.id, channel: 'pos', type: 'purchase', properties: { amount: 32.5 }, occurredAt: new Date('2026-04-01T00:00:00Z') },
+      ]);
+      await crm.consent.grant({ customerId: b.id, purpose: 'marketing', channel: 'email', source: 'store' });
+      const merged = await crm.customers.merge(a.id, b.id);
+      expect(merged.id).toBe(a.id);
+      expect(merged.traits).toEqual({ name: 'Ada', locale: 'en-GB', timezone: 'Europe/London' });
+      expect([...merged.tags].sort()).toEqual(['store', 'web']);
+      expect(merged.lifecycleStage).toBe('customer');
+      expect(merged.identities.map((identity) => identity.value).sort()).toEqual(['a@merge.io', 'card-9']);
+      expect(merged.metrics.purchaseCount).toBe(2);
+      expect(merged.metrics.totalSpend).toBeCloseTo(42.5, 6);
+      expect(merged.metrics.firstSeenAt?.toISOString()).toBe('2026-04-01T00:00:00.000Z');
+      expect((await crm.customers.get(b.id)).id).toBe(a.id);
+      expect((await crm.customers.find({ type: 'external', namespace: 'pos', value: 'card-9' }))?.id).toBe(a.id);
+      expect((await crm.interactions.timeline(a.id)).items).toHaveLength(2);
+      expect((await crm.consent.check({ customerId: a.id, purpose: 'marketing', channel: 'email' })).status).toBe('granted');
+      expect((await crm.customers.list()).items.map((customer) => customer.id)).toEqual([a.id]);
+      expect(events.filter((event) => event.name === 'customer.merged')).toHaveLength(1);
+    });
+
+    it('lets only one of two opposite parallel merges win', async () => {
+      const { crm } = await crmFor(ctx);
+      const a = await crm.customers.create({ identities: [{ type: 'email', value: 'p1@merge.io' }] });
+      const b = await crm.customers.create({ identities: [{ type: 'email', value: 'p2@merge.io' }] });
+      const results = await Promise.allSettled([crm.customers.merge(a.id, b.id), crm.customers.merge(b.id, a.id)]);
+      const won = results.filter((result) => result.status === 'fulfilled');
+      expect(won).toHaveLength(1);
+      const failed = results.find((result) => result.status === 'rejected');
+      // The loser sees the winner's write: a version conflict, or (once it can read the merge)
+      // both ids resolve to the same customer.
+      const codes = ['CUSTOMER_VERSION_CONFLICT', 'CUSTOMER_NOT_FOUND', 'CUSTOMER_MERGE_SELF'];
+      expect(codes.some((code) => isRapportError(failed?.reason, code))).toBe(true);
+      const live = await crm.customers.list();
+      expect(live.items).toHaveLength(1);
+      expect(live.items[0]?.identities).toHaveLength(2);
+    });
+
+    it('records a batch: good items stored, duplicates and bad items reported, metrics from stored only', async () => {
+      const { crm, events } = await crmFor(ctx);
+      const customer = await crm.customers.create({ identities: [{ type: 'email', value: 'batch@x.io' }] });
+      const result = await crm.interactions.recordMany([
+        { customerId: customer.id, channel: 'web', type: 'purchase', properties: { amount: 20 }, idempotencyKey: 'order-1' },
+        { customerId: customer.id, channel: 'web', type: 'purchase', properties: { amount: 20 }, idempotencyKey: 'order-1' },
+        { customerId: customer.id, channel: 'web', type: 'purchase', properties: { amount: 'twenty' } },
+        { customerId: 'missing-customer', channel: 'web', type: 'page_view' },
+        { identity: { type: 'email', value: 'not-an-email' }, channel: 'web', type: 'page_view' },
+        { identity: { type: 'email', value: 'NEW@x.io' }, channel: 'pos', type: 'purchase', properties: { amount: 5 } },
+        { customerId: customer.id, channel: 'Bad Channel!', type: 'page_view' },
+      ]);
+      expect(result.outcomes.map((outcome) => outcome.status)).toEqual(['stored', 'duplicate', 'rejected', 'rejected', 'rejected', 'stored', 'rejected']);
+      expect([result.stored, result.duplicates, result.rejected]).toEqual([2, 1, 4]);
+      const reasons = result.outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.error] : []));
+      expect(reasons.map((error) => error.code)).toEqual(['INVALID_INPUT', 'CUSTOMER_NOT_FOUND', 'INVALID_INPUT', 'INVALID_INPUT']);
+      expect(reasons[0]?.message).toContain('properties.amount');
+      expect(reasons[2]?.message).toContain('identity.value');
+      expect(reasons[3]?.message).toContain('channel');
+      const stored = await crm.customers.get(customer.id);
+      expect(stored.metrics.purchaseCount).toBe(1);
+      expect(stored.metrics.totalSpend).toBe(20);
+      const created = await crm.customers.find({ type: 'email', value: 'new@x.io' });
+      expect(created?.metrics.totalSpend).toBe(5);
+      expect(events.filter((event) => event.name === 'interaction.recorded')).toHaveLength(2);
+      const again = await crm.interactions.record({ customerId: customer.id, channel: 'web', type: 'purchase', properties: { amount: 20 }, idempotencyKey: 'order-1' });
+      expect(again.status).toBe('duplicate');
+      expect((await crm.customers.get(customer.id)).metrics.purchaseCount).toBe(1);
+    });
+
+    it('rejects a stale expectedVersion with CUSTOMER_VERSION_CONFLICT and keeps the newer data', async () => {
+      const { crm } = await crmFor(ctx);
+      const customer = await crm.customers.create({ traits: { name: 'V1' } });
+      await crm.customers.update(customer.id, { traits: { name: 'V2' }, expectedVersion: 1 });
+      const error = await crm.customers.update(customer.id, { traits: { name: 'stale' }, expectedVersion: 1 }).catch((caught: unknown) => caught);
+      expect(isRapportError(error, 'CUSTOMER_VERSION_CONFLICT')).toBe(true);
+      const read = await crm.customers.get(customer.id);
+      expect(read.traits).toEqual({ name: 'V2' });
+      expect(read.version).toBe(2);
+    });
+
+    it('refreshes segments with enter and exit events as time passes', async () => {
+      const { crm, clock, events } = await crmFor(ctx);
+      const customer = await crm.customers.create({ identities: [{ type: 'email', value: 'seg@x.io' }] });
+      await crm.interactions.record({ customerId: customer.id, channel: 'web', type: 'purchase', properties: { amount: 100 } });
+      await crm.segments.define({ key: 'recent-buyers', name: 'Recent buyers', condition: { kind: 'events', types: ['purchase'], withinDays: 30, count: { op: 'gte', value: 1 } } });
+      expect(await crm.segments.refresh()).toEqual({ 'recent-buyers': { entered: [customer.id], exited: [] } });
+      expect((await crm.profile(customer.id)).segments.map((segment) => segment.key)).toEqual(['recent-buyers']);
+      clock.advance({ days: 31 });
+      expect(await crm.segments.refresh('recent-buyers')).toEqual({ 'recent-buyers': { entered: [], exited: [customer.id] } });
+      expect(events.filter((event) => event.name.startsWith('segment.')).map((event) => event.name)).toEqual(['segment.entered', 'segment.exited']);
+      expect((await crm.profile(customer.id)).segments).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,57 @@
+import type { Storage } from '@rapport/core';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { consentRepositorySuite } from './consent-repository.suite.js';
+import { makeContext, type StorageFactory } from './context.js';
+import { crmFlowsSuite } from './crm-flows.suite.js';
+import { customerRepositorySuite } from './customer-repository.suite.js';
+import { interactionRepositorySuite } from './interaction-repository.suite.js';
+import { segmentEquivalenceSuite } from './segment-equivalence.suite.js';
+import { segmentRepositorySuite } from './segment-repository.suite.js';
+import { tenancySuite } from './tenancy.suite.js';
+import { transactionsSuite } from './transactions.suite.js';
+
+/** Options of {@link runStorageConformance}. */
+export interface StorageConformanceOptions {
+  /** Random segment conditions checked against the reference evaluator. Default 100. */
+  equivalenceRuns?: number;
+  /** Random operation sequences in the tenant isolation property. Default 25. */
+  tenancyRuns?: number;
+}
+
+/**
+ * The suite every storage must pass: customers and identity uniqueness, merges, the
+ * interaction log and idempotency, the consent ledger, every segment DSL operator,
+ * pagination, transactions, tenant isolation (property-based) and Crm flows. Call it from a
+ * vitest test file; the storage is made once, migrated, shared by the tests (each uses its
+ * own tenant) and closed at the end.
+ *
+ * @example
+ * ```ts
+ * // storage.sqlite.test.ts
+ * runStorageConformance('sqlite', () => sqlite({ filename: ':memory:' }));
+ * ```
+ */
+export function runStorageConformance(name: string, makeStorage: StorageFactory, options: StorageConformanceOptions = {}): void {
+  describe(`storage conformance: ${name}`, () => {
+    let storage: Storage | undefined;
+    beforeAll(async () => {
+      storage = await makeStorage();
+      await storage.migrate();
+    });
+    afterAll(async () => {
+      await storage?.close();
+    });
+    const ctx = makeContext(name, () => {
+      if (!storage) throw new Error(`storage "${name}" was not created`);
+      return storage;
+    });
+    customerRepositorySuite(ctx);
+    interactionRepositorySuite(ctx);
+    consentRepositorySuite(ctx);
+    transactionsSuite(ctx);
+    segmentRepositorySuite(ctx);
+    segmentEquivalenceSuite(ctx, options.equivalenceRuns ?? 100);
+    tenancySuite(ctx, options.tenancyRuns ?? 25);
+    crmFlowsSuite(ctx);
+  });
+}

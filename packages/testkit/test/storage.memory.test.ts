@@ -1,0 +1,4 @@
+import { memoryStorage } from '@rapport/core';
+import { runStorageConformance } from '@rapport/testkit';
+
+runStorageConformance('memory', () => memoryStorage());
