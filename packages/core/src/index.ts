@@ -17,9 +17,9 @@ export type {
   TenantStore,
 } from './contracts/storage.js';
 export type { CrmOptions, ResolvedCrmConfig } from './crm/config.js';
-export type { Crm } from './crm/crm.js';
 export { createCrm, type PropsOf, type TraitsOf } from './crm/create-crm.js';
-export { parametersWithoutToken, service, serviceClasses } from './di/service.js';
+export type { Crm } from './crm/crm.js';
+export { type AnyClass, parametersWithoutToken, service, serviceClasses } from './di/service.js';
 export { CLOCK, CRM_CONFIG, EVENT_BUS, ID_GENERATOR, STORAGE, TENANT_ID, TENANT_STORE } from './di/tokens.js';
 export { CoreErrorCode } from './errors/codes.js';
 export {
@@ -126,7 +126,7 @@ export {
   TraitConditionSchema,
   TraitPathSchema,
 } from './model/segment-definition.js';
-export { AddressSchema, type AnyObjectSchema, type StandardTraits, StandardTraitsSchema, buildTraitsSchema } from './model/traits.js';
+export { AddressSchema, type AnyObjectSchema, buildTraitsSchema, type StandardTraits, StandardTraitsSchema } from './model/traits.js';
 export {
   definePlugin,
   type PluginContext,
@@ -149,7 +149,7 @@ export {
 export { InteractionService, MAX_BATCH_SIZE } from './services/interaction-service.js';
 export { metricsDeltas, type PurchaseRules } from './services/metrics-delta.js';
 export { type CustomerProfile, ProfileService } from './services/profile-service.js';
-export { SegmentService, type SegmentPatch } from './services/segment-service.js';
+export { type SegmentPatch, SegmentService } from './services/segment-service.js';
 export type { TraitSurvivorship } from './services/survivorship.js';
 export { memoryStorage } from './storage/memory/memory-storage.js';
 export { parseInput, toValidationIssues } from './util/parse.js';

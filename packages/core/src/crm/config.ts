@@ -3,17 +3,14 @@ import { z } from 'zod';
 import type { Clock } from '../contracts/clock.js';
 import type { IdGenerator } from '../contracts/id-generator.js';
 import type { Storage } from '../contracts/storage.js';
+import { CoreErrorCode } from '../errors/codes.js';
 import type { ListenerErrorHandler } from '../events/event-bus.js';
 import { type AnyObjectSchema, buildTraitsSchema } from '../model/traits.js';
 import type { RapportPlugin } from '../plugins/define-plugin.js';
 import { parseInput } from '../util/parse.js';
-import { CoreErrorCode } from '../errors/codes.js';
 
 /** Options of `createCrm`. The schemas make the returned Crm typed over the app's fields. */
-export interface CrmOptions<
-  TTraits extends AnyObjectSchema = AnyObjectSchema,
-  TProps extends AnyObjectSchema = AnyObjectSchema,
-> {
+export interface CrmOptions<TTraits extends AnyObjectSchema = AnyObjectSchema, TProps extends AnyObjectSchema = AnyObjectSchema> {
   /** Where records live. Defaults to embedded SQLite when `@rapport/storage-sql` is installed. */
   storage?: Storage;
   plugins?: readonly RapportPlugin[];
@@ -61,7 +58,14 @@ export interface ResolvedCrmConfig {
 
 const OptionsShapeSchema = z.object({
   tenant: z.string().min(1).max(128).optional(),
-  identities: z.object({ defaultRegion: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter region such as "CN"').optional() }).optional(),
+  identities: z
+    .object({
+      defaultRegion: z
+        .string()
+        .regex(/^[A-Z]{2}$/, 'must be a two-letter region such as "CN"')
+        .optional(),
+    })
+    .optional(),
   metrics: z
     .object({
       purchaseTypes: z.array(z.string().min(1)).min(1).optional(),

@@ -1,4 +1,4 @@
-import { container as globalContainer, type DependencyContainer, Lifecycle } from 'tsyringe';
+import { type DependencyContainer, container as globalContainer, Lifecycle } from 'tsyringe';
 import type { z } from 'zod';
 import { systemClock } from '../contracts/clock.js';
 import { uuidV7Ids } from '../contracts/id-generator.js';
@@ -21,7 +21,9 @@ import type { Crm } from './crm.js';
 import { resolveDefaultStorage } from './default-storage.js';
 
 /** The trait type of a Crm made with traits schema `S`: the standard traits plus the app's. */
-export type TraitsOf<S> = S extends z.ZodType ? Omit<StandardTraits, keyof z.output<S>> & z.output<S> : StandardTraits & Record<string, unknown>;
+export type TraitsOf<S> = S extends z.ZodType
+  ? Omit<StandardTraits, keyof z.output<S>> & z.output<S>
+  : StandardTraits & Record<string, unknown>;
 /** The interaction-properties type of a Crm made with properties schema `S`. */
 export type PropsOf<S> = S extends z.ZodType ? z.output<S> : Record<string, unknown>;
 
@@ -37,14 +39,19 @@ const TENANT_SERVICES = [SegmentService, CustomerService, InteractionService, Co
  * const { customer } = await crm.customers.upsert({ identities: [{ type: 'email', value: 'Ada@Example.com' }] });
  * ```
  */
-export async function createCrm<TTraitsSchema extends AnyObjectSchema | undefined = undefined, TPropsSchema extends AnyObjectSchema | undefined = undefined>(
+export async function createCrm<
+  TTraitsSchema extends AnyObjectSchema | undefined = undefined,
+  TPropsSchema extends AnyObjectSchema | undefined = undefined,
+>(
   options: Omit<CrmOptions, 'schema'> & { schema?: { traits?: TTraitsSchema; interactionProperties?: TPropsSchema } } = {},
 ): Promise<Crm<TraitsOf<TTraitsSchema>, PropsOf<TPropsSchema>>> {
   const config = resolveCrmConfig(options as CrmOptions);
   const plugins = orderPlugins(options.plugins ?? []);
   const storage: Storage = options.storage ?? (await resolveDefaultStorage());
   const clock = options.clock ?? systemClock;
-  const events = new EventBus(options.onListenerError ?? ((error, event) => console.error(`[rapport] listener of "${event}" failed:`, error)));
+  const events = new EventBus(
+    options.onListenerError ?? ((error, event) => console.error(`[rapport] listener of "${event}" failed:`, error)),
+  );
   const container = globalContainer.createChildContainer();
   container.register(STORAGE, { useValue: storage });
   container.register(CLOCK, { useValue: clock });
@@ -72,7 +79,9 @@ export async function createCrm<TTraitsSchema extends AnyObjectSchema | undefine
 
   const forTenant = (tenantId: string): Crm<TraitsOf<TTraitsSchema>, PropsOf<TPropsSchema>> => {
     if (typeof tenantId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/.test(tenantId)) {
-      throw new ValidationError(CoreErrorCode.InvalidInput, [{ path: ['tenantId'], message: 'must be 1-128 characters: letters, digits, _ . : -' }]);
+      throw new ValidationError(CoreErrorCode.InvalidInput, [
+        { path: ['tenantId'], message: 'must be 1-128 characters: letters, digits, _ . : -' },
+      ]);
     }
     const existing = tenants.get(tenantId);
     if (existing) return existing;

@@ -5,8 +5,9 @@ import { RapportError } from '../errors/rapport-error.js';
 /** tsyringe's metadata key for the tokens given with `@inject(TOKEN)`. */
 const INJECTION_TOKENS_KEY = 'injectionTokens';
 
+/** Any class constructor (its parameters are resolved by the container). */
 // biome-ignore lint/suspicious/noExplicitAny: constructors of any shape are registered here.
-type AnyClass = abstract new (...args: any[]) => unknown;
+export type AnyClass = abstract new (...args: any[]) => unknown;
 
 const serviceClassRegistry = new Set<AnyClass>();
 

@@ -16,9 +16,7 @@ export interface ValidationDetails extends Record<string, unknown> {
 /** Input failed validation; `details.issues` names every bad field and the reason. */
 export class ValidationError extends RapportError<ValidationDetails> {
   constructor(code: string, issues: ValidationIssue[], cause?: unknown) {
-    const summary = issues
-      .map((issue) => `${issue.path.length ? issue.path.join('.') : '(input)'}: ${issue.message}`)
-      .join('; ');
+    const summary = issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(input)'}: ${issue.message}`).join('; ');
     super({ code, kind: 'invalid_input', message: `Invalid input — ${summary}`, details: { issues }, cause });
     this.name = 'ValidationError';
   }
@@ -47,13 +45,7 @@ export class ConflictError extends RapportError {
 
 /** A plugin is misconfigured, duplicated, missing a dependency, or failed to start. */
 export class PluginError extends RapportError<{ plugin: string } & Record<string, unknown>> {
-  constructor(
-    code: string,
-    plugin: string,
-    message: string,
-    details: Record<string, unknown> = {},
-    cause?: unknown,
-  ) {
+  constructor(code: string, plugin: string, message: string, details: Record<string, unknown> = {}, cause?: unknown) {
     super({ code, kind: 'internal', message: `[${plugin}] ${message}`, details: { plugin, ...details }, cause });
     this.name = 'PluginError';
   }

@@ -2,13 +2,7 @@
  * What kind of failure an error is. Callers branch on the kind (retry `unavailable`, show
  * `invalid_input` to the user) without knowing every code.
  */
-export type ErrorKind =
-  | 'invalid_input'
-  | 'not_found'
-  | 'conflict'
-  | 'forbidden'
-  | 'unavailable'
-  | 'internal';
+export type ErrorKind = 'invalid_input' | 'not_found' | 'conflict' | 'forbidden' | 'unavailable' | 'internal';
 
 /** Options accepted by {@link RapportError}. */
 export interface RapportErrorOptions<TDetails> {

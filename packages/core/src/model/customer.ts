@@ -3,9 +3,7 @@ import { type Identity, IdentityInputSchema, IdentitySchema } from './identity.j
 import { type CustomerMetrics, CustomerMetricsSchema } from './metrics.js';
 
 const tagSchema = z.string().trim().min(1).max(64);
-const lifecycleStageSchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9_-]{0,63}$/, 'must be a lower-case slug such as "lead" or "customer"');
+const lifecycleStageSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'must be a lower-case slug such as "lead" or "customer"');
 
 /** Lifecycle stages Rapport knows by name; apps may use their own slugs too. */
 export const LIFECYCLE_STAGES = ['subscriber', 'lead', 'prospect', 'customer', 'loyal', 'at_risk', 'churned'] as const;

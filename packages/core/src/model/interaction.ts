@@ -48,10 +48,9 @@ export const RecordInteractionInputSchema = z
     path: ['customerId'],
   });
 /** An interaction as the app passes it in. */
-export type RecordInteractionInput<TProps = Record<string, unknown>> = Omit<
-  z.input<typeof RecordInteractionInputSchema>,
-  'properties'
-> & { properties?: TProps };
+export type RecordInteractionInput<TProps = Record<string, unknown>> = Omit<z.input<typeof RecordInteractionInputSchema>, 'properties'> & {
+  properties?: TProps;
+};
 
 /** Filters for a customer's timeline. Newest first. */
 export const TimelineQuerySchema = z.object({

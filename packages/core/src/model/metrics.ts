@@ -44,12 +44,7 @@ export const METRIC_FIELDS = [
 export type MetricField = (typeof METRIC_FIELDS)[number];
 
 /** Which metric fields hold times (the rest are numbers). */
-export const DATE_METRIC_FIELDS: ReadonlySet<MetricField> = new Set([
-  'firstSeenAt',
-  'lastSeenAt',
-  'lastPurchaseAt',
-  'createdAt',
-]);
+export const DATE_METRIC_FIELDS: ReadonlySet<MetricField> = new Set(['firstSeenAt', 'lastSeenAt', 'lastPurchaseAt', 'createdAt']);
 
 /**
  * An increment to a customer's metrics from a batch of stored interactions. Storage applies

@@ -57,27 +57,30 @@ export const TraitConditionSchema = z
   .superRefine((condition, ctx) => checkOperand(condition.op, condition.value, ctx));
 
 /** `{ kind: 'metric' }`: compare a metric; time metrics take an ISO time or `{ daysAgo }`. */
-export const MetricConditionSchema = z.strictObject({
-  kind: z.literal('metric'),
-  field: z.enum(METRIC_FIELDS),
-  op: z.enum(METRIC_OPERATORS),
-  value: z.union([z.number().finite(), z.iso.datetime({ offset: true }), RelativeTimeSchema]).optional(),
-}).superRefine((condition, ctx) => {
-  const needsValue = condition.op !== 'exists' && condition.op !== 'notExists';
-  if (!needsValue) {
-    if (condition.value !== undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: `operator "${condition.op}" takes no value` });
-    return;
-  }
-  if (condition.value === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['value'], message: `operator "${condition.op}" needs a value` });
-    return;
-  }
-  const isTimeField = DATE_METRIC_FIELDS.has(condition.field);
-  if (isTimeField === (typeof condition.value === 'number')) {
-    const expected = isTimeField ? 'an ISO time or { daysAgo }' : 'a number';
-    ctx.addIssue({ code: 'custom', path: ['value'], message: `metric "${condition.field}" compares with ${expected}` });
-  }
-});
+export const MetricConditionSchema = z
+  .strictObject({
+    kind: z.literal('metric'),
+    field: z.enum(METRIC_FIELDS),
+    op: z.enum(METRIC_OPERATORS),
+    value: z.union([z.number().finite(), z.iso.datetime({ offset: true }), RelativeTimeSchema]).optional(),
+  })
+  .superRefine((condition, ctx) => {
+    const needsValue = condition.op !== 'exists' && condition.op !== 'notExists';
+    if (!needsValue) {
+      if (condition.value !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['value'], message: `operator "${condition.op}" takes no value` });
+      return;
+    }
+    if (condition.value === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `operator "${condition.op}" needs a value` });
+      return;
+    }
+    const isTimeField = DATE_METRIC_FIELDS.has(condition.field);
+    if (isTimeField === (typeof condition.value === 'number')) {
+      const expected = isTimeField ? 'an ISO time or { daysAgo }' : 'a number';
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `metric "${condition.field}" compares with ${expected}` });
+    }
+  });
 
 /** `{ kind: 'tag' }`: the customer has (or lacks) a tag. */
 export const TagConditionSchema = z.strictObject({

@@ -30,10 +30,7 @@ export const StandardTraitsSchema = z.object({
     .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 tag such as "en-GB"')
     .optional(),
   /** IANA time zone such as `Europe/London`; used for quiet hours. */
-  timezone: z
-    .string()
-    .refine(isIanaTimeZone, 'must be an IANA time zone such as "Europe/London"')
-    .optional(),
+  timezone: z.string().refine(isIanaTimeZone, 'must be an IANA time zone such as "Europe/London"').optional(),
   address: AddressSchema.optional(),
 });
 /** The standard traits. */

@@ -1,7 +1,7 @@
-import type { Customer } from '../model/customer.js';
 import { type ConsentRecord, decideConsent } from '../model/consent.js';
+import type { Customer } from '../model/customer.js';
 import type { Interaction } from '../model/interaction.js';
-import { type MetricField } from '../model/metrics.js';
+import type { MetricField } from '../model/metrics.js';
 import type { RelativeTime, Scalar, SegmentCondition } from '../model/segment-definition.js';
 import { compareScalars } from './compare.js';
 
@@ -41,9 +41,7 @@ export function evaluateCondition(condition: SegmentCondition, subject: Evaluati
       return decideConsent(subject.consents, condition.purpose, condition.channel).status === condition.status;
     case 'identity': {
       const has = subject.customer.identities.some(
-        (identity) =>
-          identity.type === condition.type &&
-          (condition.namespace === undefined || identity.namespace === condition.namespace),
+        (identity) => identity.type === condition.type && (condition.namespace === undefined || identity.namespace === condition.namespace),
       );
       return has === (condition.op === 'exists');
     }
@@ -111,11 +109,7 @@ function testMetric(
   return stored !== null && compareCount(stored - wanted, op, 0);
 }
 
-function countEvents(
-  interactions: readonly Interaction[],
-  condition: Extract<SegmentCondition, { kind: 'events' }>,
-  now: Date,
-): number {
+function countEvents(interactions: readonly Interaction[], condition: Extract<SegmentCondition, { kind: 'events' }>, now: Date): number {
   const from = condition.withinDays === undefined ? Number.NEGATIVE_INFINITY : windowStart(condition.withinDays, now);
   const to = condition.withinDays === undefined ? Number.POSITIVE_INFINITY : now.getTime();
   let count = 0;

@@ -10,10 +10,10 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors/error-c
 import { isRapportError } from '../errors/rapport-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import {
-  type Customer,
   CreateCustomerInputSchema,
-  CustomerListQuerySchema,
+  type Customer,
   type CustomerListQuery,
+  CustomerListQuerySchema,
   TagSchema,
   UpdateCustomerInputSchema,
   UpsertCustomerInputSchema,
@@ -133,7 +133,9 @@ export class CustomerService<TTraits = Record<string, unknown>> {
   async update(id: string, input: UpdateCustomerInput<TTraits>): Promise<Customer<TTraits>> {
     const parsed = parseInput(UpdateCustomerInputSchema, input);
     return this.mutate(id, parsed.expectedVersion, (current) => {
-      const traits = parsed.traits ? this.validateTraits(mergeTraits(current.traits as Record<string, unknown>, parsed.traits)) : current.traits;
+      const traits = parsed.traits
+        ? this.validateTraits(mergeTraits(current.traits as Record<string, unknown>, parsed.traits))
+        : current.traits;
       const lifecycleStage = parsed.lifecycleStage === undefined ? current.lifecycleStage : parsed.lifecycleStage;
       return { ...current, traits: traits as TTraits, lifecycleStage };
     });
@@ -194,7 +196,9 @@ export class CustomerService<TTraits = Record<string, unknown>> {
       if (survivor.id === merged.id) {
         throw new ValidationError(CoreErrorCode.MergeSelf, [{ path: ['mergedId'], message: 'is the same customer as survivorId' }]);
       }
-      const traits = this.validateTraits(mergeTraitsBySurvivorship(survivor, merged, options.traits ?? 'survivor') as Record<string, unknown>);
+      const traits = this.validateTraits(
+        mergeTraitsBySurvivorship(survivor, merged, options.traits ?? 'survivor') as Record<string, unknown>,
+      );
       const now = this.clock.now();
       // Claim both records by version first: of two concurrent merges of the same pair,
       // only one can win, so the pair never ends up merged into each other.
@@ -303,7 +307,8 @@ export class CustomerService<TTraits = Record<string, unknown>> {
   ): Promise<Customer<TTraits>> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.requireLive(this.store, id);
-      if (expectedVersion !== undefined && current.version !== expectedVersion) throw this.versionConflict(current.id, expectedVersion, current.version);
+      if (expectedVersion !== undefined && current.version !== expectedVersion)
+        throw this.versionConflict(current.id, expectedVersion, current.version);
       const next = change(current);
       const changed = this.profileChanges(current, next);
       if (changed.length === 0) return current;
@@ -317,19 +322,30 @@ export class CustomerService<TTraits = Record<string, unknown>> {
   }
 
   private profileChanges(before: Customer<TTraits>, after: Customer<TTraits>): string[] {
-    const changed = changedKeys(before.traits as Record<string, unknown>, after.traits as Record<string, unknown>).map((key) => `traits.${key}`);
+    const changed = changedKeys(before.traits as Record<string, unknown>, after.traits as Record<string, unknown>).map(
+      (key) => `traits.${key}`,
+    );
     if (JSON.stringify([...before.tags].sort()) !== JSON.stringify([...after.tags].sort())) changed.push('tags');
     if (before.lifecycleStage !== after.lifecycleStage) changed.push('lifecycleStage');
     return changed;
   }
 
-  private async afterChange(event: 'customer.created' | 'customer.updated', customer: Customer<TTraits>, changed: string[] = []): Promise<void> {
+  private async afterChange(
+    event: 'customer.created' | 'customer.updated',
+    customer: Customer<TTraits>,
+    changed: string[] = [],
+  ): Promise<void> {
     if (event === 'customer.created') this.events.emit(event, { tenantId: this.store.tenantId, customer: customer as Customer });
     else this.events.emit(event, { tenantId: this.store.tenantId, customer: customer as Customer, changed });
     if (this.config.refreshOnChange) await this.segments.refreshCustomer(customer.id);
   }
 
-  private newCustomer(identities: Identity[], traits: Record<string, unknown>, tags: string[], lifecycleStage: string | null): Customer<TTraits> {
+  private newCustomer(
+    identities: Identity[],
+    traits: Record<string, unknown>,
+    tags: string[],
+    lifecycleStage: string | null,
+  ): Customer<TTraits> {
     const now = this.clock.now();
     return {
       id: this.ids.next(),

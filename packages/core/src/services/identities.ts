@@ -1,6 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js';
-import { ValidationError } from '../errors/error-classes.js';
 import { CoreErrorCode } from '../errors/codes.js';
+import { ValidationError } from '../errors/error-classes.js';
 import {
   type Identity,
   IdentityFormatError,
@@ -28,11 +28,7 @@ export function normalizeIdentityInput(input: unknown, path: (string | number)[]
 }
 
 /** Normalises a list of identities and drops repeats (the same person typed two ways). */
-export function normalizeIdentityList(
-  inputs: readonly unknown[],
-  path: (string | number)[],
-  defaultRegion?: CountryCode,
-): Identity[] {
+export function normalizeIdentityList(inputs: readonly unknown[], path: (string | number)[], defaultRegion?: CountryCode): Identity[] {
   const seen = new Map<string, Identity>();
   inputs.forEach((input, index) => {
     const identity = normalizeIdentityInput(input, [...path, index], defaultRegion);

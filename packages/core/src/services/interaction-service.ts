@@ -74,7 +74,9 @@ export class InteractionService<TProps = Record<string, unknown>> {
       throw new ValidationError(CoreErrorCode.InvalidInput, [{ path: ['inputs'], message: 'must be an array' }]);
     }
     if (inputs.length > MAX_BATCH_SIZE) {
-      throw new ValidationError(CoreErrorCode.InvalidInput, [{ path: ['inputs'], message: `holds ${inputs.length} items; at most ${MAX_BATCH_SIZE} per call` }]);
+      throw new ValidationError(CoreErrorCode.InvalidInput, [
+        { path: ['inputs'], message: `holds ${inputs.length} items; at most ${MAX_BATCH_SIZE} per call` },
+      ]);
     }
     const outcomes: (RecordOutcome<TProps> | undefined)[] = new Array(inputs.length);
     const pending: PendingItem[] = [];
@@ -117,13 +119,17 @@ export class InteractionService<TProps = Record<string, unknown>> {
             ? { index: entry.index, status: 'stored', interaction: entry.interaction as Interaction<TProps> }
             : { index: entry.index, status: 'duplicate', idempotencyKey: entry.interaction.idempotencyKey ?? '' };
       });
-      const deltas = metricsDeltas(kept.map((entry) => entry.interaction), this.config);
+      const deltas = metricsDeltas(
+        kept.map((entry) => entry.interaction),
+        this.config,
+      );
       for (const [customerId, delta] of deltas) await tx.customers.applyMetrics(customerId, delta);
       return kept;
     });
     for (const entry of stored) this.events.emit('interaction.recorded', { tenantId: this.store.tenantId, interaction: entry.interaction });
     if (this.config.refreshOnChange) {
-      for (const customerId of new Set(stored.map((entry) => entry.interaction.customerId))) await this.segments.refreshCustomer(customerId);
+      for (const customerId of new Set(stored.map((entry) => entry.interaction.customerId)))
+        await this.segments.refreshCustomer(customerId);
     }
     return summarize(outcomes as RecordOutcome<TProps>[]);
   }
@@ -146,7 +152,10 @@ export class InteractionService<TProps = Record<string, unknown>> {
         ]);
       }
     }
-    const identity = parsed.customerId === undefined && parsed.identity ? normalizeIdentityInput(parsed.identity, ['identity'], this.config.defaultRegion) : null;
+    const identity =
+      parsed.customerId === undefined && parsed.identity
+        ? normalizeIdentityInput(parsed.identity, ['identity'], this.config.defaultRegion)
+        : null;
     return { index, input: parsed, identity };
   }
 
@@ -155,7 +164,9 @@ export class InteractionService<TProps = Record<string, unknown>> {
     const resolved = new Map<number, string>();
     const byId = new Map<string, string | null>();
     const byIdentity = new Map<string, string>();
-    const identities = [...new Map(pending.flatMap((item) => (item.identity ? [[identityKey(item.identity), item.identity] as const] : []))).values()];
+    const identities = [
+      ...new Map(pending.flatMap((item) => (item.identity ? [[identityKey(item.identity), item.identity] as const] : []))).values(),
+    ];
     if (identities.length > 0) {
       for (const owner of await this.store.customers.findOwners(identities)) byIdentity.set(identityKey(owner.identity), owner.customerId);
     }
@@ -198,5 +209,10 @@ function summarize<TProps>(outcomes: RecordOutcome<TProps>[]): RecordManyResult<
 
 function asRapportError(error: unknown): RapportError {
   if (isRapportError(error)) return error;
-  return new RapportError({ code: 'INTERNAL', kind: 'internal', message: error instanceof Error ? error.message : String(error), cause: error });
+  return new RapportError({
+    code: 'INTERNAL',
+    kind: 'internal',
+    message: error instanceof Error ? error.message : String(error),
+    cause: error,
+  });
 }

@@ -1,5 +1,5 @@
 import type { Interaction } from '../model/interaction.js';
-import { type MetricsDelta, roundMoney } from '../model/metrics.js';
+import { emptyMetrics, type MetricsDelta, roundMoney } from '../model/metrics.js';
 
 /** Which interactions are purchases and where their amount is. */
 export interface PurchaseRules {
@@ -17,15 +17,7 @@ export function metricsDeltas(interactions: readonly Interaction[], rules: Purch
     const at = interaction.occurredAt;
     let delta = deltas.get(interaction.customerId);
     if (!delta) {
-      delta = {
-        firstSeenAt: null,
-        lastSeenAt: null,
-        lastPurchaseAt: null,
-        purchaseCount: 0,
-        totalSpend: 0,
-        interactionCount: 0,
-        lastSeenByChannel: {},
-      };
+      delta = emptyMetrics();
       deltas.set(interaction.customerId, delta);
     }
     delta.interactionCount++;

@@ -1,4 +1,5 @@
 import { inject } from 'tsyringe';
+import { z } from 'zod';
 import type { Clock } from '../contracts/clock.js';
 import type { TenantStore } from '../contracts/storage.js';
 import { service } from '../di/service.js';
@@ -8,7 +9,6 @@ import type { Customer } from '../model/customer.js';
 import type { Interaction } from '../model/interaction.js';
 import { parseInput } from '../util/parse.js';
 import { CustomerService } from './customer-service.js';
-import { z } from 'zod';
 
 /** The 360° view of a customer. */
 export interface CustomerProfile<TTraits = Record<string, unknown>, TProps = Record<string, unknown>> {

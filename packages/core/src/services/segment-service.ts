@@ -1,4 +1,5 @@
 import { inject } from 'tsyringe';
+import { z } from 'zod';
 import type { Clock } from '../contracts/clock.js';
 import type { IdGenerator } from '../contracts/id-generator.js';
 import type { MembershipChanges, TenantStore } from '../contracts/storage.js';
@@ -8,17 +9,16 @@ import { CoreErrorCode } from '../errors/codes.js';
 import { NotFoundError, ValidationError } from '../errors/error-classes.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Customer } from '../model/customer.js';
-import { type Page } from '../model/page.js';
+import type { Page } from '../model/page.js';
 import {
   type Segment,
   type SegmentCondition,
-  SegmentConditionSchema,
   type SegmentConditionInput,
-  SegmentDefinitionSchema,
+  SegmentConditionSchema,
   type SegmentDefinitionInput,
+  SegmentDefinitionSchema,
 } from '../model/segment-definition.js';
 import { parseInput } from '../util/parse.js';
-import { z } from 'zod';
 
 /** Changes to a segment; the key stays. */
 export interface SegmentPatch {
@@ -53,7 +53,12 @@ export class SegmentService {
     const current = await this.get(key);
     const definition = parseInput(
       SegmentDefinitionSchema,
-      { key: current.key, name: patch.name ?? current.name, description: patch.description === undefined ? current.description : patch.description, condition: patch.condition ?? current.condition },
+      {
+        key: current.key,
+        name: patch.name ?? current.name,
+        description: patch.description === undefined ? current.description : patch.description,
+        condition: patch.condition ?? current.condition,
+      },
       'segment',
     );
     const segment: Segment = { ...current, ...definition, updatedAt: this.clock.now() };

@@ -1,14 +1,25 @@
-import { createCrm, type Crm, isRapportError, type RapportEventName } from '@rapport/core';
+import { type Crm, createCrm, isRapportError, type RapportEventName } from '@rapport/core';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../fake-clock.js';
 import { uniqueId } from '../fixtures/builders.js';
 import type { ConformanceContext } from './context.js';
 
 /** A Crm over the storage under test, for a fresh tenant (the storage is not closed). */
-async function crmFor(ctx: ConformanceContext, clock = new FakeClock('2026-06-01T00:00:00Z')): Promise<{ crm: Crm; clock: FakeClock; events: { name: string; payload: unknown }[] }> {
+async function crmFor(
+  ctx: ConformanceContext,
+  clock = new FakeClock('2026-06-01T00:00:00Z'),
+): Promise<{ crm: Crm; clock: FakeClock; events: { name: string; payload: unknown }[] }> {
   const crm = await createCrm({ storage: ctx.storage(), tenant: uniqueId('crm'), clock, identities: { defaultRegion: 'GB' } });
   const events: { name: string; payload: unknown }[] = [];
-  const names: RapportEventName[] = ['customer.created', 'customer.updated', 'customer.merged', 'interaction.recorded', 'consent.changed', 'segment.entered', 'segment.exited'];
+  const names: RapportEventName[] = [
+    'customer.created',
+    'customer.updated',
+    'customer.merged',
+    'interaction.recorded',
+    'consent.changed',
+    'segment.entered',
+    'segment.exited',
+  ];
   for (const name of names) crm.events.on(name, (payload) => void events.push({ name, payload }));
   return { crm, clock, events };
 }
@@ -19,7 +30,13 @@ export function crmFlowsSuite(ctx: ConformanceContext): void {
     it('upserts the same person from two channels, typed two ways, into one customer', async () => {
       const { crm } = await crmFor(ctx);
       const web = await crm.customers.upsert({ identities: [{ type: 'email', value: ' Ada@Example.COM ' }], traits: { name: 'Ada' } });
-      const shop = await crm.customers.upsert({ identities: [{ type: 'email', value: 'ada@example.com' }, { type: 'phone', value: '07400 123456' }], traits: { locale: 'en-GB' } });
+      const shop = await crm.customers.upsert({
+        identities: [
+          { type: 'email', value: 'ada@example.com' },
+          { type: 'phone', value: '07400 123456' },
+        ],
+        traits: { locale: 'en-GB' },
+      });
       const byPhone = await crm.customers.upsert({ identities: [{ type: 'phone', value: '+44 7400 123456' }] });
       expect(web.created).toBe(true);
       expect(shop.created).toBe(false);
@@ -33,7 +50,9 @@ export function crmFlowsSuite(ctx: ConformanceContext): void {
     it('gives one customer for parallel upserts of one new identity', async () => {
       const { crm } = await crmFor(ctx);
       const results = await Promise.all(
-        Array.from({ length: 8 }, (_, index) => crm.customers.upsert({ identities: [{ type: 'email', value: 'race@example.com' }], tags: [`t${index}`] })),
+        Array.from({ length: 8 }, (_, index) =>
+          crm.customers.upsert({ identities: [{ type: 'email', value: 'race@example.com' }], tags: [`t${index}`] }),
+        ),
       );
       const ids = new Set(results.map((result) => result.customer.id));
       expect(ids.size).toBe(1);
@@ -44,8 +63,17 @@ export function crmFlowsSuite(ctx: ConformanceContext): void {
 
     it('merges two customers: identities, tags, interactions and consents move; the old id resolves', async () => {
       const { crm, events } = await crmFor(ctx);
-      const a = await crm.customers.create({ identities: [{ type: 'email', value: 'a@merge.io' }], traits: { name: 'Ada', locale: 'en-GB' }, tags: ['web'] });
-      const b = await crm.customers.create({ identities: [{ type: 'external', namespace: 'pos', value: 'card-9' }], traits: { name: 'A. Lovelace', timezone: 'Europe/London' }, tags: ['store'], lifecycleStage: 'customer' });
+      const a = await crm.customers.create({
+        identities: [{ type: 'email', value: 'a@merge.io' }],
+        traits: { name: 'Ada', locale: 'en-GB' },
+        tags: ['web'],
+      });
+      const b = await crm.customers.create({
+        identities: [{ type: 'external', namespace: 'pos', value: 'card-9' }],
+        traits: { name: 'A. Lovelace', timezone: 'Europe/London' },
+        tags: ['store'],
+        lifecycleStage: 'customer',
+      });
       await crm.interactions.recordMany([
         { customerId: a.id, channel: 'web', type: 'purchase', properties: { amount: 10 }, occurredAt: new Date('2026-05-01T00:00:00Z') },
         { customerId: b.id, channel: 'pos', type: 'purchase', properties: { amount: 32.5 }, occurredAt: new Date('2026-04-01T00:00:00Z') },
@@ -97,7 +125,15 @@ export function crmFlowsSuite(ctx: ConformanceContext): void {
         { identity: { type: 'email', value: 'NEW@x.io' }, channel: 'pos', type: 'purchase', properties: { amount: 5 } },
         { customerId: customer.id, channel: 'Bad Channel!', type: 'page_view' },
       ]);
-      expect(result.outcomes.map((outcome) => outcome.status)).toEqual(['stored', 'duplicate', 'rejected', 'rejected', 'rejected', 'stored', 'rejected']);
+      expect(result.outcomes.map((outcome) => outcome.status)).toEqual([
+        'stored',
+        'duplicate',
+        'rejected',
+        'rejected',
+        'rejected',
+        'stored',
+        'rejected',
+      ]);
       expect([result.stored, result.duplicates, result.rejected]).toEqual([2, 1, 4]);
       const reasons = result.outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.error] : []));
       expect(reasons.map((error) => error.code)).toEqual(['INVALID_INPUT', 'CUSTOMER_NOT_FOUND', 'INVALID_INPUT', 'INVALID_INPUT']);
@@ -110,7 +146,13 @@ export function crmFlowsSuite(ctx: ConformanceContext): void {
       const created = await crm.customers.find({ type: 'email', value: 'new@x.io' });
       expect(created?.metrics.totalSpend).toBe(5);
       expect(events.filter((event) => event.name === 'interaction.recorded')).toHaveLength(2);
-      const again = await crm.interactions.record({ customerId: customer.id, channel: 'web', type: 'purchase', properties: { amount: 20 }, idempotencyKey: 'order-1' });
+      const again = await crm.interactions.record({
+        customerId: customer.id,
+        channel: 'web',
+        type: 'purchase',
+        properties: { amount: 20 },
+        idempotencyKey: 'order-1',
+      });
       expect(again.status).toBe('duplicate');
       expect((await crm.customers.get(customer.id)).metrics.purchaseCount).toBe(1);
     });
@@ -119,7 +161,9 @@ export function crmFlowsSuite(ctx: ConformanceContext): void {
       const { crm } = await crmFor(ctx);
       const customer = await crm.customers.create({ traits: { name: 'V1' } });
       await crm.customers.update(customer.id, { traits: { name: 'V2' }, expectedVersion: 1 });
-      const error = await crm.customers.update(customer.id, { traits: { name: 'stale' }, expectedVersion: 1 }).catch((caught: unknown) => caught);
+      const error = await crm.customers
+        .update(customer.id, { traits: { name: 'stale' }, expectedVersion: 1 })
+        .catch((caught: unknown) => caught);
       expect(isRapportError(error, 'CUSTOMER_VERSION_CONFLICT')).toBe(true);
       const read = await crm.customers.get(customer.id);
       expect(read.traits).toEqual({ name: 'V2' });
@@ -130,12 +174,19 @@ export function crmFlowsSuite(ctx: ConformanceContext): void {
       const { crm, clock, events } = await crmFor(ctx);
       const customer = await crm.customers.create({ identities: [{ type: 'email', value: 'seg@x.io' }] });
       await crm.interactions.record({ customerId: customer.id, channel: 'web', type: 'purchase', properties: { amount: 100 } });
-      await crm.segments.define({ key: 'recent-buyers', name: 'Recent buyers', condition: { kind: 'events', types: ['purchase'], withinDays: 30, count: { op: 'gte', value: 1 } } });
+      await crm.segments.define({
+        key: 'recent-buyers',
+        name: 'Recent buyers',
+        condition: { kind: 'events', types: ['purchase'], withinDays: 30, count: { op: 'gte', value: 1 } },
+      });
       expect(await crm.segments.refresh()).toEqual({ 'recent-buyers': { entered: [customer.id], exited: [] } });
       expect((await crm.profile(customer.id)).segments.map((segment) => segment.key)).toEqual(['recent-buyers']);
       clock.advance({ days: 31 });
       expect(await crm.segments.refresh('recent-buyers')).toEqual({ 'recent-buyers': { entered: [], exited: [customer.id] } });
-      expect(events.filter((event) => event.name.startsWith('segment.')).map((event) => event.name)).toEqual(['segment.entered', 'segment.exited']);
+      expect(events.filter((event) => event.name.startsWith('segment.')).map((event) => event.name)).toEqual([
+        'segment.entered',
+        'segment.exited',
+      ]);
       expect((await crm.profile(customer.id)).segments).toEqual([]);
     });
   });

@@ -80,7 +80,14 @@ export function customerRepositorySuite(ctx: ConformanceContext): void {
       const store = ctx.freshTenant();
       const customer = aCustomer(store.tenantId, { traits: { a: 1 }, tags: ['x'] });
       await store.customers.insert(customer);
-      const next = { ...customer, traits: { a: 2, b: 'new' }, tags: ['y', 'z'], lifecycleStage: 'customer', version: 2, updatedAt: new Date('2026-02-01T00:00:00Z') };
+      const next = {
+        ...customer,
+        traits: { a: 2, b: 'new' },
+        tags: ['y', 'z'],
+        lifecycleStage: 'customer',
+        version: 2,
+        updatedAt: new Date('2026-02-01T00:00:00Z'),
+      };
       expect(await store.customers.update(next, 1)).toBe(true);
       expect(await store.customers.update({ ...next, traits: { lost: true }, version: 2 }, 1)).toBe(false);
       const read = await store.customers.get(customer.id);
@@ -135,7 +142,14 @@ export function customerRepositorySuite(ctx: ConformanceContext): void {
       };
       await store.customers.applyMetrics(customer.id, first);
       await store.customers.applyMetrics(customer.id, second);
-      await store.customers.applyMetrics(customer.id, { ...second, firstSeenAt: null, lastSeenAt: null, totalSpend: 0, interactionCount: 1, lastSeenByChannel: {} });
+      await store.customers.applyMetrics(customer.id, {
+        ...second,
+        firstSeenAt: null,
+        lastSeenAt: null,
+        totalSpend: 0,
+        interactionCount: 1,
+        lastSeenByChannel: {},
+      });
       const metrics = (await store.customers.get(customer.id))?.metrics;
       expect(metrics?.firstSeenAt?.toISOString()).toBe('2026-02-01T00:00:00.000Z');
       expect(metrics?.lastSeenAt?.toISOString()).toBe('2026-02-20T00:00:00.000Z');
@@ -199,7 +213,11 @@ export function customerRepositorySuite(ctx: ConformanceContext): void {
       expect(byTag.nextCursor).toBeNull();
       const byStage = await store.customers.list({ limit: 50, lifecycleStage: 'lead' });
       expect(byStage.items.map((customer) => customer.id)).toEqual(ids.slice(0, 2));
-      const byCreated = await store.customers.list({ limit: 50, createdAfter: new Date(Date.UTC(2026, 0, 2)), createdBefore: new Date(Date.UTC(2026, 0, 5)) });
+      const byCreated = await store.customers.list({
+        limit: 50,
+        createdAfter: new Date(Date.UTC(2026, 0, 2)),
+        createdBefore: new Date(Date.UTC(2026, 0, 5)),
+      });
       expect(byCreated.items.map((customer) => customer.id)).toEqual(ids.slice(2, 4));
       const byUpdated = await store.customers.list({ limit: 50, updatedSince: new Date(Date.UTC(2026, 1, 4)) });
       expect(byUpdated.items.map((customer) => customer.id)).toEqual(ids.slice(3));

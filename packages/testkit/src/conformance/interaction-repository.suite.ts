@@ -19,7 +19,12 @@ export function interactionRepositorySuite(ctx: ConformanceContext): void {
         source: 'store-42',
         idempotencyKey: `${store.tenantId}-order-1`,
       });
-      const newer = anInteraction(store.tenantId, customer.id, { type: 'email.sent', channel: 'email', direction: 'outbound', occurredAt: new Date('2026-03-02T09:00:00Z') });
+      const newer = anInteraction(store.tenantId, customer.id, {
+        type: 'email.sent',
+        channel: 'email',
+        direction: 'outbound',
+        occurredAt: new Date('2026-03-02T09:00:00Z'),
+      });
       expect(await store.interactions.insertMany([older, newer])).toEqual(['stored', 'stored']);
       const page = await store.interactions.timeline(customer.id, { limit: 10 });
       expect(page.items.map((item) => item.id)).toEqual([newer.id, older.id]);
@@ -38,7 +43,12 @@ export function interactionRepositorySuite(ctx: ConformanceContext): void {
       const other = anInteraction(store.tenantId, customer.id, { idempotencyKey: 'evt-2' });
       const otherRepeat = anInteraction(store.tenantId, customer.id, { idempotencyKey: 'evt-2' });
       const noKey = anInteraction(store.tenantId, customer.id);
-      expect(await store.interactions.insertMany([again, other, otherRepeat, noKey])).toEqual(['duplicate', 'stored', 'duplicate', 'stored']);
+      expect(await store.interactions.insertMany([again, other, otherRepeat, noKey])).toEqual([
+        'duplicate',
+        'stored',
+        'duplicate',
+        'stored',
+      ]);
       const all = await allPages((cursor) => store.interactions.timeline(customer.id, { limit: 2, cursor }));
       expect(all.map((item) => item.id).sort()).toEqual([first.id, other.id, noKey.id].sort());
     });
@@ -67,13 +77,17 @@ export function interactionRepositorySuite(ctx: ConformanceContext): void {
       expect(ids(window.items)).toEqual(['d', 'c', 'b']);
     });
 
-    it('reassigns a customer\'s interactions to another customer', async () => {
+    it("reassigns a customer's interactions to another customer", async () => {
       const store = ctx.freshTenant();
       const from = aCustomer(store.tenantId);
       const to = aCustomer(store.tenantId);
       await store.customers.insert(from);
       await store.customers.insert(to);
-      await store.interactions.insertMany([anInteraction(store.tenantId, from.id), anInteraction(store.tenantId, from.id), anInteraction(store.tenantId, to.id)]);
+      await store.interactions.insertMany([
+        anInteraction(store.tenantId, from.id),
+        anInteraction(store.tenantId, from.id),
+        anInteraction(store.tenantId, to.id),
+      ]);
       expect(await store.interactions.reassignCustomer(from.id, to.id)).toBe(2);
       expect((await store.interactions.timeline(from.id, { limit: 10 })).items).toHaveLength(0);
       expect((await store.interactions.timeline(to.id, { limit: 10 })).items).toHaveLength(3);

@@ -5,7 +5,20 @@ import fc from 'fast-check';
 export const storableString = (maxLength = 12): fc.Arbitrary<string> =>
   fc.string({ unit: 'grapheme', maxLength }).map((text) => text.replaceAll('\u0000', ''));
 
-const TRAIT_FIELDS = ['country', 'age', 'name', 'plan', 'vip', 'address.city', 'address', 'score', 'nickname', 'missing', 'r.text', 'r.num'];
+const TRAIT_FIELDS = [
+  'country',
+  'age',
+  'name',
+  'plan',
+  'vip',
+  'address.city',
+  'address',
+  'score',
+  'nickname',
+  'missing',
+  'r.text',
+  'r.num',
+];
 const NOTABLE = ['GB', 'US', 'CN', 'gold', 'Gold', 'silver', 'B', '蔡', '🐉', "O'Brien", '', '%', '_', '\\', '"', '40'];
 
 const scalar: fc.Arbitrary<string | number | boolean> = fc.oneof(
@@ -14,19 +27,41 @@ const scalar: fc.Arbitrary<string | number | boolean> = fc.oneof(
   fc.integer({ min: -1000, max: 1000 }),
   fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }).map((value) => (Object.is(value, -0) ? 0 : value)),
 );
-const text = fc.oneof(fc.constantFrom(...NOTABLE.filter((value) => value !== '')), storableString().filter((value) => value.length > 0));
+const text = fc.oneof(
+  fc.constantFrom(...NOTABLE.filter((value) => value !== '')),
+  storableString().filter((value) => value.length > 0),
+);
 
 const traitCondition: fc.Arbitrary<SegmentConditionInput> = fc.oneof(
-  fc.record({ kind: fc.constant('trait' as const), field: fc.constantFrom(...TRAIT_FIELDS), op: fc.constantFrom('eq' as const, 'neq' as const), value: scalar }),
+  fc.record({
+    kind: fc.constant('trait' as const),
+    field: fc.constantFrom(...TRAIT_FIELDS),
+    op: fc.constantFrom('eq' as const, 'neq' as const),
+    value: scalar,
+  }),
   fc.record({
     kind: fc.constant('trait' as const),
     field: fc.constantFrom(...TRAIT_FIELDS),
     op: fc.constantFrom('gt' as const, 'gte' as const, 'lt' as const, 'lte' as const),
     value: scalar.filter((value) => typeof value !== 'boolean'),
   }),
-  fc.record({ kind: fc.constant('trait' as const), field: fc.constantFrom(...TRAIT_FIELDS), op: fc.constantFrom('in' as const, 'notIn' as const), value: fc.array(scalar, { minLength: 1, maxLength: 4 }) }),
-  fc.record({ kind: fc.constant('trait' as const), field: fc.constantFrom(...TRAIT_FIELDS), op: fc.constantFrom('contains' as const, 'startsWith' as const), value: text }),
-  fc.record({ kind: fc.constant('trait' as const), field: fc.constantFrom(...TRAIT_FIELDS), op: fc.constantFrom('exists' as const, 'notExists' as const) }),
+  fc.record({
+    kind: fc.constant('trait' as const),
+    field: fc.constantFrom(...TRAIT_FIELDS),
+    op: fc.constantFrom('in' as const, 'notIn' as const),
+    value: fc.array(scalar, { minLength: 1, maxLength: 4 }),
+  }),
+  fc.record({
+    kind: fc.constant('trait' as const),
+    field: fc.constantFrom(...TRAIT_FIELDS),
+    op: fc.constantFrom('contains' as const, 'startsWith' as const),
+    value: text,
+  }),
+  fc.record({
+    kind: fc.constant('trait' as const),
+    field: fc.constantFrom(...TRAIT_FIELDS),
+    op: fc.constantFrom('exists' as const, 'notExists' as const),
+  }),
 );
 
 const timeValue = fc.oneof(
@@ -46,14 +81,30 @@ const metricCondition: fc.Arbitrary<SegmentConditionInput> = fc.oneof(
     op: fc.constantFrom('eq' as const, 'neq' as const, 'gt' as const, 'gte' as const, 'lt' as const, 'lte' as const),
     value: timeValue,
   }),
-  fc.record({ kind: fc.constant('metric' as const), field: fc.constantFrom(...METRIC_FIELDS), op: fc.constantFrom('exists' as const, 'notExists' as const) }),
+  fc.record({
+    kind: fc.constant('metric' as const),
+    field: fc.constantFrom(...METRIC_FIELDS),
+    op: fc.constantFrom('exists' as const, 'notExists' as const),
+  }),
 );
 
 const otherLeaf: fc.Arbitrary<SegmentConditionInput> = fc.oneof(
-  fc.record({ kind: fc.constant('tag' as const), op: fc.constantFrom('has' as const, 'lacks' as const), value: fc.constantFrom('vip', 'newsletter', 'none', 'r-tag') }),
+  fc.record({
+    kind: fc.constant('tag' as const),
+    op: fc.constantFrom('has' as const, 'lacks' as const),
+    value: fc.constantFrom('vip', 'newsletter', 'none', 'r-tag'),
+  }),
   fc.oneof(
-    fc.record({ kind: fc.constant('lifecycle' as const), op: fc.constantFrom('eq' as const, 'neq' as const), value: fc.constantFrom('lead', 'customer', 'churned', 'x') }),
-    fc.record({ kind: fc.constant('lifecycle' as const), op: fc.constantFrom('in' as const, 'notIn' as const), value: fc.subarray(['lead', 'customer', 'churned', 'x'], { minLength: 1 }) }),
+    fc.record({
+      kind: fc.constant('lifecycle' as const),
+      op: fc.constantFrom('eq' as const, 'neq' as const),
+      value: fc.constantFrom('lead', 'customer', 'churned', 'x'),
+    }),
+    fc.record({
+      kind: fc.constant('lifecycle' as const),
+      op: fc.constantFrom('in' as const, 'notIn' as const),
+      value: fc.subarray(['lead', 'customer', 'churned', 'x'], { minLength: 1 }),
+    }),
     fc.record({ kind: fc.constant('lifecycle' as const), op: fc.constantFrom('exists' as const, 'notExists' as const) }),
   ),
   fc.record(
@@ -63,7 +114,10 @@ const otherLeaf: fc.Arbitrary<SegmentConditionInput> = fc.oneof(
       channels: fc.subarray(['web', 'pos', 'wechat', 'email'], { minLength: 1 }),
       direction: fc.constantFrom('inbound' as const, 'outbound' as const),
       withinDays: fc.integer({ min: 1, max: 500 }),
-      count: fc.record({ op: fc.constantFrom('eq' as const, 'gt' as const, 'gte' as const, 'lt' as const, 'lte' as const), value: fc.integer({ min: 0, max: 3 }) }),
+      count: fc.record({
+        op: fc.constantFrom('eq' as const, 'gt' as const, 'gte' as const, 'lt' as const, 'lte' as const),
+        value: fc.integer({ min: 0, max: 3 }),
+      }),
     },
     { requiredKeys: ['kind', 'count'] },
   ),
@@ -74,7 +128,12 @@ const otherLeaf: fc.Arbitrary<SegmentConditionInput> = fc.oneof(
     status: fc.constantFrom('granted' as const, 'denied' as const, 'unknown' as const),
   }),
   fc.record(
-    { kind: fc.constant('identity' as const), type: fc.constantFrom('email' as const, 'phone' as const, 'external' as const), namespace: fc.constantFrom('wechat', 'pos', ''), op: fc.constantFrom('exists' as const, 'notExists' as const) },
+    {
+      kind: fc.constant('identity' as const),
+      type: fc.constantFrom('email' as const, 'phone' as const, 'external' as const),
+      namespace: fc.constantFrom('wechat', 'pos', ''),
+      op: fc.constantFrom('exists' as const, 'notExists' as const),
+    },
     { requiredKeys: ['kind', 'type', 'op'] },
   ),
 );
@@ -96,7 +155,10 @@ export const segmentConditionArbitrary: fc.Arbitrary<SegmentConditionInput> = fc
 export const randomTraits: fc.Arbitrary<Record<string, unknown>> = fc.record(
   {
     name: storableString(),
-    age: fc.oneof(fc.integer({ min: -5, max: 120 }), fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }).map((value) => (Object.is(value, -0) ? 0 : value))),
+    age: fc.oneof(
+      fc.integer({ min: -5, max: 120 }),
+      fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }).map((value) => (Object.is(value, -0) ? 0 : value)),
+    ),
     plan: fc.constantFrom('gold', 'Gold', 'silver', ''),
     r: fc.record({ text: storableString(), num: fc.integer({ min: -100, max: 100 }) }),
     vip: fc.boolean(),

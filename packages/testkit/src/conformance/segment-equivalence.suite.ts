@@ -27,7 +27,12 @@ export function segmentEquivalenceSuite(ctx: ConformanceContext, runs: number): 
       const extra = fc.sample(randomTraits, { seed: 20261129, numRuns: 14 });
       for (const [index, traits] of extra.entries()) {
         await store().customers.insert(
-          aCustomer(tenant, { id: `${tenant}-r${String(index).padStart(2, '0')}`, traits, tags: index % 3 === 0 ? ['r-tag'] : [], lifecycleStage: index % 2 ? 'lead' : null }),
+          aCustomer(tenant, {
+            id: `${tenant}-r${String(index).padStart(2, '0')}`,
+            traits,
+            tags: index % 3 === 0 ? ['r-tag'] : [],
+            lifecycleStage: index % 2 ? 'lead' : null,
+          }),
         );
       }
       const customers = await allPages((cursor) => store().customers.list({ limit: 100, cursor }));

@@ -68,7 +68,9 @@ export function segmentRepositorySuite(ctx: ConformanceContext): void {
       const t2 = new Date('2026-05-02T00:00:00Z');
       expect(await store.segments.refresh(segment, t2)).toEqual({ entered: [b.id], exited: [a.id] });
       const memberships = await store.segments.membershipsOf(b.id);
-      expect(memberships.map((membership) => [membership.segmentKey, membership.enteredAt.toISOString()])).toEqual([['vips', t2.toISOString()]]);
+      expect(memberships.map((membership) => [membership.segmentKey, membership.enteredAt.toISOString()])).toEqual([
+        ['vips', t2.toISOString()],
+      ]);
       expect(await store.segments.membershipsOf(a.id)).toEqual([]);
     });
 

@@ -1,8 +1,8 @@
-import type { Identity, SegmentCondition, TenantStore } from '@rapport/core';
+import { emptyMetrics, type Identity, type SegmentCondition, type TenantStore } from '@rapport/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { aConsentRecord, aCustomer, anInteraction, aSegment, uniqueId } from '../fixtures/builders.js';
-import { POPULATION_NOW, PERSONAS, seedPopulation } from '../fixtures/population.js';
+import { PERSONAS, POPULATION_NOW, seedPopulation } from '../fixtures/population.js';
 import { allPages, type ConformanceContext } from './context.js';
 
 /** Everything tenant B holds, read through B's own repositories. */
@@ -48,7 +48,9 @@ const OPERATIONS: Record<string, Operation> = {
   update: async (a, b) => {
     for (const id of b.ids) {
       for (const version of [1, 2, 3]) {
-        expect(await a.customers.update(aCustomer(a.tenantId, { id, traits: { hacked: true }, version: version + 1 }), version)).toBe(false);
+        expect(await a.customers.update(aCustomer(a.tenantId, { id, traits: { hacked: true }, version: version + 1 }), version)).toBe(
+          false,
+        );
       }
     }
   },
@@ -61,8 +63,16 @@ const OPERATIONS: Record<string, Operation> = {
   },
   metrics: async (a, b) => {
     for (const id of b.ids) {
-      await a.customers.applyMetrics(id, { firstSeenAt: new Date(0), lastSeenAt: new Date(0), lastPurchaseAt: new Date(0), purchaseCount: 99, totalSpend: 99, interactionCount: 99, lastSeenByChannel: { evil: new Date(0) } });
-      await a.customers.replaceMetrics(id, { firstSeenAt: null, lastSeenAt: null, lastPurchaseAt: null, purchaseCount: 0, totalSpend: 0, interactionCount: 0, lastSeenByChannel: {} });
+      await a.customers.applyMetrics(id, {
+        firstSeenAt: new Date(0),
+        lastSeenAt: new Date(0),
+        lastPurchaseAt: new Date(0),
+        purchaseCount: 99,
+        totalSpend: 99,
+        interactionCount: 99,
+        lastSeenByChannel: { evil: new Date(0) },
+      });
+      await a.customers.replaceMetrics(id, emptyMetrics());
     }
   },
   merge: async (a, b) => {

@@ -44,7 +44,9 @@ export function transactionsSuite(ctx: ConformanceContext): void {
       expect(after?.identities).toEqual([]);
       expect((await store.interactions.timeline(existing.id, { limit: 5 })).items).toHaveLength(0);
       expect(await store.consents.history(existing.id)).toHaveLength(0);
-      expect(await store.interactions.insertMany([anInteraction(store.tenantId, existing.id, { idempotencyKey: 'k' })])).toEqual(['stored']);
+      expect(await store.interactions.insertMany([anInteraction(store.tenantId, existing.id, { idempotencyKey: 'k' })])).toEqual([
+        'stored',
+      ]);
     });
 
     it('returns the value of the work', async () => {

@@ -34,8 +34,7 @@ export class MemoryInteractionRepository implements InteractionRepository {
         .sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
       const items = matching.slice(0, filter.limit).map(copy);
       const last = items.at(-1);
-      const nextCursor =
-        matching.length > filter.limit && last ? encodeCursor({ t: last.occurredAt.getTime(), id: last.id }) : null;
+      const nextCursor = matching.length > filter.limit && last ? encodeCursor({ t: last.occurredAt.getTime(), id: last.id }) : null;
       return { items, nextCursor };
     });
   }

@@ -158,9 +158,7 @@ export class MemorySegmentRepository implements SegmentRepository {
     const interactions = [...state.interactions.values()].filter(
       (item) => item.tenantId === this.ctx.tenantId && item.customerId === customerId,
     );
-    const consents = state.consents.filter(
-      (record) => record.tenantId === this.ctx.tenantId && record.customerId === customerId,
-    );
+    const consents = state.consents.filter((record) => record.tenantId === this.ctx.tenantId && record.customerId === customerId);
     return { customer, interactions, consents };
   }
 }

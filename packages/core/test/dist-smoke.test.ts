@@ -1,0 +1,25 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const packageDir = join(import.meta.dirname, '..');
+const run = (script: string) =>
+  JSON.parse(execFileSync(process.execPath, [join(packageDir, 'test', 'dist-smoke', script)], { cwd: packageDir, encoding: 'utf8' }));
+
+// The built package, as an app gets it from npm: esbuild-compiled (no decorator metadata),
+// loaded by plain Node in both module systems. Needs `pnpm build` first (the test script runs it).
+describe('built @rapport/core', () => {
+  it('has ESM, CJS and type declarations', () => {
+    for (const file of ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts'])
+      expect(existsSync(join(packageDir, 'dist', file)), file).toBe(true);
+  });
+
+  it('creates a Crm from ESM (import)', () => {
+    expect(run('smoke.mjs')).toEqual({ email: 'esm@example.com', spend: 7, timeline: 1 });
+  });
+
+  it('creates a Crm from CommonJS (require)', () => {
+    expect(run('smoke.cjs')).toEqual({ email: 'cjs@example.com', spend: 7, timeline: 1 });
+  });
+});
