@@ -10,6 +10,7 @@ export type {
   InsertStatus,
   InteractionRepository,
   MembershipChanges,
+  MetricsIncrement,
   SegmentRepository,
   Storage,
   StorageCapabilities,

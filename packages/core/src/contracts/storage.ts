@@ -62,6 +62,12 @@ export interface TenantStore {
   transaction<T>(work: (store: TenantStore) => Promise<T>): Promise<T>;
 }
 
+/** A metrics increment for one customer. */
+export interface MetricsIncrement {
+  customerId: string;
+  delta: MetricsDelta;
+}
+
 /** Persistence of customer records and their identities. */
 export interface CustomerRepository {
   /** Stores a new customer with its identities. Throws `IDENTITY_TAKEN` if one belongs to another customer. */
@@ -87,8 +93,11 @@ export interface CustomerRepository {
   removeIdentity(customerId: string, identity: Identity): Promise<boolean>;
   /** Moves every identity of `fromId` to `toId` (for merges). */
   moveIdentities(fromId: string, toId: string): Promise<void>;
-  /** Applies an increment from stored interactions atomically (min/max/sum). */
-  applyMetrics(customerId: string, delta: MetricsDelta): Promise<void>;
+  /**
+   * Applies increments from stored interactions atomically (min/max/sum), one per customer.
+   * Unknown or merged-away customers are skipped.
+   */
+  applyMetrics(entries: readonly MetricsIncrement[]): Promise<void>;
   /** Overwrites metrics (for merges, where the merged figures are computed by the caller). */
   replaceMetrics(customerId: string, metrics: CustomerMetrics): Promise<void>;
   /** Marks `mergedId` as merged into `survivorId`; earlier aliases of `mergedId` follow. */

@@ -7,7 +7,6 @@ import { service } from '../di/service.js';
 import { CLOCK, CRM_CONFIG, EVENT_BUS, ID_GENERATOR, TENANT_STORE } from '../di/tokens.js';
 import { CoreErrorCode } from '../errors/codes.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/error-classes.js';
-import { isRapportError } from '../errors/rapport-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import {
   CreateCustomerInputSchema,
@@ -22,6 +21,7 @@ import { type Identity, type IdentityInput, identityKey } from '../model/identit
 import { combineMetrics, emptyMetrics } from '../model/metrics.js';
 import type { Page } from '../model/page.js';
 import { parseInput } from '../util/parse.js';
+import { retryOnConflict } from '../util/retry.js';
 import { normalizeIdentityInput, normalizeIdentityList } from './identities.js';
 import { SegmentService } from './segment-service.js';
 import { mergeTraitsBySurvivorship, type TraitSurvivorship } from './survivorship.js';
@@ -71,8 +71,6 @@ export interface MergeOptions<TTraits> {
   traits?: TraitSurvivorship<TTraits>;
 }
 
-const MAX_WRITE_ATTEMPTS = 5;
-
 /** Customers of one tenant: create, find, upsert by any identity, update, tag, list, merge. */
 @service()
 export class CustomerService<TTraits = Record<string, unknown>> {
@@ -115,14 +113,7 @@ export class CustomerService<TTraits = Record<string, unknown>> {
   async upsert(input: UpsertCustomerInput<TTraits>): Promise<UpsertResult<TTraits>> {
     const parsed = parseInput(UpsertCustomerInputSchema, input);
     const identities = normalizeIdentityList(parsed.identities, ['identities'], this.config.defaultRegion);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.upsertOnce(identities, parsed);
-      } catch (error) {
-        const retryable = isRapportError(error, CoreErrorCode.IdentityTaken) || isRapportError(error, CoreErrorCode.VersionConflict);
-        if (!retryable || attempt >= MAX_WRITE_ATTEMPTS) throw error;
-      }
-    }
+    return retryOnConflict(() => this.upsertOnce(identities, parsed));
   }
 
   /**
@@ -200,17 +191,6 @@ export class CustomerService<TTraits = Record<string, unknown>> {
         mergeTraitsBySurvivorship(survivor, merged, options.traits ?? 'survivor') as Record<string, unknown>,
       );
       const now = this.clock.now();
-      // Claim both records by version first: of two concurrent merges of the same pair,
-      // only one can win, so the pair never ends up merged into each other.
-      if (!(await tx.customers.update(untyped({ ...merged, updatedAt: now, version: merged.version + 1 }), merged.version))) {
-        throw this.versionConflict(merged.id);
-      }
-      await tx.customers.markMerged(merged.id, survivor.id, now);
-      await tx.customers.moveIdentities(merged.id, survivor.id);
-      await tx.interactions.reassignCustomer(merged.id, survivor.id);
-      await tx.consents.reassignCustomer(merged.id, survivor.id);
-      await tx.segments.clearMemberships(merged.id);
-      await tx.customers.replaceMetrics(survivor.id, combineMetrics(survivor.metrics, merged.metrics));
       const next: Customer<TTraits> = {
         ...survivor,
         traits: traits as TTraits,
@@ -219,7 +199,22 @@ export class CustomerService<TTraits = Record<string, unknown>> {
         updatedAt: now,
         version: survivor.version + 1,
       };
-      if (!(await tx.customers.update(untyped(next), survivor.version))) throw this.versionConflict(survivor.id);
+      const retired: Customer<TTraits> = { ...merged, updatedAt: now, version: merged.version + 1 };
+      // Claim both records by version, in id order: of two concurrent merges of one pair only
+      // one can win, and both lock the rows in the same order, so they cannot deadlock.
+      const claims = [
+        { record: next, expected: survivor.version },
+        { record: retired, expected: merged.version },
+      ].sort((a, b) => (a.record.id < b.record.id ? -1 : 1));
+      for (const { record, expected } of claims) {
+        if (!(await tx.customers.update(untyped(record), expected))) throw this.versionConflict(record.id);
+      }
+      await tx.customers.markMerged(merged.id, survivor.id, now);
+      await tx.customers.moveIdentities(merged.id, survivor.id);
+      await tx.interactions.reassignCustomer(merged.id, survivor.id);
+      await tx.consents.reassignCustomer(merged.id, survivor.id);
+      await tx.segments.clearMemberships(merged.id);
+      await tx.customers.replaceMetrics(survivor.id, combineMetrics(survivor.metrics, merged.metrics));
       return { customer: await this.requireLive(tx, survivor.id), mergedId: merged.id };
     });
     this.events.emit('customer.merged', {
@@ -248,19 +243,14 @@ export class CustomerService<TTraits = Record<string, unknown>> {
    * interaction arrives for an unknown person. Emits `customer.created` when it creates.
    */
   async ensureForIdentity(identity: Identity): Promise<{ customer: Customer<TTraits>; created: boolean }> {
-    for (let attempt = 1; ; attempt++) {
+    return retryOnConflict(async () => {
       const existing = await this.store.customers.findByIdentity(identity);
       if (existing) return { customer: existing as Customer<TTraits>, created: false };
       const customer = this.newCustomer([identity], {}, [], null);
-      try {
-        await this.store.customers.insert(untyped(customer));
-      } catch (error) {
-        if (isRapportError(error, CoreErrorCode.IdentityTaken) && attempt < MAX_WRITE_ATTEMPTS) continue;
-        throw error;
-      }
+      await this.store.customers.insert(untyped(customer));
       await this.afterChange('customer.created', customer);
       return { customer, created: true };
-    }
+    });
   }
 
   private async upsertOnce(
@@ -305,20 +295,25 @@ export class CustomerService<TTraits = Record<string, unknown>> {
     expectedVersion: number | undefined,
     change: (current: Customer<TTraits>) => Customer<TTraits>,
   ): Promise<Customer<TTraits>> {
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.requireLive(this.store, id);
-      if (expectedVersion !== undefined && current.version !== expectedVersion)
-        throw this.versionConflict(current.id, expectedVersion, current.version);
-      const next = change(current);
-      const changed = this.profileChanges(current, next);
-      if (changed.length === 0) return current;
-      const written: Customer<TTraits> = { ...next, updatedAt: this.clock.now(), version: current.version + 1 };
-      if (await this.store.customers.update(untyped(written), current.version)) {
+    // With an expected version a conflict is the caller's to resolve; without one, the
+    // change is re-applied to the latest record.
+    return retryOnConflict(
+      async () => {
+        const current = await this.requireLive(this.store, id);
+        if (expectedVersion !== undefined && current.version !== expectedVersion) {
+          throw this.versionConflict(current.id, expectedVersion, current.version);
+        }
+        const next = change(current);
+        const changed = this.profileChanges(current, next);
+        if (changed.length === 0) return current;
+        const written: Customer<TTraits> = { ...next, updatedAt: this.clock.now(), version: current.version + 1 };
+        if (!(await this.store.customers.update(untyped(written), current.version)))
+          throw this.versionConflict(current.id, expectedVersion);
         await this.afterChange('customer.updated', written, changed);
         return written;
-      }
-      if (expectedVersion !== undefined || attempt >= MAX_WRITE_ATTEMPTS) throw this.versionConflict(current.id, expectedVersion);
-    }
+      },
+      expectedVersion === undefined ? undefined : 1,
+    );
   }
 
   private profileChanges(before: Customer<TTraits>, after: Customer<TTraits>): string[] {

@@ -123,7 +123,7 @@ export class InteractionService<TProps = Record<string, unknown>> {
         kept.map((entry) => entry.interaction),
         this.config,
       );
-      for (const [customerId, delta] of deltas) await tx.customers.applyMetrics(customerId, delta);
+      await tx.customers.applyMetrics([...deltas].map(([customerId, delta]) => ({ customerId, delta })));
       return kept;
     });
     for (const entry of stored) this.events.emit('interaction.recorded', { tenantId: this.store.tenantId, interaction: entry.interaction });

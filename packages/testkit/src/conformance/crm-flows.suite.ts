@@ -107,7 +107,10 @@ export function crmFlowsSuite(ctx: ConformanceContext): void {
       // The loser sees the winner's write: a version conflict, or (once it can read the merge)
       // both ids resolve to the same customer.
       const codes = ['CUSTOMER_VERSION_CONFLICT', 'CUSTOMER_NOT_FOUND', 'CUSTOMER_MERGE_SELF'];
-      expect(codes.some((code) => isRapportError(failed?.reason, code))).toBe(true);
+      expect(
+        codes.some((code) => isRapportError(failed?.reason, code)),
+        String((failed as PromiseRejectedResult | undefined)?.reason),
+      ).toBe(true);
       const live = await crm.customers.list();
       expect(live.items).toHaveLength(1);
       expect(live.items[0]?.identities).toHaveLength(2);

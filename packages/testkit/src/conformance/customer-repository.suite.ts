@@ -140,16 +140,27 @@ export function customerRepositorySuite(ctx: ConformanceContext): void {
         interactionCount: 1,
         lastSeenByChannel: { web: d('2026-02-11T00:00:00Z'), pos: d('2026-02-05T00:00:00Z') },
       };
-      await store.customers.applyMetrics(customer.id, first);
-      await store.customers.applyMetrics(customer.id, second);
-      await store.customers.applyMetrics(customer.id, {
-        ...second,
-        firstSeenAt: null,
-        lastSeenAt: null,
-        totalSpend: 0,
-        interactionCount: 1,
-        lastSeenByChannel: {},
-      });
+      const other = aCustomer(store.tenantId);
+      await store.customers.insert(other);
+      await store.customers.applyMetrics([
+        { customerId: customer.id, delta: first },
+        { customerId: other.id, delta: { ...first, purchaseCount: 7 } },
+        { customerId: 'not-a-customer', delta: first },
+      ]);
+      await store.customers.applyMetrics([{ customerId: customer.id, delta: second }]);
+      await store.customers.applyMetrics([
+        {
+          customerId: customer.id,
+          delta: {
+            ...second,
+            firstSeenAt: null,
+            lastSeenAt: null,
+            totalSpend: 0,
+            interactionCount: 1,
+            lastSeenByChannel: {},
+          },
+        },
+      ]);
       const metrics = (await store.customers.get(customer.id))?.metrics;
       expect(metrics?.firstSeenAt?.toISOString()).toBe('2026-02-01T00:00:00.000Z');
       expect(metrics?.lastSeenAt?.toISOString()).toBe('2026-02-20T00:00:00.000Z');
@@ -159,6 +170,7 @@ export function customerRepositorySuite(ctx: ConformanceContext): void {
       expect(metrics?.interactionCount).toBe(5);
       expect(metrics?.lastSeenByChannel.web?.toISOString()).toBe('2026-02-20T00:00:00.000Z');
       expect(metrics?.lastSeenByChannel.pos?.toISOString()).toBe('2026-02-05T00:00:00.000Z');
+      expect((await store.customers.get(other.id))?.metrics.purchaseCount).toBe(7);
       await store.customers.replaceMetrics(customer.id, { ...(metrics as NonNullable<typeof metrics>), purchaseCount: 9 });
       expect((await store.customers.get(customer.id))?.metrics.purchaseCount).toBe(9);
     });

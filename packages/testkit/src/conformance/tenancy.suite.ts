@@ -63,15 +63,20 @@ const OPERATIONS: Record<string, Operation> = {
   },
   metrics: async (a, b) => {
     for (const id of b.ids) {
-      await a.customers.applyMetrics(id, {
-        firstSeenAt: new Date(0),
-        lastSeenAt: new Date(0),
-        lastPurchaseAt: new Date(0),
-        purchaseCount: 99,
-        totalSpend: 99,
-        interactionCount: 99,
-        lastSeenByChannel: { evil: new Date(0) },
-      });
+      await a.customers.applyMetrics([
+        {
+          customerId: id,
+          delta: {
+            firstSeenAt: new Date(0),
+            lastSeenAt: new Date(0),
+            lastPurchaseAt: new Date(0),
+            purchaseCount: 99,
+            totalSpend: 99,
+            interactionCount: 99,
+            lastSeenByChannel: { evil: new Date(0) },
+          },
+        },
+      ]);
       await a.customers.replaceMetrics(id, emptyMetrics());
     }
   },

@@ -1,9 +1,9 @@
-import type { CustomerRepository } from '../../contracts/storage.js';
+import type { CustomerRepository, MetricsIncrement } from '../../contracts/storage.js';
 import { CoreErrorCode } from '../../errors/codes.js';
 import { ConflictError } from '../../errors/error-classes.js';
 import type { Customer, CustomerListFilter } from '../../model/customer.js';
 import { type Identity, identityKey, sameIdentity } from '../../model/identity.js';
-import { applyMetricsDelta, type CustomerMetrics, type MetricsDelta } from '../../model/metrics.js';
+import { applyMetricsDelta, type CustomerMetrics } from '../../model/metrics.js';
 import { decodeCursor, encodeCursor, type Page } from '../../model/page.js';
 import { copy, type MemoryContext, type MemoryState, type StoredCustomer, tenantKey } from './memory-state.js';
 
@@ -110,10 +110,12 @@ export class MemoryCustomerRepository implements CustomerRepository {
     });
   }
 
-  applyMetrics(customerId: string, delta: MetricsDelta): Promise<void> {
+  applyMetrics(entries: readonly MetricsIncrement[]): Promise<void> {
     return this.ctx.exec((state) => {
-      const stored = this.live(state, customerId);
-      if (stored) stored.metrics = applyMetricsDelta(stored.metrics, copy(delta));
+      for (const { customerId, delta } of entries) {
+        const stored = this.live(state, customerId);
+        if (stored) stored.metrics = applyMetricsDelta(stored.metrics, copy(delta));
+      }
     });
   }
 

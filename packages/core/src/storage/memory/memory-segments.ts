@@ -76,6 +76,7 @@ export class MemorySegmentRepository implements SegmentRepository {
 
   refresh(segment: Segment, now: Date): Promise<MembershipChanges> {
     return this.ctx.exec((state) => {
+      if (!state.segments.has(tenantKey(this.ctx.tenantId, segment.key))) return { entered: [], exited: [] };
       const members = this.membershipMap(state, segment.key);
       const matching = new Set(this.matchingIds(state, segment.condition, now));
       const entered = [...matching].filter((id) => !members.has(id)).sort();

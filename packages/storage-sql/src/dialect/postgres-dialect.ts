@@ -1,0 +1,56 @@
+import { type Expression, type SqlBool, sql } from 'kysely';
+import { driverErrorCode, type JsonKind, type SqlDialect } from './sql-dialect.js';
+
+const JSON_KINDS: Record<JsonKind, string> = { string: 'string', number: 'number', boolean: 'boolean' };
+const at = (column: Expression<unknown>, path: string[]) => sql`${column} #> ${sql.val(path)}::text[]`;
+const textAt = (column: Expression<unknown>, path: string[]) => sql`${column} #>> ${sql.val(path)}::text[]`;
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+
+/** PostgreSQL through pg: jsonb, the "C" collation (code point order). */
+export const postgresDialect: SqlDialect = {
+  name: 'postgres',
+  maxParameters: 65_535,
+  supportsReturning: true,
+  updateFromStyle: 'values-cte',
+  upsertStyle: 'on-conflict',
+  castInteger: (value) => sql<number>`cast(${value} as bigint)`,
+  castDouble: (value) => sql<number>`cast(${value} as double precision)`,
+  rejectsNul: true,
+  numberParam: (value) => sql<number>`${value}::double precision`,
+  jsonType: 'jsonb',
+  idType: (length) => sql`varchar(${sql.lit(length)}) collate "C"`,
+  tableOptions: async () => null,
+  jsonParam: (value) => JSON.stringify(value),
+  parseJson: (value) => (typeof value === 'string' ? JSON.parse(value) : value),
+  jsonIs: (column, path, kind) => sql<SqlBool>`coalesce(jsonb_typeof(${at(column, path)}) = ${JSON_KINDS[kind]}, false)`,
+  jsonPresent: (column, path) => sql<SqlBool>`coalesce(jsonb_typeof(${at(column, path)}) <> 'null', false)`,
+  jsonText: (column, path) =>
+    sql<string>`(case when jsonb_typeof(${at(column, path)}) = 'string' then ${textAt(column, path)} end) collate "C"`,
+  // PostgreSQL does not promise to evaluate AND left to right, so the cast is guarded.
+  jsonNumber: (column, path) =>
+    sql<number>`(case when jsonb_typeof(${at(column, path)}) = 'number' then (${textAt(column, path)})::double precision end)`,
+  jsonBooleanText: (column, path) => sql<string>`${textAt(column, path)}`,
+  textParam: (value) => sql<string>`${value}::text`,
+  contains: (haystack, needle) => sql<SqlBool>`strpos(${haystack}, ${needle}) > 0`,
+  startsWith: (text, prefix) => sql<SqlBool>`strpos(${text}, ${prefix}) = 1`,
+  roundMoney: (value) => sql<number>`round((${value})::numeric, 6)::double precision`,
+  isUniqueViolation: (error) => driverErrorCode(error).code === '23505',
+  isRetryableConflict: (error) => ['40001', '40P01'].includes(driverErrorCode(error).code ?? ''),
+  isConnectionError: (error) =>
+    CONNECTION_CODES.has(driverErrorCode(error).code ?? '') ||
+    (error instanceof Error && /Connection terminated|connection is closed|Client has encountered a connection error/i.test(error.message)),
+  // kysely's Migrator takes a transaction-scoped advisory lock on PostgreSQL.
+  withMigrationLock: (db, work) => work(db),
+};

@@ -1,0 +1,56 @@
+import { parsePluginOptions } from '@rapport/core';
+import { Kysely, PostgresDialect } from 'kysely';
+import type { Pool, PoolConfig } from 'pg';
+import { z } from 'zod';
+import { createBlindIndex } from './blind-index.js';
+import { postgresDialect } from './dialect/postgres-dialect.js';
+import type { RapportDatabase } from './schema.js';
+import { SqlStorage } from './sql-storage.js';
+
+const PostgresOptionsSchema = z
+  .object({
+    connectionString: z.string().min(1).optional(),
+    /** A pg Pool the app already has; Rapport does not end it on close unless `ownsPool`. */
+    pool: z.custom<Pool>((value) => typeof value === 'object' && value !== null && 'connect' in value, 'must be a pg Pool').optional(),
+    /** Pool size when Rapport creates the pool. */
+    max: z.number().int().min(1).default(10),
+    blindIndexKey: z.string().min(16).optional(),
+  })
+  .refine((options) => options.connectionString !== undefined || options.pool !== undefined, {
+    message: 'give connectionString or pool',
+    path: ['connectionString'],
+  });
+
+/** Options of {@link postgres}. */
+export type PostgresOptions = z.input<typeof PostgresOptionsSchema>;
+
+/**
+ * PostgreSQL storage (pg). Needs the `pg` package installed.
+ *
+ * @example
+ * ```ts
+ * const crm = await createCrm({ storage: await postgres({ connectionString: process.env.DATABASE_URL }) });
+ * ```
+ */
+export async function postgres(options: PostgresOptions): Promise<SqlStorage> {
+  const parsed = parsePluginOptions('@rapport/storage-sql/postgres', PostgresOptionsSchema, options);
+  const pg = await loadDriver<typeof import('pg')>('pg');
+  const ownPool = parsed.pool === undefined;
+  const pool: Pool = parsed.pool ?? new pg.Pool({ connectionString: parsed.connectionString, max: parsed.max } satisfies PoolConfig);
+  // Kysely ends the pool on destroy; an app's own pool is left open.
+  const dialectPool = ownPool ? pool : Object.assign(Object.create(pool), { end: async () => undefined });
+  const db = new Kysely<RapportDatabase>({ dialect: new PostgresDialect({ pool: dialectPool }) });
+  return new SqlStorage('postgres', db, postgresDialect, createBlindIndex(parsed.blindIndexKey));
+}
+
+/** Loads an optional driver, with a message saying what to install when it is missing. */
+export async function loadDriver<T>(name: string): Promise<T> {
+  try {
+    const module = (await import(name)) as T & { default?: T };
+    return (module.default ?? module) as T;
+  } catch (error) {
+    throw Object.assign(new Error(`@rapport/storage-sql needs the "${name}" package for this database: npm install ${name}`), {
+      cause: error,
+    });
+  }
+}

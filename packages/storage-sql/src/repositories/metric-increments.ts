@@ -1,0 +1,119 @@
+import type { MetricsIncrement } from '@rapport/core';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { RapportDatabase } from '../schema.js';
+import { chunksFor, type SqlContext } from './sql-context.js';
+
+/** One customer's increment as bound into the bulk update. */
+type IncrementRow = [
+  id: string,
+  first: number | null,
+  last: number | null,
+  purchase: number | null,
+  purchases: number,
+  spend: number,
+  interactions: number,
+];
+
+const INCREMENT_COLUMNS = ['id', 'first_seen', 'last_seen', 'last_purchase', 'purchases', 'spend', 'interactions'] as const;
+
+/**
+ * Applies many customers' metric increments with one UPDATE per chunk (min for first seen,
+ * max for last seen and last purchase, sums for the counters) and one multi-row upsert of the
+ * per-channel last-seen times. Each row is updated atomically, so concurrent batches never
+ * lose an increment. Unknown and merged-away customers are skipped.
+ */
+export async function applyMetricIncrements(
+  db: Kysely<RapportDatabase>,
+  ctx: SqlContext,
+  entries: readonly MetricsIncrement[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  const live = await liveCustomerIds(
+    db,
+    ctx,
+    entries.map((entry) => entry.customerId),
+  );
+  const kept = entries.filter((entry) => live.has(entry.customerId));
+  for (const chunk of chunksFor(kept, INCREMENT_COLUMNS.length, ctx.dialect, 2000)) {
+    const rows = chunk.map(
+      ({ customerId, delta }): IncrementRow => [
+        customerId,
+        delta.firstSeenAt?.getTime() ?? null,
+        delta.lastSeenAt?.getTime() ?? null,
+        delta.lastPurchaseAt?.getTime() ?? null,
+        delta.purchaseCount,
+        delta.totalSpend,
+        delta.interactionCount,
+      ],
+    );
+    await updateStatement(ctx, rows).execute(db);
+  }
+  const channels = kept.flatMap(({ customerId, delta }) =>
+    Object.entries(delta.lastSeenByChannel).map(([channel, at]) => ({
+      tenant_id: ctx.tenantId,
+      customer_id: customerId,
+      channel,
+      last_seen_at: at.getTime(),
+    })),
+  );
+  for (const chunk of chunksFor(channels, 4, ctx.dialect, 2000)) {
+    const insert = db.insertInto('rapport_customer_channels').values(chunk);
+    if (ctx.dialect.upsertStyle === 'on-duplicate-key') {
+      await insert.onDuplicateKeyUpdate({ last_seen_at: sql`greatest(last_seen_at, values(last_seen_at))` }).execute();
+    } else {
+      await insert
+        .onConflict((conflict) =>
+          conflict.columns(['tenant_id', 'customer_id', 'channel']).doUpdateSet({
+            last_seen_at: sql`case when excluded.last_seen_at > rapport_customer_channels.last_seen_at then excluded.last_seen_at else rapport_customer_channels.last_seen_at end`,
+          }),
+        )
+        .execute();
+    }
+  }
+}
+
+async function liveCustomerIds(db: Kysely<RapportDatabase>, ctx: SqlContext, ids: string[]): Promise<Set<string>> {
+  const live = new Set<string>();
+  for (const chunk of chunksFor([...new Set(ids)], 1, ctx.dialect)) {
+    const rows = await db
+      .selectFrom('rapport_customers')
+      .select('id')
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('id', 'in', chunk)
+      .where('merged_into', 'is', null)
+      .execute();
+    for (const row of rows) live.add(row.id);
+  }
+  return live;
+}
+
+function updateStatement(ctx: SqlContext, rows: IncrementRow[]): RawBuilder<unknown> {
+  if (ctx.dialect.updateFromStyle === 'join-union') {
+    const first = rows[0] as IncrementRow;
+    const header = sql`select ${sql.join(first.map((value, index) => sql`${value} as ${sql.raw(INCREMENT_COLUMNS[index] as string)}`))}`;
+    const selects = [header, ...rows.slice(1).map((row) => sql`select ${sql.join(row)}`)];
+    return sql`update rapport_customers c join (${sql.join(selects, sql` union all `)}) v on c.tenant_id = ${ctx.tenantId} and c.id = v.id set ${assignments(ctx, 'c.', 'c.')}`;
+  }
+  const values = sql.join(rows.map((row) => sql`(${sql.join(row)})`));
+  return sql`with v(${sql.raw(INCREMENT_COLUMNS.join(', '))}) as (values ${values}) update rapport_customers set ${assignments(ctx, '', 'rapport_customers.')} from v where rapport_customers.tenant_id = ${ctx.tenantId} and rapport_customers.id = v.id`;
+}
+
+/** The SET list: `target` prefixes assigned columns, `current` prefixes the values read. */
+function assignments(ctx: SqlContext, target: string, current: string): RawBuilder<unknown> {
+  const { dialect } = ctx;
+  const column = (name: string) => sql.raw(`${current}${name}`);
+  const value = (name: string) => dialect.castInteger(sql.raw(`v.${name}`));
+  const pick = (name: string, incoming: string, better: '<' | '>') =>
+    sql`${sql.raw(`${target}${name}`)} = case when ${value(incoming)} is null then ${column(name)} when ${column(name)} is null or ${value(incoming)} ${sql.raw(better)} ${column(name)} then ${value(incoming)} else ${column(name)} end`;
+  return sql.join(
+    [
+      pick('first_seen_at', 'first_seen', '<'),
+      pick('last_seen_at', 'last_seen', '>'),
+      pick('last_purchase_at', 'last_purchase', '>'),
+      sql`${sql.raw(`${target}purchase_count`)} = ${column('purchase_count')} + ${value('purchases')}`,
+      sql`${sql.raw(`${target}total_spend`)} = ${dialect.roundMoney(sql`${column('total_spend')} + ${dialect.castDouble(sql.raw('v.spend'))}`)}`,
+      sql`${sql.raw(`${target}interaction_count`)} = ${column('interaction_count')} + ${value('interactions')}`,
+    ],
+    sql`, `,
+  );
+}

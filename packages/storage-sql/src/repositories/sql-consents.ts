@@ -1,0 +1,54 @@
+import type { ConsentRecord, ConsentRepository } from '@rapport/core';
+import { consentFromRow } from '../rows.js';
+import { guarded, type SqlContext } from './sql-context.js';
+
+/** The consent ledger of one tenant in SQL. */
+export class SqlConsentRepository implements ConsentRepository {
+  constructor(private readonly ctx: SqlContext) {}
+
+  append(record: ConsentRecord): Promise<void> {
+    return guarded(this.ctx, 'append consent', async () => {
+      await this.ctx.db
+        .insertInto('rapport_consents')
+        .values({
+          tenant_id: this.ctx.tenantId,
+          id: record.id,
+          customer_id: record.customerId,
+          purpose: record.purpose,
+          channel: record.channel,
+          status: record.status,
+          source: record.source,
+          notice_version: record.noticeVersion,
+          proof: record.proof === null ? null : this.ctx.dialect.jsonParam(record.proof),
+          occurred_at: record.occurredAt.getTime(),
+          recorded_at: record.recordedAt.getTime(),
+        })
+        .execute();
+    });
+  }
+
+  history(customerId: string, filter: { purpose?: string } = {}): Promise<ConsentRecord[]> {
+    return guarded(this.ctx, 'read consent history', async () => {
+      let query = this.ctx.db
+        .selectFrom('rapport_consents')
+        .selectAll()
+        .where('tenant_id', '=', this.ctx.tenantId)
+        .where('customer_id', '=', customerId);
+      if (filter.purpose !== undefined) query = query.where('purpose', '=', filter.purpose);
+      const rows = await query.orderBy('occurred_at').orderBy('recorded_at').orderBy('id').execute();
+      return rows.map((row) => consentFromRow(row, this.ctx.dialect));
+    });
+  }
+
+  reassignCustomer(fromId: string, toId: string): Promise<number> {
+    return guarded(this.ctx, 'reassign consents', async () => {
+      const result = await this.ctx.db
+        .updateTable('rapport_consents')
+        .set({ customer_id: toId })
+        .where('tenant_id', '=', this.ctx.tenantId)
+        .where('customer_id', '=', fromId)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    });
+  }
+}

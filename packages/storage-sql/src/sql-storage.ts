@@ -1,0 +1,90 @@
+import type { Storage, StorageCapabilities, StorageMigrationSet, TenantStore } from '@rapport/core';
+import type { Kysely } from 'kysely';
+import type { BlindIndex } from './blind-index.js';
+import type { SqlDialect } from './dialect/sql-dialect.js';
+import { runMigrations } from './migrations/run-migrations.js';
+import { SqlConsentRepository } from './repositories/sql-consents.js';
+import type { SqlContext } from './repositories/sql-context.js';
+import { SqlCustomerRepository } from './repositories/sql-customers.js';
+import { SqlInteractionRepository } from './repositories/sql-interactions.js';
+import { SqlSegmentRepository } from './repositories/sql-segments.js';
+import type { RapportDatabase } from './schema.js';
+import { wrapDriverError } from './storage-errors.js';
+
+class SqlTenantStore implements TenantStore {
+  readonly tenantId: string;
+  readonly customers: SqlCustomerRepository;
+  readonly interactions: SqlInteractionRepository;
+  readonly consents: SqlConsentRepository;
+  readonly segments: SqlSegmentRepository;
+
+  constructor(private readonly ctx: SqlContext) {
+    this.tenantId = ctx.tenantId;
+    this.customers = new SqlCustomerRepository(ctx);
+    this.interactions = new SqlInteractionRepository(ctx);
+    this.consents = new SqlConsentRepository(ctx);
+    this.segments = new SqlSegmentRepository(ctx);
+  }
+
+  async transaction<T>(work: (store: TenantStore) => Promise<T>): Promise<T> {
+    if (this.ctx.inTransaction) return work(this);
+    let failedInWork = false;
+    try {
+      return await this.ctx.db.transaction().execute(async (trx) => {
+        try {
+          return await work(new SqlTenantStore({ ...this.ctx, db: trx, inTransaction: true }));
+        } catch (error) {
+          failedInWork = true;
+          throw error;
+        }
+      });
+    } catch (error) {
+      // The app's own error passes through unchanged; begin/commit failures are wrapped.
+      if (failedInWork) throw error;
+      throw wrapDriverError(error, this.ctx.dialect, 'transaction');
+    }
+  }
+}
+
+/** Options every SQL storage takes. */
+export interface SqlStorageOptions {
+  /**
+   * Secret key of the identity blind index (HMAC-SHA-256). Set your own in production and
+   * keep it: changing it means re-hashing every identity.
+   */
+  blindIndexKey?: string;
+}
+
+/** A Rapport storage over a kysely database of one of the supported dialects. */
+export class SqlStorage implements Storage {
+  readonly kind = 'sql';
+  readonly capabilities: StorageCapabilities = { transactions: true, segmentPushdown: true };
+
+  constructor(
+    readonly name: string,
+    /** The kysely instance, for plugins that keep their own tables in the same database. */
+    readonly db: Kysely<RapportDatabase>,
+    readonly dialect: SqlDialect,
+    private readonly blindIndex: BlindIndex,
+    private readonly onClose: () => Promise<void> = async () => undefined,
+  ) {}
+
+  /** Applies pending migrations (core, then each plugin's); returns the names applied. */
+  async migrate(extensions: readonly StorageMigrationSet[] = []): Promise<void> {
+    await this.applyMigrations(extensions);
+  }
+
+  /** Like {@link SqlStorage.migrate}, returning which migrations were applied. */
+  applyMigrations(extensions: readonly StorageMigrationSet[] = []): Promise<string[]> {
+    return runMigrations(this.db as Kysely<unknown>, this.dialect, extensions);
+  }
+
+  forTenant(tenantId: string): TenantStore {
+    return new SqlTenantStore({ tenantId, db: this.db, dialect: this.dialect, blindIndex: this.blindIndex, inTransaction: false });
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+    await this.onClose();
+  }
+}

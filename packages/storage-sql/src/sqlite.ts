@@ -1,0 +1,44 @@
+import { parsePluginOptions } from '@rapport/core';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { z } from 'zod';
+import { createBlindIndex } from './blind-index.js';
+import { sqliteDialect } from './dialect/sqlite-dialect.js';
+import type { RapportDatabase } from './schema.js';
+import { SqlStorage } from './sql-storage.js';
+
+const SqliteOptionsSchema = z.object({
+  /** A file path, or `:memory:` for a database that lives as long as the process. */
+  filename: z.string().min(1).default('rapport.db'),
+  /** How long a writer waits for another process's lock before failing, in ms. */
+  busyTimeoutMs: z.number().int().nonnegative().default(5000),
+  /**
+   * `NORMAL` (default) is safe from corruption in WAL mode and fast; the last transactions
+   * before a power loss may be lost. `FULL` syncs every commit.
+   */
+  synchronous: z.enum(['OFF', 'NORMAL', 'FULL', 'EXTRA']).default('NORMAL'),
+  blindIndexKey: z.string().min(16).optional(),
+});
+
+/** Options of {@link sqlite}. */
+export type SqliteOptions = z.input<typeof SqliteOptionsSchema>;
+
+/**
+ * Embedded SQLite storage (better-sqlite3): a file, or `:memory:`. Opens with WAL journaling,
+ * foreign keys on, a busy timeout and `synchronous = NORMAL` unless told otherwise.
+ *
+ * @example
+ * ```ts
+ * const crm = await createCrm({ storage: sqlite({ filename: 'crm.db' }) });
+ * ```
+ */
+export function sqlite(options: SqliteOptions = {}): SqlStorage {
+  const parsed = parsePluginOptions('@rapport/storage-sql/sqlite', SqliteOptionsSchema, options);
+  const database = new Database(parsed.filename);
+  database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma(`busy_timeout = ${parsed.busyTimeoutMs}`);
+  database.pragma(`synchronous = ${parsed.synchronous}`);
+  const db = new Kysely<RapportDatabase>({ dialect: new SqliteDialect({ database }) });
+  return new SqlStorage('sqlite', db, sqliteDialect, createBlindIndex(parsed.blindIndexKey));
+}
