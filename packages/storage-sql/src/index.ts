@@ -4,6 +4,7 @@ export { postgresDialect } from './dialect/postgres-dialect.js';
 export type { DialectName, JsonKind, SqlDialect } from './dialect/sql-dialect.js';
 export { sqliteDialect } from './dialect/sqlite-dialect.js';
 export { coreMigrations } from './migrations/core-migrations.js';
+export { createRapportTable } from './migrations/create-table.js';
 export { MIGRATION_TABLE, runMigrations } from './migrations/run-migrations.js';
 export { defineSqlMigrations, type SqlMigration } from './migrations/sql-migration.js';
 export { type MysqlOptions, mysql } from './mysql.js';

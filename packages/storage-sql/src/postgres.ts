@@ -10,7 +10,10 @@ import { SqlStorage } from './sql-storage.js';
 const PostgresOptionsSchema = z
   .object({
     connectionString: z.string().min(1).optional(),
-    /** A pg Pool the app already has; Rapport does not end it on close unless `ownsPool`. */
+    /**
+     * A pg Pool the app already has. Rapport leaves it open on close, and leaves its 'error'
+     * events to the app (handle them: pg emits one when the server drops a connection).
+     */
     pool: z.custom<Pool>((value) => typeof value === 'object' && value !== null && 'connect' in value, 'must be a pg Pool').optional(),
     /** Pool size when Rapport creates the pool. */
     max: z.number().int().min(1).default(10),
@@ -37,6 +40,13 @@ export async function postgres(options: PostgresOptions): Promise<SqlStorage> {
   const pg = await loadDriver<typeof import('pg')>('pg');
   const ownPool = parsed.pool === undefined;
   const pool: Pool = parsed.pool ?? new pg.Pool({ connectionString: parsed.connectionString, max: parsed.max } satisfies PoolConfig);
+  // An idle client whose server connection drops is reported here; the pool replaces it. Left
+  // unhandled, the 'error' event would crash the app.
+  // A client checked out by a query reports the same on itself; the query fails with it.
+  if (ownPool) {
+    pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
+  }
   // Kysely ends the pool on destroy; an app's own pool is left open.
   const dialectPool = ownPool ? pool : Object.assign(Object.create(pool), { end: async () => undefined });
   const db = new Kysely<RapportDatabase>({ dialect: new PostgresDialect({ pool: dialectPool }) });

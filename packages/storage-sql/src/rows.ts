@@ -44,7 +44,7 @@ export function customerToRow(customer: Customer, dialect: SqlDialect): Customer
   return {
     tenant_id: customer.tenantId,
     id: customer.id,
-    traits: dialect.jsonParam(customer.traits),
+    traits: dialect.jsonParam(customer.traits, 'traits'),
     lifecycle_stage: customer.lifecycleStage,
     first_seen_at: metrics.firstSeenAt?.getTime() ?? null,
     last_seen_at: metrics.lastSeenAt?.getTime() ?? null,
@@ -87,7 +87,7 @@ export function interactionToRow(interaction: Interaction, tenantId: string, dia
     direction: interaction.direction,
     occurred_at: interaction.occurredAt.getTime(),
     recorded_at: interaction.recordedAt.getTime(),
-    properties: dialect.jsonParam(interaction.properties),
+    properties: dialect.jsonParam(interaction.properties, 'properties'),
     source: interaction.source,
     idempotency_key: interaction.idempotencyKey,
   };

@@ -28,19 +28,20 @@ class SqlTenantStore implements TenantStore {
 
   async transaction<T>(work: (store: TenantStore) => Promise<T>): Promise<T> {
     if (this.ctx.inTransaction) return work(this);
-    let failedInWork = false;
+    let workFailure: { error: unknown } | null = null;
     try {
       return await this.ctx.db.transaction().execute(async (trx) => {
         try {
           return await work(new SqlTenantStore({ ...this.ctx, db: trx, inTransaction: true }));
         } catch (error) {
-          failedInWork = true;
+          workFailure = { error };
           throw error;
         }
       });
     } catch (error) {
-      // The app's own error passes through unchanged; begin/commit failures are wrapped.
-      if (failedInWork) throw error;
+      // The work's own error passes through unchanged, even when the rollback then fails
+      // too (a lost connection); begin and commit failures are wrapped.
+      if (workFailure) throw (workFailure as { error: unknown }).error;
       throw wrapDriverError(error, this.ctx.dialect, 'transaction');
     }
   }

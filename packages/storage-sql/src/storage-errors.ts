@@ -18,6 +18,11 @@ export const StorageErrorCode = {
 export function wrapDriverError(error: unknown, dialect: SqlDialect, operation: string): RapportError {
   if (isRapportError(error)) return error;
   const reason = error instanceof Error ? error.message : String(error);
+  if (error instanceof Error && /driver has already been destroyed/.test(error.message)) {
+    return new UnavailableError(StorageErrorCode.Unavailable, `${operation} failed: the ${dialect.name} storage was closed`, error, {
+      operation,
+    });
+  }
   if (dialect.isConnectionError(error)) {
     return new UnavailableError(StorageErrorCode.Unavailable, `${dialect.name} is unavailable during ${operation}: ${reason}`, error, {
       operation,

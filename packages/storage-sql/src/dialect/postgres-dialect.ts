@@ -1,3 +1,4 @@
+import { ValidationError } from '@rapport/core';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { driverErrorCode, type JsonKind, type SqlDialect } from './sql-dialect.js';
 
@@ -32,7 +33,16 @@ export const postgresDialect: SqlDialect = {
   jsonType: 'jsonb',
   idType: (length) => sql`varchar(${sql.lit(length)}) collate "C"`,
   tableOptions: async () => null,
-  jsonParam: (value) => JSON.stringify(value),
+  jsonParam: (value, field = 'value') => {
+    const json = JSON.stringify(value);
+    // jsonb cannot hold U+0000; say so by field rather than fail with a driver error.
+    if (json.includes('\\u0000')) {
+      throw new ValidationError('STORAGE_UNSUPPORTED_VALUE', [
+        { path: [field], message: 'contains a NUL character (U+0000), which PostgreSQL cannot store' },
+      ]);
+    }
+    return json;
+  },
   parseJson: (value) => (typeof value === 'string' ? JSON.parse(value) : value),
   jsonIs: (column, path, kind) => sql<SqlBool>`coalesce(jsonb_typeof(${at(column, path)}) = ${JSON_KINDS[kind]}, false)`,
   jsonPresent: (column, path) => sql<SqlBool>`coalesce(jsonb_typeof(${at(column, path)}) <> 'null', false)`,

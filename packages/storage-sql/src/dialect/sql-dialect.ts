@@ -24,8 +24,11 @@ export interface SqlDialect {
   idType(length: number): RawBuilder<unknown>;
   /** Suffix of CREATE TABLE (charset and collation where needed), for the connected server. */
   tableOptions(db: Kysely<unknown>): Promise<RawBuilder<unknown> | null>;
-  /** A JSON document to bind as a parameter. */
-  jsonParam(value: unknown): unknown;
+  /**
+   * A JSON document to bind as a parameter. Throws a `ValidationError` naming `field` when
+   * the dialect cannot store the value (NUL on PostgreSQL).
+   */
+  jsonParam(value: unknown, field?: string): unknown;
   /** Reads a JSON column value as returned by the driver. */
   parseJson(value: unknown): unknown;
   /** True when the JSON value at `path` of `column` has kind `kind` (never NULL). */

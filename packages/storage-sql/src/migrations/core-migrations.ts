@@ -12,10 +12,8 @@ export const coreMigrations: Record<string, SqlMigration> = {
     // biome-ignore lint/suspicious/noExplicitAny: the schema is being created here.
     async up(db: Kysely<any>, dialect: SqlDialect) {
       const options = await dialect.tableOptions(db);
-      const table = (name: string) => {
-        const builder = db.schema.createTable(name);
-        return options ? builder.modifyEnd(options) : builder;
-      };
+      // The same options as createRapportTable, fetched once for all tables.
+      const table = (name: string) => (options ? db.schema.createTable(name).modifyEnd(options) : db.schema.createTable(name));
       const tenant = <T extends string, C extends string>(builder: CreateTableBuilder<T, C>) =>
         builder.addColumn('tenant_id', dialect.idType(TENANT), (col) => col.notNull());
       const json = sql.raw(dialect.jsonType);

@@ -1,6 +1,7 @@
 import { type StorageMigrationSet, UnavailableError } from '@rapport/core';
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
+import { wrapDriverError } from '../storage-errors.js';
 import { coreMigrations } from './core-migrations.js';
 import type { SqlMigration } from './sql-migration.js';
 
@@ -23,35 +24,42 @@ export async function runMigrations(
       .filter((set) => set.storage === 'sql')
       .map((set) => ({ namespace: set.namespace, migrations: set.migrations as Record<string, SqlMigration> })),
   ];
-  return dialect.withMigrationLock(db, async (locked) => {
-    const applied: string[] = [];
-    for (const set of sets) {
-      const table = set.namespace ? `${MIGRATION_TABLE}_${set.namespace}` : MIGRATION_TABLE;
-      const migrations: Record<string, Migration> = Object.fromEntries(
-        Object.entries(set.migrations).map(([name, migration]) => [name, { up: (kysely) => migration.up(kysely, dialect) }]),
-      );
-      const migrator = new Migrator({
-        db: locked,
-        provider: { getMigrations: async () => migrations },
-        migrationTableName: table,
-        migrationLockTableName: `${table}_lock`,
-      });
-      const { error, results } = await migrator.migrateToLatest();
-      if (error) {
-        const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? '(setup)';
-        throw new UnavailableError(
-          'STORAGE_MIGRATION_FAILED',
-          `migration ${set.namespace || 'core'}/${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
-          error,
-          {
-            namespace: set.namespace || 'core',
-            migration: failed,
-          },
+  const migrate = () =>
+    dialect.withMigrationLock(db, async (locked) => {
+      const applied: string[] = [];
+      for (const set of sets) {
+        const table = set.namespace ? `${MIGRATION_TABLE}_${set.namespace}` : MIGRATION_TABLE;
+        const migrations: Record<string, Migration> = Object.fromEntries(
+          Object.entries(set.migrations).map(([name, migration]) => [name, { up: (kysely) => migration.up(kysely, dialect) }]),
         );
+        const migrator = new Migrator({
+          db: locked,
+          provider: { getMigrations: async () => migrations },
+          migrationTableName: table,
+          migrationLockTableName: `${table}_lock`,
+        });
+        const { error, results } = await migrator.migrateToLatest();
+        if (error && dialect.isConnectionError(error)) throw wrapDriverError(error, dialect, 'migrate');
+        if (error) {
+          const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? '(setup)';
+          throw new UnavailableError(
+            'STORAGE_MIGRATION_FAILED',
+            `migration ${set.namespace || 'core'}/${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
+            error,
+            {
+              namespace: set.namespace || 'core',
+              migration: failed,
+            },
+          );
+        }
+        for (const result of results ?? [])
+          if (result.status === 'Success') applied.push(`${set.namespace || 'core'}/${result.migrationName}`);
       }
-      for (const result of results ?? [])
-        if (result.status === 'Success') applied.push(`${set.namespace || 'core'}/${result.migrationName}`);
-    }
-    return applied;
-  });
+      return applied;
+    });
+  try {
+    return await migrate();
+  } catch (error) {
+    throw wrapDriverError(error, dialect, 'migrate');
+  }
 }

@@ -19,7 +19,7 @@ export class SqlConsentRepository implements ConsentRepository {
           status: record.status,
           source: record.source,
           notice_version: record.noticeVersion,
-          proof: record.proof === null ? null : this.ctx.dialect.jsonParam(record.proof),
+          proof: record.proof === null ? null : this.ctx.dialect.jsonParam(record.proof, 'proof'),
           occurred_at: record.occurredAt.getTime(),
           recorded_at: record.recordedAt.getTime(),
         })

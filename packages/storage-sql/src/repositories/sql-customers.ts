@@ -97,7 +97,7 @@ export class SqlCustomerRepository implements CustomerRepository {
         const result = await db
           .updateTable('rapport_customers')
           .set({
-            traits: this.ctx.dialect.jsonParam(customer.traits),
+            traits: this.ctx.dialect.jsonParam(customer.traits, 'traits'),
             lifecycle_stage: customer.lifecycleStage,
             updated_at: customer.updatedAt.getTime(),
             version: customer.version,

@@ -4,8 +4,10 @@ import {
   encodeCursor,
   type MembershipChanges,
   type Page,
+  parseInput,
   type Segment,
   type SegmentCondition,
+  SegmentConditionSchema,
   type SegmentRepository,
 } from '@rapport/core';
 import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
@@ -127,7 +129,7 @@ export class SqlSegmentRepository implements SegmentRepository {
     return guarded(this.ctx, 'refresh segment', () =>
       atomically(this.ctx, async (db) => {
         if (!(await this.exists(db, segment.key))) return { entered: [], exited: [] };
-        const predicate = compileCondition(segment.condition, { dialect: this.ctx.dialect, now });
+        const predicate = this.compile(segment.condition, now);
         const entered = (
           await this.matchingWith(db, predicate)
             .select('c.id')
@@ -248,7 +250,15 @@ export class SqlSegmentRepository implements SegmentRepository {
 
   /** Live customers of this tenant matching `condition`: the base of every segment query. */
   private matching(db: Kysely<RapportDatabase>, condition: SegmentCondition, now: Date) {
-    return this.matchingWith(db, compileCondition(condition, { dialect: this.ctx.dialect, now }));
+    return this.matchingWith(db, this.compile(condition, now));
+  }
+
+  /**
+   * Compiles a condition after validating it again: the repository is public API too, and
+   * validation is what keeps field names and operators on their allow-lists.
+   */
+  private compile(condition: SegmentCondition, now: Date): RawBuilder<SqlBool> {
+    return compileCondition(parseInput(SegmentConditionSchema, condition, 'condition'), { dialect: this.ctx.dialect, now });
   }
 
   private matchingWith(db: Kysely<RapportDatabase>, predicate: RawBuilder<SqlBool>) {

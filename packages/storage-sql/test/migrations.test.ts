@@ -1,0 +1,132 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { isRapportError } from '@rapport/core';
+import { createRapportTable, defineSqlMigrations, MIGRATION_TABLE } from '@rapport/storage-sql';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { dialectTargets } from './dialect-targets.js';
+
+const targets = await dialectTargets();
+const root = join(import.meta.dirname, '..', '..', '..');
+
+const loyalty = defineSqlMigrations('loyalty', {
+  '0001_points': {
+    up: async (db, dialect) => {
+      const table = await createRapportTable(db, dialect, 'loyalty_points');
+      await table
+        .addColumn('tenant_id', dialect.idType(128), (col) => col.notNull())
+        .addColumn('customer_id', dialect.idType(64), (col) => col.notNull())
+        .addColumn('points', 'integer', (col) => col.notNull())
+        .addForeignKeyConstraint('loyalty_points_customer_fk', ['tenant_id', 'customer_id'], 'rapport_customers', ['tenant_id', 'id'])
+        .execute();
+    },
+  },
+});
+
+function runChild(target: string, location: string, startAt: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=source',
+        '--import',
+        'tsx',
+        join(import.meta.dirname, 'fixtures', 'migrate-child.ts'),
+        target,
+        location,
+        String(startAt),
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.json') },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe.each(targets.map((target) => [target.name, target] as const))('migrations on %s', (_name, target) => {
+  it('migrates an empty database from nothing to the latest, then has nothing left to do', async () => {
+    const database = await target.fresh();
+    const storage = await database.open();
+    try {
+      expect(await storage.applyMigrations()).toEqual(['core/0001_core_tables']);
+      expect(await storage.applyMigrations()).toEqual([]);
+      const tables = (await storage.db.introspection.getTables()).map((table) => table.name).filter((name) => name.startsWith('rapport_'));
+      expect(tables.sort()).toEqual(
+        [
+          'rapport_consents',
+          'rapport_customer_channels',
+          'rapport_customer_tags',
+          'rapport_customers',
+          'rapport_identities',
+          'rapport_interactions',
+          MIGRATION_TABLE,
+          `${MIGRATION_TABLE}_lock`,
+          'rapport_segment_members',
+          'rapport_segments',
+        ].sort(),
+      );
+    } finally {
+      await storage.close();
+      await database.cleanup();
+    }
+  });
+
+  it("runs a plugin's migrations after core in its own namespace, also when the plugin arrives later", async () => {
+    const database = await target.fresh();
+    const storage = await database.open();
+    try {
+      expect(await storage.applyMigrations()).toEqual(['core/0001_core_tables']);
+      expect(await storage.applyMigrations([loyalty])).toEqual(['loyalty/0001_points']);
+      expect(await storage.applyMigrations([loyalty])).toEqual([]);
+      const tables = (await storage.db.introspection.getTables()).map((table) => table.name);
+      expect(tables).toContain('loyalty_points');
+      expect(tables).toContain(`${MIGRATION_TABLE}_loyalty`);
+    } finally {
+      await storage.close();
+      await database.cleanup();
+    }
+  });
+
+  it('names a failing migration', async () => {
+    const database = await target.fresh();
+    const storage = await database.open();
+    try {
+      const broken = defineSqlMigrations('broken', {
+        '0001_bad': { up: async (db) => void (await sql`select * from no_such_table`.execute(db)) },
+      });
+      const error = await storage.applyMigrations([broken]).catch((caught: unknown) => caught);
+      expect(isRapportError(error, 'STORAGE_MIGRATION_FAILED')).toBe(true);
+      expect((error as Error).message).toMatch(/^migration broken\/0001_bad failed: /);
+    } finally {
+      await storage.close();
+      await database.cleanup();
+    }
+  });
+
+  it('applies each migration exactly once when five processes migrate one fresh database at once', async () => {
+    const database = await target.fresh();
+    try {
+      const startAt = Date.now() + 4000;
+      const runs = await Promise.all(Array.from({ length: 5 }, () => runChild(target.name, database.location, startAt)));
+      for (const run of runs) expect(run.code, run.stderr).toBe(0);
+      const applied = runs.flatMap((run) => JSON.parse(run.stdout) as string[]);
+      expect(applied).toEqual(['core/0001_core_tables']);
+      const storage = await database.open();
+      const rows = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(storage.db);
+      expect(rows.rows.map((row) => row.name)).toEqual(['0001_core_tables']);
+      await storage.close();
+    } finally {
+      await database.cleanup();
+    }
+  }, 60_000);
+});
