@@ -1,10 +1,14 @@
 import { memoryStorage } from '@rapport/core';
+import { sqlite } from '@rapport/storage-sql';
 import { expect, it } from 'vitest';
 import { runQuickstart } from '../src/quickstart.js';
 
-it('runs the quickstart story end to end', async () => {
+it.each([
+  ['embedded SQLite', () => sqlite({ filename: ':memory:' })],
+  ['memory storage', () => memoryStorage()],
+])('runs the quickstart story end to end on %s', async (_name, makeStorage) => {
   const lines: string[] = [];
-  const crm = await runQuickstart(memoryStorage(), (line) => lines.push(line));
+  const crm = await runQuickstart(makeStorage(), (line) => lines.push(line));
   const output = lines.join('\n');
   expect(output).toContain('e-mail stored as ada.lovelace@example.com');
   expect(output).toMatch(/merged into \S+; 3 identities: /);

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { BlindIndex } from './blind-index.js';
 import type { SqlDialect } from './dialect/sql-dialect.js';
 import { runMigrations } from './migrations/run-migrations.js';
+import type { NativeWriter } from './native-writer.js';
 import { SqlConsentRepository } from './repositories/sql-consents.js';
 import type { SqlContext } from './repositories/sql-context.js';
 import { SqlCustomerRepository } from './repositories/sql-customers.js';
@@ -68,6 +69,7 @@ export class SqlStorage implements Storage {
     readonly dialect: SqlDialect,
     private readonly blindIndex: BlindIndex,
     private readonly onClose: () => Promise<void> = async () => undefined,
+    private readonly native?: NativeWriter,
   ) {}
 
   /** Applies pending migrations (core, then each plugin's); returns the names applied. */
@@ -81,7 +83,14 @@ export class SqlStorage implements Storage {
   }
 
   forTenant(tenantId: string): TenantStore {
-    return new SqlTenantStore({ tenantId, db: this.db, dialect: this.dialect, blindIndex: this.blindIndex, inTransaction: false });
+    return new SqlTenantStore({
+      tenantId,
+      db: this.db,
+      dialect: this.dialect,
+      blindIndex: this.blindIndex,
+      inTransaction: false,
+      native: this.native,
+    });
   }
 
   async close(): Promise<void> {

@@ -78,6 +78,8 @@ export interface CustomerRepository {
   getMany(ids: readonly string[]): Promise<Customer[]>;
   /** Follows merges: the id of the live customer `id` now is, or null if unknown. */
   resolveId(id: string): Promise<string | null>;
+  /** {@link CustomerRepository.resolveId} for many ids at once: known ids → live ids; unknown ids are left out. */
+  resolveIds(ids: readonly string[]): Promise<Map<string, string>>;
   /** The customer owning an identity, or null. */
   findByIdentity(identity: Identity): Promise<Customer | null>;
   /** Which customers own any of `identities` (only the owned ones are returned). */

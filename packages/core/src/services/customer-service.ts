@@ -232,8 +232,12 @@ export class CustomerService<TTraits = Record<string, unknown>> {
     if (typeof id !== 'string' || id.length === 0) {
       throw new ValidationError(CoreErrorCode.InvalidInput, [{ path: ['id'], message: 'must be a non-empty string' }]);
     }
-    const resolved = await store.customers.resolveId(id);
-    const customer = resolved ? await store.customers.get(resolved) : null;
+    // Most ids are live: read directly, and follow a merge only when that finds nothing.
+    let customer = await store.customers.get(id);
+    if (!customer) {
+      const resolved = await store.customers.resolveId(id);
+      customer = resolved && resolved !== id ? await store.customers.get(resolved) : null;
+    }
     if (!customer) throw new NotFoundError(CoreErrorCode.CustomerNotFound, 'customer', id);
     return customer as Customer<TTraits>;
   }

@@ -159,14 +159,15 @@ export class InteractionService<TProps = Record<string, unknown>> {
     return { index, input: parsed, identity };
   }
 
-  /** Finds (or creates, for unknown identities) the customer of each pending item. */
+  /** Finds (or creates, for unknown identities) the customer of each pending item, in few queries. */
   private async resolveCustomers(pending: PendingItem[], outcomes: (RecordOutcome<TProps> | undefined)[]): Promise<Map<number, string>> {
     const resolved = new Map<number, string>();
-    const byId = new Map<string, string | null>();
-    const byIdentity = new Map<string, string>();
+    const requestedIds = [...new Set(pending.flatMap((item) => (item.identity ? [] : [item.input.customerId as string])))];
+    const byId = requestedIds.length > 0 ? await this.store.customers.resolveIds(requestedIds) : new Map<string, string>();
     const identities = [
       ...new Map(pending.flatMap((item) => (item.identity ? [[identityKey(item.identity), item.identity] as const] : []))).values(),
     ];
+    const byIdentity = new Map<string, string>();
     if (identities.length > 0) {
       for (const owner of await this.store.customers.findOwners(identities)) byIdentity.set(identityKey(owner.identity), owner.customerId);
     }
@@ -183,7 +184,6 @@ export class InteractionService<TProps = Record<string, unknown>> {
           continue;
         }
         const requested = item.input.customerId as string;
-        if (!byId.has(requested)) byId.set(requested, await this.store.customers.resolveId(requested));
         const customerId = byId.get(requested);
         if (!customerId) throw new NotFoundError(CoreErrorCode.CustomerNotFound, 'customer', requested);
         resolved.set(item.index, customerId);

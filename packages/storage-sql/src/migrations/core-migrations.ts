@@ -41,8 +41,6 @@ export const coreMigrations: Record<string, SqlMigration> = {
         .columns(['tenant_id', 'lifecycle_stage', 'id'])
         .execute();
       await db.schema.createIndex('rapport_customers_created_idx').on('rapport_customers').columns(['tenant_id', 'created_at']).execute();
-      await db.schema.createIndex('rapport_customers_spend_idx').on('rapport_customers').columns(['tenant_id', 'total_spend']).execute();
-      await db.schema.createIndex('rapport_customers_seen_idx').on('rapport_customers').columns(['tenant_id', 'last_seen_at']).execute();
 
       const customerChild = (name: string) =>
         tenant(table(name))

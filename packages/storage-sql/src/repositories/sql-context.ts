@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { BlindIndex } from '../blind-index.js';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
+import type { NativeWriter } from '../native-writer.js';
 import type { RapportDatabase } from '../schema.js';
 import { wrapDriverError } from '../storage-errors.js';
 
@@ -12,6 +13,8 @@ export interface SqlContext {
   readonly dialect: SqlDialect;
   readonly blindIndex: BlindIndex;
   readonly inTransaction: boolean;
+  /** A driver-level fast path for hot writes, where the driver has one. */
+  readonly native?: NativeWriter | undefined;
 }
 
 /** Runs a repository operation, turning driver errors into Rapport errors. */

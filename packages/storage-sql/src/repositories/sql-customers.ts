@@ -61,6 +61,22 @@ export class SqlCustomerRepository implements CustomerRepository {
     });
   }
 
+  resolveIds(ids: readonly string[]): Promise<Map<string, string>> {
+    return guarded(this.ctx, 'resolve customer ids', async () => {
+      const resolved = new Map<string, string>();
+      for (const chunk of chunksFor([...new Set(ids)], 1, this.ctx.dialect)) {
+        const rows = await this.ctx.db
+          .selectFrom('rapport_customers')
+          .select(['id', 'merged_into'])
+          .where('tenant_id', '=', this.ctx.tenantId)
+          .where('id', 'in', chunk)
+          .execute();
+        for (const row of rows) resolved.set(row.id, row.merged_into ?? row.id);
+      }
+      return resolved;
+    });
+  }
+
   findByIdentity(identity: Identity): Promise<Customer | null> {
     return guarded(this.ctx, 'find customer by identity', async () => {
       const row = await this.ctx.db
@@ -161,7 +177,12 @@ export class SqlCustomerRepository implements CustomerRepository {
   }
 
   applyMetrics(entries: readonly MetricsIncrement[]): Promise<void> {
-    return guarded(this.ctx, 'apply metrics', () => atomically(this.ctx, (db) => applyMetricIncrements(db, this.ctx, entries)));
+    return guarded(this.ctx, 'apply metrics', () =>
+      atomically(this.ctx, async (db) => {
+        if (this.ctx.native) this.ctx.native.applyMetrics(this.ctx.tenantId, entries);
+        else await applyMetricIncrements(db, this.ctx, entries);
+      }),
+    );
   }
 
   replaceMetrics(customerId: string, metrics: CustomerMetrics): Promise<void> {

@@ -86,6 +86,7 @@ export class SqlInteractionRepository implements InteractionRepository {
 
   /** Inserts a chunk, skipping rows whose idempotency key is taken; returns the stored ids. */
   private async insertChunk(db: Kysely<RapportDatabase>, rows: InteractionsTable[]): Promise<Set<string>> {
+    if (this.ctx.native) return this.ctx.native.insertInteractions(rows);
     const insert = db.insertInto('rapport_interactions').values(rows);
     if (this.ctx.dialect.supportsReturning) {
       const stored = await insert

@@ -71,6 +71,41 @@ export function compileCondition(condition: SegmentCondition, ctx: CompileContex
   }
 }
 
+/** Rough cost of evaluating a condition per customer: columns, then lookups, then scans. */
+function cost(condition: SegmentCondition): number {
+  switch (condition.kind) {
+    case 'metric':
+    case 'lifecycle':
+      return 1;
+    case 'trait':
+      return 2;
+    case 'tag':
+    case 'identity':
+      return 3;
+    case 'consent':
+      return 4;
+    case 'events':
+      return 5;
+    case 'not':
+      return cost(condition.condition);
+    case 'and':
+    case 'or':
+      return Math.max(...condition.of.map(cost));
+  }
+}
+
+/**
+ * Orders the terms of an `and` / `or` cheapest first, so the database can decide most rows
+ * without running a subquery (SQLite evaluates terms in the order written). Compiled terms
+ * are never NULL, so the order does not change the result.
+ */
+function cheapestFirst(conditions: SegmentCondition[]): SegmentCondition[] {
+  return conditions
+    .map((condition, index) => ({ condition, index, cost: cost(condition) }))
+    .sort((a, b) => a.cost - b.cost || a.index - b.index)
+    .map((entry) => entry.condition);
+}
+
 function negate(expression: Expression<SqlBool>): RawBuilder<SqlBool> {
   return sql<SqlBool>`(not ${expression})`;
 }

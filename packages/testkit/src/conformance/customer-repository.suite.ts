@@ -192,6 +192,11 @@ export function customerRepositorySuite(ctx: ConformanceContext): void {
       expect(await store.customers.resolveId(b.id)).toBe(c.id);
       expect(await store.customers.resolveId(c.id)).toBe(c.id);
       expect(await store.customers.resolveId('unknown')).toBeNull();
+      expect(Object.fromEntries(await store.customers.resolveIds([a.id, b.id, c.id, 'unknown']))).toEqual({
+        [a.id]: c.id,
+        [b.id]: c.id,
+        [c.id]: c.id,
+      });
       const survivor = await store.customers.get(c.id);
       expect(survivor?.identities.map((identity) => identity.value).sort()).toEqual(['a@m.io', 'b@m.io', 'c@m.io']);
       const listed = await allPages((cursor) => store.customers.list({ limit: 10, cursor }));

@@ -32,6 +32,7 @@ const OPERATIONS: Record<string, Operation> = {
   },
   resolveId: async (a, b) => {
     for (const id of b.ids) expect(await a.customers.resolveId(id)).toBeNull();
+    expect((await a.customers.resolveIds(b.ids)).size).toBe(0);
   },
   findByIdentity: async (a, b) => {
     for (const identity of b.identities) {

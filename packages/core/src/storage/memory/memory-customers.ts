@@ -44,6 +44,17 @@ export class MemoryCustomerRepository implements CustomerRepository {
     });
   }
 
+  resolveIds(ids: readonly string[]): Promise<Map<string, string>> {
+    return this.ctx.exec((state) => {
+      const resolved = new Map<string, string>();
+      for (const id of ids) {
+        const found = this.own(state, id);
+        if (found) resolved.set(id, found.mergedInto ?? found.id);
+      }
+      return resolved;
+    });
+  }
+
   findByIdentity(identity: Identity): Promise<Customer | null> {
     return this.ctx.exec((state) => {
       const ownerId = state.identityOwners.get(this.ownerKey(identity));

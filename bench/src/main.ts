@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type IngestResult, ingestPostgres, ingestSqlite } from './ingest.js';
+import { describeMachine } from './machine.js';
+import { renderReport, writeReport } from './report.js';
+import { type ScaleResult, scalePostgres, scaleSqlite } from './scale.js';
+
+/** Sizes: `full` is the issue's (1M interactions to ingest; 1M customers / ~10M interactions). */
+const SIZES = {
+  small: { ingest: 50_000, customers: 20_000 },
+  medium: { ingest: 200_000, customers: 200_000 },
+  full: { ingest: 1_000_000, customers: 1_000_000 },
+} as const;
+
+const { values } = parseArgs({
+  options: {
+    size: { type: 'string', default: 'small' },
+    only: { type: 'string' },
+    dialects: { type: 'string', default: process.env.RAPPORT_DIALECTS ?? 'sqlite,postgres' },
+    out: { type: 'string', default: join(import.meta.dirname, '..', '..', 'docs', 'benchmarks.md') },
+  },
+});
+const size = SIZES[values.size as keyof typeof SIZES];
+if (!size) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
+const dialects = new Set((values.dialects ?? '').split(',').map((name) => name.trim()));
+const pgUrl = process.env.RAPPORT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const started = Date.now();
+
+const ingest: IngestResult[] = [];
+const scale: ScaleResult[] = [];
+if (values.only !== 'scale') {
+  if (dialects.has('sqlite')) ingest.push(await ingestSqlite(size.ingest));
+  if (dialects.has('postgres')) ingest.push(await ingestPostgres(size.ingest, pgUrl));
+  console.table(ingest);
+}
+if (values.only !== 'ingest') {
+  if (dialects.has('sqlite')) scale.push(...(await scaleSqlite(size.customers)));
+  if (dialects.has('postgres')) scale.push(...(await scalePostgres(size.customers, pgUrl)));
+  console.table(scale);
+}
+const markdown = renderReport({
+  machine: describeMachine(),
+  size: values.size as string,
+  date: new Date().toISOString(),
+  ingest,
+  scale,
+  seconds: (Date.now() - started) / 1000,
+});
+writeReport(values.out as string, markdown);
+console.log(`\nWrote ${values.out}`);

@@ -1,0 +1,192 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Crm, createCrm, type SegmentConditionInput } from '@rapport/core';
+import { postgres, type SqlStorage, sqlite } from '@rapport/storage-sql';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { generateCustomers } from './data.js';
+import { loadPostgres, loadSqlite } from './loaders.js';
+import { heapMiB, median, peakRssMiB, quantile, timed } from './machine.js';
+import { seededRandom } from './random.js';
+
+const DAY = 86_400_000;
+
+/** "≥ 2 purchases in the last 90 days AND total spend ≥ 500 AND e-mail marketing consent granted". */
+export const BENCH_SEGMENT: SegmentConditionInput = {
+  kind: 'and',
+  of: [
+    { kind: 'events', types: ['purchase'], withinDays: 90, count: { op: 'gte', value: 2 } },
+    { kind: 'metric', field: 'totalSpend', op: 'gte', value: 500 },
+    { kind: 'consent', purpose: 'marketing', channel: 'email', status: 'granted' },
+  ],
+};
+
+/** The same question as hand-written SQL, the way an engineer would write it for these tables. */
+const HANDWRITTEN = (p: (n: number) => string) => `
+  select count(*) as n from rapport_customers c
+  where c.tenant_id = ${p(1)} and c.merged_into is null and c.total_spend >= 500
+    and (select count(*) from rapport_interactions i
+         where i.tenant_id = c.tenant_id and i.customer_id = c.id and i.type = 'purchase'
+           and i.occurred_at >= ${p(2)} and i.occurred_at <= ${p(3)}) >= 2
+    and (select r.status from rapport_consents r
+         where r.tenant_id = c.tenant_id and r.customer_id = c.id and r.purpose = 'marketing' and r.channel in ('email', '*')
+         order by r.occurred_at desc, case when r.channel = 'email' then 1 else 0 end desc, r.recorded_at desc, r.id desc limit 1) = 'granted'`;
+
+/** Measurements for one tenant size on one database. */
+export interface ScaleResult {
+  target: string;
+  customers: number;
+  interactions: number;
+  members: number;
+  rapportCountMs: number;
+  handwrittenCountMs: number;
+  countRatio: number;
+  profileP50Ms: number;
+  profileP99Ms: number;
+  heapAfterMiB: number;
+  peakRssMiB: number;
+}
+
+interface Backend {
+  target: string;
+  storage: () => Promise<SqlStorage>;
+  load(tenant: string, customers: number, now: number, seed: number): Promise<number>;
+  handwrittenCount(tenant: string, from: number, to: number): Promise<number>;
+  analyze(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function measureTenant(backend: Backend, tenant: string, customers: number, interactions: number, now: number): Promise<ScaleResult> {
+  const crm: Crm = await createCrm({ storage: await backend.storage(), tenant, clock: { now: () => new Date(now) } });
+  try {
+    await crm.segments.define({ key: 'bench', name: 'Recent big buyers we may e-mail', condition: BENCH_SEGMENT });
+    const runs = 5;
+    await crm.segments.count('bench');
+    const rapport: number[] = [];
+    let members = 0;
+    for (let run = 0; run < runs; run++) {
+      const { ms, result } = await timed(() => crm.segments.count('bench'));
+      rapport.push(ms);
+      members = result;
+    }
+    const from = now - 90 * DAY;
+    const expected = await backend.handwrittenCount(tenant, from, now);
+    if (expected !== members) throw new Error(`Rapport counted ${members}, the hand-written query ${expected}`);
+    const handwritten: number[] = [];
+    for (let run = 0; run < runs; run++) handwritten.push((await timed(() => backend.handwrittenCount(tenant, from, now))).ms);
+
+    const random = seededRandom(42);
+    const prefix = `${tenant}-`;
+    const pickId = () => `${prefix}${String(Math.floor(random() * customers)).padStart(8, '0')}`;
+    for (let warm = 0; warm < 100; warm++) await crm.profile(pickId());
+    const latencies: number[] = [];
+    for (let sample = 0; sample < 300; sample++) latencies.push((await timed(() => crm.profile(pickId()))).ms);
+    return {
+      target: backend.target,
+      customers,
+      interactions,
+      members,
+      rapportCountMs: median(rapport),
+      handwrittenCountMs: median(handwritten),
+      countRatio: median(rapport) / median(handwritten),
+      profileP50Ms: quantile(latencies, 0.5),
+      profileP99Ms: quantile(latencies, 0.99),
+      heapAfterMiB: heapMiB(),
+      peakRssMiB: peakRssMiB(),
+    };
+  } finally {
+    await crm.close();
+  }
+}
+
+/**
+ * Loads a small tenant (a tenth of the customers) and a large one into one database, then
+ * measures both: a memory figure that stays flat from small to large shows nothing is loaded
+ * per customer.
+ */
+async function runScale(backend: Backend, customers: number): Promise<ScaleResult[]> {
+  const now = Date.UTC(2026, 10, 1);
+  const small = Math.max(100, Math.floor(customers / 10));
+  const loaded = {
+    small: await backend.load('small', small, now, 7),
+    large: await backend.load('large', customers, now, 11),
+  };
+  await backend.analyze();
+  const results = [
+    await measureTenant(backend, 'small', small, loaded.small, now),
+    await measureTenant(backend, 'large', customers, loaded.large, now),
+  ];
+  await backend.close();
+  return results;
+}
+
+/** Segments at scale on a SQLite file. */
+export async function scaleSqlite(customers: number): Promise<ScaleResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'rapport-bench-scale-'));
+  const filename = join(dir, 'scale.db');
+  try {
+    const setup = sqlite({ filename });
+    await setup.migrate();
+    await setup.close();
+    const raw = new Database(filename);
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = OFF');
+    raw.pragma('cache_size = -65536');
+    const count = raw.prepare(HANDWRITTEN(() => '?'));
+    return await runScale(
+      {
+        target: 'sqlite',
+        storage: async () => sqlite({ filename }),
+        load: async (tenant, n, now, seed) => loadSqlite(raw, tenant, generateCustomers(`${tenant}-`, n, now, seed), now),
+        handwrittenCount: async (tenant, from, to) => Number((count.get(tenant, from, to) as { n: number }).n),
+        analyze: async () => {
+          raw.exec('analyze');
+        },
+        close: async () => raw.close(),
+      },
+      customers,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Segments at scale on PostgreSQL. */
+export async function scalePostgres(customers: number, serverUrl: string): Promise<ScaleResult[]> {
+  const name = 'rapport_bench_scale';
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`create database ${name}`);
+  const url = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
+  try {
+    const setup = await postgres({ connectionString: url });
+    await setup.migrate();
+    await setup.close();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    return await runScale(
+      {
+        target: 'postgres',
+        storage: () => postgres({ connectionString: url }),
+        load: (tenant, n, now, seed) => loadPostgres(client, tenant, generateCustomers(`${tenant}-`, n, now, seed), now),
+        handwrittenCount: async (tenant, from, to) =>
+          Number(
+            (
+              await client.query(
+                HANDWRITTEN((n) => `$${n}`),
+                [tenant, from, to],
+              )
+            ).rows[0].n,
+          ),
+        analyze: async () => void (await client.query('vacuum analyze')),
+        close: () => client.end(),
+      },
+      customers,
+    );
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}

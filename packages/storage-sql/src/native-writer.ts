@@ -1,0 +1,15 @@
+import type { MetricsIncrement } from '@rapport/core';
+import type { InteractionsTable } from './schema.js';
+
+/**
+ * A driver-level fast path for the hottest write, used where it beats a multi-row statement:
+ * on SQLite there is no network round trip to save, and one cached prepared statement run per
+ * row costs less than parsing a new statement of thousands of parameters for every batch.
+ * It runs on the same connection, so inside the same transaction.
+ */
+export interface NativeWriter {
+  /** Inserts interactions, skipping taken idempotency keys; returns the ids stored. */
+  insertInteractions(rows: readonly InteractionsTable[]): Set<string>;
+  /** Applies metric increments to the live customers of a tenant (others are skipped). */
+  applyMetrics(tenantId: string, entries: readonly MetricsIncrement[]): void;
+}

@@ -1,0 +1,71 @@
+import type { MetricsIncrement } from '@rapport/core';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { NativeWriter } from './native-writer.js';
+import type { InteractionsTable } from './schema.js';
+
+/** The SQLite fast path: one prepared statement, reused for every row. */
+export function sqliteNativeWriter(database: BetterSqlite3.Database): NativeWriter {
+  let insert: BetterSqlite3.Statement | undefined;
+  let bump: BetterSqlite3.Statement | undefined;
+  let seen: BetterSqlite3.Statement | undefined;
+  return {
+    insertInteractions(rows: readonly InteractionsTable[]): Set<string> {
+      // Prepared lazily: the table exists only after migration.
+      insert ??= database.prepare(
+        `insert into rapport_interactions (tenant_id, id, customer_id, channel, type, direction, occurred_at, recorded_at, properties, source, idempotency_key)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (tenant_id, idempotency_key) do nothing returning id`,
+      );
+      const stored = new Set<string>();
+      for (const row of rows) {
+        const landed = insert.get(
+          row.tenant_id,
+          row.id,
+          row.customer_id,
+          row.channel,
+          row.type,
+          row.direction,
+          row.occurred_at,
+          row.recorded_at,
+          row.properties,
+          row.source,
+          row.idempotency_key,
+        ) as { id: string } | undefined;
+        if (landed) stored.add(landed.id);
+      }
+      return stored;
+    },
+
+    applyMetrics(tenantId: string, entries: readonly MetricsIncrement[]): void {
+      // The same min / max / sum rules as the portable bulk UPDATE; `merged_into is null`
+      // skips unknown and merged-away customers, and only their channels are touched.
+      bump ??= database.prepare(
+        `update rapport_customers set
+           first_seen_at = case when @first is null then first_seen_at when first_seen_at is null or @first < first_seen_at then @first else first_seen_at end,
+           last_seen_at = case when @last is null then last_seen_at when last_seen_at is null or @last > last_seen_at then @last else last_seen_at end,
+           last_purchase_at = case when @purchase is null then last_purchase_at when last_purchase_at is null or @purchase > last_purchase_at then @purchase else last_purchase_at end,
+           purchase_count = purchase_count + @purchases,
+           total_spend = round(total_spend + @spend, 6),
+           interaction_count = interaction_count + @interactions
+         where tenant_id = @tenant and id = @id and merged_into is null`,
+      );
+      seen ??= database.prepare(
+        `insert into rapport_customer_channels (tenant_id, customer_id, channel, last_seen_at) values (?, ?, ?, ?)
+         on conflict (tenant_id, customer_id, channel) do update set last_seen_at = max(last_seen_at, excluded.last_seen_at)`,
+      );
+      for (const { customerId, delta } of entries) {
+        const result = bump.run({
+          tenant: tenantId,
+          id: customerId,
+          first: delta.firstSeenAt?.getTime() ?? null,
+          last: delta.lastSeenAt?.getTime() ?? null,
+          purchase: delta.lastPurchaseAt?.getTime() ?? null,
+          purchases: delta.purchaseCount,
+          spend: delta.totalSpend,
+          interactions: delta.interactionCount,
+        });
+        if (result.changes === 0) continue;
+        for (const [channel, at] of Object.entries(delta.lastSeenByChannel)) seen.run(tenantId, customerId, channel, at.getTime());
+      }
+    },
+  };
+}
