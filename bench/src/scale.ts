@@ -143,7 +143,9 @@ export async function scaleSqlite(customers: number): Promise<ScaleResult[]> {
         analyze: async () => {
           raw.exec('analyze');
         },
-        close: async () => raw.close(),
+        close: async () => {
+          raw.close();
+        },
       },
       customers,
     );

@@ -39,12 +39,12 @@ export function compileCondition(condition: SegmentCondition, ctx: CompileContex
   switch (condition.kind) {
     case 'and':
       return sql<SqlBool>`(${sql.join(
-        condition.of.map((child) => compileCondition(child, ctx)),
+        cheapestFirst(condition.of).map((child) => compileCondition(child, ctx)),
         sql` and `,
       )})`;
     case 'or':
       return sql<SqlBool>`(${sql.join(
-        condition.of.map((child) => compileCondition(child, ctx)),
+        cheapestFirst(condition.of).map((child) => compileCondition(child, ctx)),
         sql` or `,
       )})`;
     case 'not':
