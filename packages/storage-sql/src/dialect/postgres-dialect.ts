@@ -32,7 +32,9 @@ export const postgresDialect: SqlDialect = {
   numberParam: (value) => sql<number>`${value}::double precision`,
   jsonType: 'jsonb',
   idType: (length) => sql`varchar(${sql.lit(length)}) collate "C"`,
-  tableOptions: async () => null,
+  // Room on each page lets PostgreSQL update a row in place (a HOT update, no index writes)
+  // when no indexed column changes — as with every metric increment.
+  tableOptions: async (_db, table = {}) => (table.updateHeavy ? sql`with (fillfactor = 70)` : null),
   jsonParam: (value, field = 'value') => {
     const json = JSON.stringify(value);
     // jsonb cannot hold U+0000; say so by field rather than fail with a driver error.

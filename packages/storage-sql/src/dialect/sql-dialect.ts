@@ -22,8 +22,11 @@ export interface SqlDialect {
   readonly jsonType: string;
   /** Column type for short identifiers compared byte-wise. */
   idType(length: number): RawBuilder<unknown>;
-  /** Suffix of CREATE TABLE (charset and collation where needed), for the connected server. */
-  tableOptions(db: Kysely<unknown>): Promise<RawBuilder<unknown> | null>;
+  /**
+   * Suffix of CREATE TABLE for the connected server: charset and collation where needed, and
+   * free space per page for tables whose rows are updated in place all the time (`updateHeavy`).
+   */
+  tableOptions(db: Kysely<unknown>, table?: { updateHeavy?: boolean }): Promise<RawBuilder<unknown> | null>;
   /**
    * A JSON document to bind as a parameter. Throws a `ValidationError` naming `field` when
    * the dialect cannot store the value (NUL on PostgreSQL).

@@ -12,13 +12,17 @@ export const coreMigrations: Record<string, SqlMigration> = {
     // biome-ignore lint/suspicious/noExplicitAny: the schema is being created here.
     async up(db: Kysely<any>, dialect: SqlDialect) {
       const options = await dialect.tableOptions(db);
+      const updateHeavyOptions = await dialect.tableOptions(db, { updateHeavy: true });
       // The same options as createRapportTable, fetched once for all tables.
-      const table = (name: string) => (options ? db.schema.createTable(name).modifyEnd(options) : db.schema.createTable(name));
+      const table = (name: string, updateHeavy = false) => {
+        const chosen = updateHeavy ? updateHeavyOptions : options;
+        return chosen ? db.schema.createTable(name).modifyEnd(chosen) : db.schema.createTable(name);
+      };
       const tenant = <T extends string, C extends string>(builder: CreateTableBuilder<T, C>) =>
         builder.addColumn('tenant_id', dialect.idType(TENANT), (col) => col.notNull());
       const json = sql.raw(dialect.jsonType);
 
-      await tenant(table('rapport_customers'))
+      await tenant(table('rapport_customers', true))
         .addColumn('id', dialect.idType(ID), (col) => col.notNull())
         .addColumn('traits', json, (col) => col.notNull())
         .addColumn('lifecycle_stage', 'varchar(64)')
@@ -42,8 +46,8 @@ export const coreMigrations: Record<string, SqlMigration> = {
         .execute();
       await db.schema.createIndex('rapport_customers_created_idx').on('rapport_customers').columns(['tenant_id', 'created_at']).execute();
 
-      const customerChild = (name: string) =>
-        tenant(table(name))
+      const customerChild = (name: string, updateHeavy = false) =>
+        tenant(table(name, updateHeavy))
           .addColumn('customer_id', dialect.idType(ID), (col) => col.notNull())
           .addForeignKeyConstraint(`${name}_customer_fk`, ['tenant_id', 'customer_id'], 'rapport_customers', ['tenant_id', 'id'], (fk) =>
             fk.onDelete('cascade'),
@@ -59,7 +63,7 @@ export const coreMigrations: Record<string, SqlMigration> = {
         .columns(['tenant_id', 'tag', 'customer_id'])
         .execute();
 
-      await customerChild('rapport_customer_channels')
+      await customerChild('rapport_customer_channels', true)
         .addColumn('channel', 'varchar(64)', (col) => col.notNull())
         .addColumn('last_seen_at', 'bigint', (col) => col.notNull())
         .addPrimaryKeyConstraint('rapport_customer_channels_pk', ['tenant_id', 'customer_id', 'channel'])
