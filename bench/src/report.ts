@@ -48,7 +48,7 @@ export function renderReport(options: {
       '',
       'Count of "≥ 2 purchases in the last 90 days AND total spend ≥ 500 AND e-mail marketing consent',
       'granted" (median of 5 warm runs) against hand-written SQL for the same question; then `crm.profile()`',
-      'of 300 random customers. Each database holds a small tenant (a tenth of the customers) and a large',
+      'of 1,000 random customers. Each database holds a small tenant (a tenth of the customers) and a large',
       'one; memory that stays flat from small to large shows nothing grows with the number of customers.',
       'Goals: count < 3 s and ≤ 1.5 × hand-written; profile p99 < 5 ms.',
       '',

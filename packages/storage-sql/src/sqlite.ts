@@ -7,6 +7,7 @@ import { sqliteDialect } from './dialect/sqlite-dialect.js';
 import type { RapportDatabase } from './schema.js';
 import { SqlStorage } from './sql-storage.js';
 import { sqliteNativeWriter } from './sqlite-native-writer.js';
+import { withStatementCache } from './sqlite-statement-cache.js';
 
 const SqliteOptionsSchema = z.object({
   /** A file path, or `:memory:` for a database that lives as long as the process. */
@@ -50,6 +51,6 @@ export function sqlite(options: SqliteOptions = {}): SqlStorage {
   database.pragma(`synchronous = ${parsed.synchronous}`);
   database.pragma(`cache_size = ${-parsed.cacheSizeMiB * 1024}`);
   database.pragma(`wal_autocheckpoint = ${parsed.walAutocheckpointPages}`);
-  const db = new Kysely<RapportDatabase>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<RapportDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return new SqlStorage('sqlite', db, sqliteDialect, createBlindIndex(parsed.blindIndexKey), undefined, sqliteNativeWriter(database));
 }

@@ -4,6 +4,8 @@ import type { Clock } from '../contracts/clock.js';
 import type { TenantStore } from '../contracts/storage.js';
 import { service } from '../di/service.js';
 import { CLOCK, TENANT_STORE } from '../di/tokens.js';
+import { CoreErrorCode } from '../errors/codes.js';
+import { NotFoundError } from '../errors/error-classes.js';
 import { type ConsentDecision, consentStates } from '../model/consent.js';
 import type { Customer } from '../model/customer.js';
 import type { Interaction } from '../model/interaction.js';
@@ -35,18 +37,28 @@ export class ProfileService<TTraits = Record<string, unknown>, TProps = Record<s
   /** The 360° view of a customer (a merged-away id gives the survivor's view). */
   async profile(customerId: string, options: { timelineLimit?: number } = {}): Promise<CustomerProfile<TTraits, TProps>> {
     const { timelineLimit } = parseInput(ProfileOptionsSchema, options, 'options');
-    const customer = await this.customers.requireLive(this.store, customerId);
     const now = this.clock.now();
-    const [timeline, history, segments, memberships] = await Promise.all([
-      timelineLimit > 0 ? this.store.interactions.timeline(customer.id, { limit: timelineLimit }) : { items: [], nextCursor: null },
-      this.store.consents.history(customer.id),
-      this.store.segments.list(),
-      this.store.segments.membershipsOf(customer.id),
-    ]);
+    // Read everything at once for the id as given (almost always a live customer), and read
+    // again for the survivor only when the id turns out to be merged away.
+    const read = (id: string) =>
+      Promise.all([
+        this.store.customers.get(id),
+        timelineLimit > 0 ? this.store.interactions.timeline(id, { limit: timelineLimit }) : { items: [], nextCursor: null },
+        this.store.consents.history(id),
+        this.store.segments.list(),
+        this.store.segments.membershipsOf(id),
+      ]);
+    let [customer, timeline, history, segments, memberships] = await read(customerId);
+    if (!customer) {
+      const survivor = await this.customers.requireLive(this.store, customerId);
+      [customer, timeline, history, segments, memberships] = await read(survivor.id);
+      if (!customer) throw new NotFoundError(CoreErrorCode.CustomerNotFound, 'customer', customerId);
+    }
+    const live = customer;
     const enteredAt = new Map(memberships.map((membership) => [membership.segmentKey, membership.enteredAt]));
-    const matches = await Promise.all(segments.map((segment) => this.store.segments.matches(customer.id, segment.condition, now)));
+    const matches = await Promise.all(segments.map((segment) => this.store.segments.matches(live.id, segment.condition, now)));
     return {
-      customer: customer as Customer<TTraits>,
+      customer: live as Customer<TTraits>,
       timeline: timeline.items as Interaction<TProps>[],
       consents: consentStates(history),
       segments: segments

@@ -18,6 +18,7 @@ export const mysqlDialect: SqlDialect = {
   name: 'mysql',
   maxParameters: 65_535,
   supportsReturning: false,
+  arrayParameters: false,
   updateFromStyle: 'join-union',
   upsertStyle: 'on-duplicate-key',
   castInteger: (value) => sql<number>`cast(${value} as signed)`,

@@ -24,6 +24,7 @@ export const postgresDialect: SqlDialect = {
   name: 'postgres',
   maxParameters: 65_535,
   supportsReturning: true,
+  arrayParameters: true,
   updateFromStyle: 'values-cte',
   upsertStyle: 'on-conflict',
   castInteger: (value) => sql<number>`cast(${value} as bigint)`,

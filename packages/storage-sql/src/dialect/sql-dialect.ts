@@ -61,6 +61,11 @@ export interface SqlDialect {
   castInteger(value: Expression<unknown>): Expression<number>;
   /** Casts an expression to a double. */
   castDouble(value: Expression<unknown>): Expression<number>;
+  /**
+   * Binds a whole column of rows as one array parameter (`unnest`, `= any`): PostgreSQL. Other
+   * dialects list rows and values one parameter each.
+   */
+  readonly arrayParameters: boolean;
   /** A number parameter compared with BIGINT and DOUBLE columns alike. */
   numberParam(value: number): Expression<number>;
   /** `round(value, 6)` for money sums, as a double. */

@@ -1,7 +1,8 @@
 import type { MetricsIncrement } from '@rapport/core';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type ArrayColumn, unnestRows } from '../array-rows.js';
 import type { RapportDatabase } from '../schema.js';
-import { chunksFor, type SqlContext } from './sql-context.js';
+import { chunksFor, inList, type SqlContext } from './sql-context.js';
 
 /** One customer's increment as bound into the bulk update. */
 type IncrementRow = [
@@ -28,6 +29,7 @@ export async function applyMetricIncrements(
   entries: readonly MetricsIncrement[],
 ): Promise<void> {
   if (entries.length === 0) return;
+  if (ctx.dialect.arrayParameters) return applyWithArrays(db, ctx, entries);
   const live = await liveCustomerIds(
     db,
     ctx,
@@ -79,7 +81,7 @@ async function liveCustomerIds(db: Kysely<RapportDatabase>, ctx: SqlContext, ids
       .selectFrom('rapport_customers')
       .select('id')
       .where('tenant_id', '=', ctx.tenantId)
-      .where('id', 'in', chunk)
+      .where(inList(ctx, 'id', chunk))
       .where('merged_into', 'is', null)
       .execute();
     for (const row of rows) live.add(row.id);
@@ -115,5 +117,62 @@ function assignments(ctx: SqlContext, target: string, current: string): RawBuild
       sql`${sql.raw(`${target}interaction_count`)} = ${column('interaction_count')} + ${value('interactions')}`,
     ],
     sql`, `,
+  );
+}
+
+const INCREMENT_ARRAY_COLUMNS: ArrayColumn<IncrementRow>[] = [
+  { name: 'id', type: 'text', value: (row) => row[0] },
+  { name: 'first_seen', type: 'bigint', value: (row) => row[1] },
+  { name: 'last_seen', type: 'bigint', value: (row) => row[2] },
+  { name: 'last_purchase', type: 'bigint', value: (row) => row[3] },
+  { name: 'purchases', type: 'integer', value: (row) => row[4] },
+  { name: 'spend', type: 'float8', value: (row) => row[5] },
+  { name: 'interactions', type: 'integer', value: (row) => row[6] },
+];
+
+interface ChannelRow {
+  customerId: string;
+  channel: string;
+  at: number;
+}
+
+const CHANNEL_ARRAY_COLUMNS: ArrayColumn<ChannelRow>[] = [
+  { name: 'customer_id', type: 'text', value: (row) => row.customerId },
+  { name: 'channel', type: 'text', value: (row) => row.channel },
+  { name: 'last_seen_at', type: 'bigint', value: (row) => row.at },
+];
+
+/**
+ * The same increments with one array parameter per column: the UPDATE returns the customers
+ * it changed (live ones of this tenant), and only their channels are upserted — two
+ * statements per batch, however many customers it touches.
+ */
+async function applyWithArrays(db: Kysely<RapportDatabase>, ctx: SqlContext, entries: readonly MetricsIncrement[]): Promise<void> {
+  const rows = entries.map(
+    ({ customerId, delta }): IncrementRow => [
+      customerId,
+      delta.firstSeenAt?.getTime() ?? null,
+      delta.lastSeenAt?.getTime() ?? null,
+      delta.lastPurchaseAt?.getTime() ?? null,
+      delta.purchaseCount,
+      delta.totalSpend,
+      delta.interactionCount,
+    ],
+  );
+  const { rows: updated } = await sql<{ id: string }>`update rapport_customers set ${assignments(ctx, '', 'rapport_customers.')}
+    from ${unnestRows(rows, INCREMENT_ARRAY_COLUMNS, 'v')}
+    where rapport_customers.tenant_id = ${ctx.tenantId} and rapport_customers.id = v.id and rapport_customers.merged_into is null
+    returning rapport_customers.id`.execute(db);
+  const live = new Set(updated.map((row) => row.id));
+  const channels = entries
+    .filter((entry) => live.has(entry.customerId))
+    .flatMap(({ customerId, delta }) =>
+      Object.entries(delta.lastSeenByChannel).map(([channel, at]): ChannelRow => ({ customerId, channel, at: at.getTime() })),
+    );
+  if (channels.length === 0) return;
+  await sql`insert into rapport_customer_channels (tenant_id, customer_id, channel, last_seen_at)
+    select ${ctx.tenantId}, v.customer_id, v.channel, v.last_seen_at from ${unnestRows(channels, CHANNEL_ARRAY_COLUMNS, 'v')}
+    on conflict (tenant_id, customer_id, channel) do update set last_seen_at = greatest(rapport_customer_channels.last_seen_at, excluded.last_seen_at)`.execute(
+    db,
   );
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import type { BlindIndex } from '../blind-index.js';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
 import type { NativeWriter } from '../native-writer.js';
@@ -37,4 +37,14 @@ export function chunksFor<T>(items: readonly T[], columnsPerRow: number, dialect
   const chunks: T[][] = [];
   for (let index = 0; index < items.length; index += size) chunks.push(items.slice(index, index + size));
   return chunks;
+}
+
+/**
+ * `column IN (…values)`, or `column = any($1)` with one array parameter where the dialect has
+ * array parameters (a long IN list costs PostgreSQL more to plan than to run).
+ */
+export function inList(ctx: SqlContext, column: string, values: readonly string[]): Expression<SqlBool> {
+  if (values.length === 0) return sql<SqlBool>`(1 = 0)`;
+  if (ctx.dialect.arrayParameters) return sql<SqlBool>`${sql.ref(column)} = any(${sql.val([...values])}::text[])`;
+  return sql<SqlBool>`${sql.ref(column)} in (${sql.join([...values])})`;
 }

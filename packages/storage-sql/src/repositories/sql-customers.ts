@@ -15,7 +15,7 @@ import type { Kysely } from 'kysely';
 import { type CustomerParts, customerFromRow, customerToRow } from '../rows.js';
 import type { CustomersTable, RapportDatabase } from '../schema.js';
 import { applyMetricIncrements } from './metric-increments.js';
-import { atomically, chunksFor, guarded, type SqlContext } from './sql-context.js';
+import { atomically, chunksFor, guarded, inList, type SqlContext } from './sql-context.js';
 
 /** Customers and identities of one tenant in SQL. */
 export class SqlCustomerRepository implements CustomerRepository {
@@ -69,7 +69,7 @@ export class SqlCustomerRepository implements CustomerRepository {
           .selectFrom('rapport_customers')
           .select(['id', 'merged_into'])
           .where('tenant_id', '=', this.ctx.tenantId)
-          .where('id', 'in', chunk)
+          .where(inList(this.ctx, 'id', chunk))
           .execute();
         for (const row of rows) resolved.set(row.id, row.merged_into ?? row.id);
       }
@@ -99,7 +99,7 @@ export class SqlCustomerRepository implements CustomerRepository {
           .selectFrom('rapport_identities')
           .select(['value_hash', 'customer_id'])
           .where('tenant_id', '=', this.ctx.tenantId)
-          .where('value_hash', 'in', hashes)
+          .where(inList(this.ctx, 'value_hash', hashes))
           .execute();
         for (const row of rows) owners.push({ identity: byHash.get(row.value_hash) as Identity, customerId: row.customer_id });
       }
@@ -258,35 +258,54 @@ export class SqlCustomerRepository implements CustomerRepository {
     });
   }
 
-  /** Live customers by id, with identities, tags and channel metrics. */
+  /** Live customers by id, with identities, tags and channel metrics: rows and parts read at once. */
   async load(db: Kysely<RapportDatabase>, ids: readonly string[]): Promise<Customer[]> {
     if (ids.length === 0) return [];
-    const rows: CustomersTable[] = [];
+    const customers: Customer[] = [];
     for (const chunk of chunksFor(ids, 1, this.ctx.dialect)) {
-      rows.push(
-        ...(await db
+      const [rows, parts] = await Promise.all([
+        db
           .selectFrom('rapport_customers')
           .selectAll()
           .where('tenant_id', '=', this.ctx.tenantId)
-          .where('id', 'in', chunk)
+          .where(inList(this.ctx, 'id', chunk))
           .where('merged_into', 'is', null)
-          .execute()),
-      );
+          .execute(),
+        this.readParts(db, chunk),
+      ]);
+      for (const row of rows) customers.push(customerFromRow(row, parts.get(row.id) ?? emptyParts(), this.ctx.dialect));
     }
-    return this.withParts(db, rows);
+    return customers;
   }
 
   private async withParts(db: Kysely<RapportDatabase>, rows: CustomersTable[]): Promise<Customer[]> {
     if (rows.length === 0) return [];
-    const parts = new Map<string, CustomerParts>(rows.map((row) => [row.id, { identities: [], tags: [], channels: {} }]));
-    for (const ids of chunksFor([...parts.keys()], 1, this.ctx.dialect)) {
-      const tenant = this.ctx.tenantId;
+    const parts = await this.readParts(
+      db,
+      rows.map((row) => row.id),
+    );
+    return rows.map((row) => customerFromRow(row, parts.get(row.id) ?? emptyParts(), this.ctx.dialect));
+  }
+
+  /** Identities, tags and channel times of the given customers, by customer id. */
+  private async readParts(db: Kysely<RapportDatabase>, ids: readonly string[]): Promise<Map<string, CustomerParts>> {
+    const parts = new Map<string, CustomerParts>();
+    const entry = (id: string) => {
+      let found = parts.get(id);
+      if (!found) {
+        found = emptyParts();
+        parts.set(id, found);
+      }
+      return found;
+    };
+    const tenant = this.ctx.tenantId;
+    for (const chunk of chunksFor(ids, 1, this.ctx.dialect)) {
       const [identities, tags, channels] = await Promise.all([
         db
           .selectFrom('rapport_identities')
           .select(['customer_id', 'type', 'namespace', 'value'])
           .where('tenant_id', '=', tenant)
-          .where('customer_id', 'in', ids)
+          .where(inList(this.ctx, 'customer_id', chunk))
           .orderBy('created_at')
           .orderBy('value_hash')
           .execute(),
@@ -294,25 +313,22 @@ export class SqlCustomerRepository implements CustomerRepository {
           .selectFrom('rapport_customer_tags')
           .select(['customer_id', 'tag'])
           .where('tenant_id', '=', tenant)
-          .where('customer_id', 'in', ids)
+          .where(inList(this.ctx, 'customer_id', chunk))
           .orderBy('tag')
           .execute(),
         db
           .selectFrom('rapport_customer_channels')
           .select(['customer_id', 'channel', 'last_seen_at'])
           .where('tenant_id', '=', tenant)
-          .where('customer_id', 'in', ids)
+          .where(inList(this.ctx, 'customer_id', chunk))
           .execute(),
       ]);
       for (const row of identities)
-        parts.get(row.customer_id)?.identities.push({ type: row.type as IdentityType, namespace: row.namespace, value: row.value });
-      for (const row of tags) parts.get(row.customer_id)?.tags.push(row.tag);
-      for (const row of channels) {
-        const entry = parts.get(row.customer_id);
-        if (entry) entry.channels[row.channel] = new Date(Number(row.last_seen_at));
-      }
+        entry(row.customer_id).identities.push({ type: row.type as IdentityType, namespace: row.namespace, value: row.value });
+      for (const row of tags) entry(row.customer_id).tags.push(row.tag);
+      for (const row of channels) entry(row.customer_id).channels[row.channel] = new Date(Number(row.last_seen_at));
     }
-    return rows.map((row) => customerFromRow(row, parts.get(row.id) as CustomerParts, this.ctx.dialect));
+    return parts;
   }
 
   private async isLive(db: Kysely<RapportDatabase>, customerId: string): Promise<boolean> {
@@ -373,4 +389,8 @@ export class SqlCustomerRepository implements CustomerRepository {
 
 function identityTaken(identity: Identity, ownerId: string | null, cause?: unknown): ConflictError {
   return new ConflictError('IDENTITY_TAKEN', `${identity.type} identity is already used by another customer`, { identity, ownerId }, cause);
+}
+
+function emptyParts(): CustomerParts {
+  return { identities: [], tags: [], channels: {} };
 }

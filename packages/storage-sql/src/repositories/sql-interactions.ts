@@ -7,12 +7,28 @@ import {
   type Page,
   type TimelineFilter,
 } from '@rapport/core';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { type ArrayColumn, unnestRows, unnestSelect } from '../array-rows.js';
 import { interactionFromRow, interactionToRow } from '../rows.js';
 import type { InteractionsTable, RapportDatabase } from '../schema.js';
-import { atomically, chunksFor, guarded, type SqlContext } from './sql-context.js';
+import { atomically, chunksFor, guarded, inList, type SqlContext } from './sql-context.js';
 
 const INTERACTION_COLUMNS = 11;
+
+/** The interactions table as arrays, for dialects that bind a column as one parameter. */
+const INTERACTION_ARRAY_COLUMNS: ArrayColumn<InteractionsTable>[] = [
+  { name: 'tenant_id', type: 'text', value: (row) => row.tenant_id },
+  { name: 'id', type: 'text', value: (row) => row.id },
+  { name: 'customer_id', type: 'text', value: (row) => row.customer_id },
+  { name: 'channel', type: 'text', value: (row) => row.channel },
+  { name: 'type', type: 'text', value: (row) => row.type },
+  { name: 'direction', type: 'text', value: (row) => row.direction },
+  { name: 'occurred_at', type: 'bigint', value: (row) => row.occurred_at },
+  { name: 'recorded_at', type: 'bigint', value: (row) => row.recorded_at },
+  { name: 'properties', type: 'jsonb', value: (row) => row.properties },
+  { name: 'source', type: 'text', value: (row) => row.source },
+  { name: 'idempotency_key', type: 'text', value: (row) => row.idempotency_key },
+];
 
 /** The interaction log of one tenant in SQL. */
 export class SqlInteractionRepository implements InteractionRepository {
@@ -87,6 +103,15 @@ export class SqlInteractionRepository implements InteractionRepository {
   /** Inserts a chunk, skipping rows whose idempotency key is taken; returns the stored ids. */
   private async insertChunk(db: Kysely<RapportDatabase>, rows: InteractionsTable[]): Promise<Set<string>> {
     if (this.ctx.native) return this.ctx.native.insertInteractions(rows);
+    if (this.ctx.dialect.arrayParameters) {
+      const source = unnestRows(rows, INTERACTION_ARRAY_COLUMNS, 'v');
+      const { rows: stored } = await sql<{
+        id: string;
+      }>`insert into rapport_interactions (${sql.raw(INTERACTION_ARRAY_COLUMNS.map((column) => column.name).join(', '))})
+        select ${unnestSelect(INTERACTION_ARRAY_COLUMNS, 'v')} from ${source}
+        on conflict (tenant_id, idempotency_key) do nothing returning id`.execute(db);
+      return new Set(stored.map((row) => row.id));
+    }
     const insert = db.insertInto('rapport_interactions').values(rows);
     if (this.ctx.dialect.supportsReturning) {
       const stored = await insert
@@ -105,7 +130,7 @@ export class SqlInteractionRepository implements InteractionRepository {
       .selectFrom('rapport_interactions')
       .select('id')
       .where('tenant_id', '=', this.ctx.tenantId)
-      .where('id', 'in', keyed)
+      .where(inList(this.ctx, 'id', keyed))
       .execute();
     for (const row of stored) landed.add(row.id);
     return landed;
