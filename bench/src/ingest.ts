@@ -86,6 +86,7 @@ export async function ingestSqlite(total: number): Promise<IngestResult> {
       db.transaction(() => {
         for (let i = 0; i < customers; i++) insert.run(TENANT, `c${String(i).padStart(8, '0')}`, now, now);
       })();
+      db.exec('analyze');
       db.close();
     }
     const crm = await createCrm({ storage: sqlite({ filename: files.rapport }), tenant: TENANT });
@@ -141,6 +142,8 @@ export async function ingestPostgres(total: number, serverUrl: string): Promise<
          select $1, 'c' || lpad(g::text, 8, '0'), '{}'::jsonb, 0, 0, 0, $2, $2, 1 from generate_series(0, $3 - 1) g`,
         [TENANT, now, customers],
       );
+      // Statistics, as autovacuum would have them on a database in use.
+      await client.query('analyze');
       await client.end();
     }
     const crm = await createCrm({ storage: await postgres({ connectionString: urlOf(databases.rapport) }), tenant: TENANT });

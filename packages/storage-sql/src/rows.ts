@@ -1,4 +1,4 @@
-import type { ConsentRecord, Customer, Direction, Identity, Interaction, Segment, SegmentCondition } from '@rapport/core';
+import type { ConsentRecord, Customer, CustomerMetrics, Direction, Identity, Interaction, Segment, SegmentCondition } from '@rapport/core';
 import type { SqlDialect } from './dialect/sql-dialect.js';
 import type { ConsentsTable, CustomersTable, InteractionsTable, SegmentsTable } from './schema.js';
 
@@ -38,20 +38,28 @@ export function customerFromRow(row: CustomersTable, parts: CustomerParts, diale
   };
 }
 
-/** The model → a customers row. */
-export function customerToRow(customer: Customer, dialect: SqlDialect): CustomersTable {
-  const { metrics } = customer;
+/** The metric columns of a customers row. */
+export function metricsToColumns(
+  metrics: CustomerMetrics,
+): Pick<CustomersTable, 'first_seen_at' | 'last_seen_at' | 'last_purchase_at' | 'purchase_count' | 'total_spend' | 'interaction_count'> {
   return {
-    tenant_id: customer.tenantId,
-    id: customer.id,
-    traits: dialect.jsonParam(customer.traits, 'traits'),
-    lifecycle_stage: customer.lifecycleStage,
     first_seen_at: metrics.firstSeenAt?.getTime() ?? null,
     last_seen_at: metrics.lastSeenAt?.getTime() ?? null,
     last_purchase_at: metrics.lastPurchaseAt?.getTime() ?? null,
     purchase_count: metrics.purchaseCount,
     total_spend: metrics.totalSpend,
     interaction_count: metrics.interactionCount,
+  };
+}
+
+/** The model → a customers row. */
+export function customerToRow(customer: Customer, dialect: SqlDialect): CustomersTable {
+  return {
+    tenant_id: customer.tenantId,
+    id: customer.id,
+    traits: dialect.jsonParam(customer.traits, 'traits'),
+    lifecycle_stage: customer.lifecycleStage,
+    ...metricsToColumns(customer.metrics),
     created_at: customer.createdAt.getTime(),
     updated_at: customer.updatedAt.getTime(),
     version: customer.version,

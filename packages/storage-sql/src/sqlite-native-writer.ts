@@ -50,7 +50,7 @@ export function sqliteNativeWriter(database: BetterSqlite3.Database): NativeWrit
       );
       seen ??= database.prepare(
         `insert into rapport_customer_channels (tenant_id, customer_id, channel, last_seen_at) values (?, ?, ?, ?)
-         on conflict (tenant_id, customer_id, channel) do update set last_seen_at = max(last_seen_at, excluded.last_seen_at)`,
+         on conflict (tenant_id, customer_id, channel) do update set last_seen_at = excluded.last_seen_at where last_seen_at < excluded.last_seen_at`,
       );
       for (const { customerId, delta } of entries) {
         const result = bump.run({

@@ -15,6 +15,7 @@ import { ConsentService } from '../services/consent-service.js';
 import { CustomerService } from '../services/customer-service.js';
 import { InteractionService } from '../services/interaction-service.js';
 import { ProfileService } from '../services/profile-service.js';
+import { SegmentCatalog } from '../services/segment-catalog.js';
 import { SegmentService } from '../services/segment-service.js';
 import { type CrmOptions, resolveCrmConfig } from './config.js';
 import type { Crm } from './crm.js';
@@ -27,7 +28,7 @@ export type TraitsOf<S> = S extends z.ZodType
 /** The interaction-properties type of a Crm made with properties schema `S`. */
 export type PropsOf<S> = S extends z.ZodType ? z.output<S> : Record<string, unknown>;
 
-const TENANT_SERVICES = [SegmentService, CustomerService, InteractionService, ConsentService, ProfileService] as const;
+const TENANT_SERVICES = [SegmentCatalog, SegmentService, CustomerService, InteractionService, ConsentService, ProfileService] as const;
 
 /**
  * Creates a Crm: a child container of its own (never tsyringe's global one), core services,

@@ -11,6 +11,7 @@ import type { Customer } from '../model/customer.js';
 import type { Interaction } from '../model/interaction.js';
 import { parseInput } from '../util/parse.js';
 import { CustomerService } from './customer-service.js';
+import { SegmentCatalog } from './segment-catalog.js';
 
 /** The 360° view of a customer. */
 export interface CustomerProfile<TTraits = Record<string, unknown>, TProps = Record<string, unknown>> {
@@ -19,7 +20,10 @@ export interface CustomerProfile<TTraits = Record<string, unknown>, TProps = Rec
   timeline: Interaction<TProps>[];
   /** The current consent decision per (purpose, channel) on record. */
   consents: ConsentDecision[];
-  /** Segments the customer matches now; `enteredAt` is from the last refresh, if any. */
+  /**
+   * Segments the customer matches now; `enteredAt` is from the last refresh, if any. Segments
+   * defined by another process appear within a few seconds.
+   */
   segments: { key: string; name: string; enteredAt: Date | null }[];
 }
 
@@ -32,31 +36,32 @@ export class ProfileService<TTraits = Record<string, unknown>, TProps = Record<s
     @inject(TENANT_STORE) private readonly store: TenantStore,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(CustomerService) private readonly customers: CustomerService,
+    @inject(SegmentCatalog) private readonly catalog: SegmentCatalog,
   ) {}
 
   /** The 360° view of a customer (a merged-away id gives the survivor's view). */
   async profile(customerId: string, options: { timelineLimit?: number } = {}): Promise<CustomerProfile<TTraits, TProps>> {
     const { timelineLimit } = parseInput(ProfileOptionsSchema, options, 'options');
     const now = this.clock.now();
-    // Read everything at once for the id as given (almost always a live customer), and read
-    // again for the survivor only when the id turns out to be merged away.
+    const segments = await this.catalog.list();
+    // One round of reads, all at once, for the id as given (almost always a live customer);
+    // read again for the survivor only when the id turns out to be merged away.
     const read = (id: string) =>
       Promise.all([
         this.store.customers.get(id),
         timelineLimit > 0 ? this.store.interactions.timeline(id, { limit: timelineLimit }) : { items: [], nextCursor: null },
         this.store.consents.history(id),
-        this.store.segments.list(),
         this.store.segments.membershipsOf(id),
+        Promise.all(segments.map((segment) => this.store.segments.matches(id, segment.condition, now))),
       ]);
-    let [customer, timeline, history, segments, memberships] = await read(customerId);
+    let [customer, timeline, history, memberships, matches] = await read(customerId);
     if (!customer) {
       const survivor = await this.customers.requireLive(this.store, customerId);
-      [customer, timeline, history, segments, memberships] = await read(survivor.id);
+      [customer, timeline, history, memberships, matches] = await read(survivor.id);
       if (!customer) throw new NotFoundError(CoreErrorCode.CustomerNotFound, 'customer', customerId);
     }
     const live = customer;
     const enteredAt = new Map(memberships.map((membership) => [membership.segmentKey, membership.enteredAt]));
-    const matches = await Promise.all(segments.map((segment) => this.store.segments.matches(live.id, segment.condition, now)));
     return {
       customer: live as Customer<TTraits>,
       timeline: timeline.items as Interaction<TProps>[],

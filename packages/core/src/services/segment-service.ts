@@ -19,6 +19,7 @@ import {
   SegmentDefinitionSchema,
 } from '../model/segment-definition.js';
 import { parseInput } from '../util/parse.js';
+import { SegmentCatalog } from './segment-catalog.js';
 
 /** Changes to a segment; the key stays. */
 export interface SegmentPatch {
@@ -37,6 +38,7 @@ export class SegmentService {
     @inject(EVENT_BUS) private readonly events: EventBus,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @inject(SegmentCatalog) private readonly catalog: SegmentCatalog,
   ) {}
 
   /** Stores a new segment. Fails with `SEGMENT_EXISTS` when the key is taken. */
@@ -45,6 +47,7 @@ export class SegmentService {
     const now = this.clock.now();
     const segment: Segment = { ...definition, id: this.ids.next(), tenantId: this.store.tenantId, createdAt: now, updatedAt: now };
     await this.store.segments.insert(segment);
+    this.catalog.invalidate();
     return segment;
   }
 
@@ -63,12 +66,15 @@ export class SegmentService {
     );
     const segment: Segment = { ...current, ...definition, updatedAt: this.clock.now() };
     await this.store.segments.update(segment);
+    this.catalog.invalidate();
     return segment;
   }
 
   /** Deletes a segment and its stored memberships. */
   async remove(key: string): Promise<void> {
-    if (!(await this.store.segments.remove(key))) throw new NotFoundError(CoreErrorCode.SegmentNotFound, 'segment', key);
+    const removed = await this.store.segments.remove(key);
+    this.catalog.invalidate();
+    if (!removed) throw new NotFoundError(CoreErrorCode.SegmentNotFound, 'segment', key);
   }
 
   /** A segment by key, or `SEGMENT_NOT_FOUND`. */

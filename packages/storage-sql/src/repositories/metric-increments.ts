@@ -15,6 +15,19 @@ type IncrementRow = [
   interactions: number,
 ];
 
+/** One increment as the row bound into the UPDATE. */
+function toIncrementRow({ customerId, delta }: MetricsIncrement): IncrementRow {
+  return [
+    customerId,
+    delta.firstSeenAt?.getTime() ?? null,
+    delta.lastSeenAt?.getTime() ?? null,
+    delta.lastPurchaseAt?.getTime() ?? null,
+    delta.purchaseCount,
+    delta.totalSpend,
+    delta.interactionCount,
+  ];
+}
+
 const INCREMENT_COLUMNS = ['id', 'first_seen', 'last_seen', 'last_purchase', 'purchases', 'spend', 'interactions'] as const;
 
 /**
@@ -37,17 +50,7 @@ export async function applyMetricIncrements(
   );
   const kept = entries.filter((entry) => live.has(entry.customerId));
   for (const chunk of chunksFor(kept, INCREMENT_COLUMNS.length, ctx.dialect, 2000)) {
-    const rows = chunk.map(
-      ({ customerId, delta }): IncrementRow => [
-        customerId,
-        delta.firstSeenAt?.getTime() ?? null,
-        delta.lastSeenAt?.getTime() ?? null,
-        delta.lastPurchaseAt?.getTime() ?? null,
-        delta.purchaseCount,
-        delta.totalSpend,
-        delta.interactionCount,
-      ],
-    );
+    const rows = chunk.map(toIncrementRow);
     await updateStatement(ctx, rows).execute(db);
   }
   const channels = kept.flatMap(({ customerId, delta }) =>
@@ -65,9 +68,11 @@ export async function applyMetricIncrements(
     } else {
       await insert
         .onConflict((conflict) =>
-          conflict.columns(['tenant_id', 'customer_id', 'channel']).doUpdateSet({
-            last_seen_at: sql`case when excluded.last_seen_at > rapport_customer_channels.last_seen_at then excluded.last_seen_at else rapport_customer_channels.last_seen_at end`,
-          }),
+          conflict
+            .columns(['tenant_id', 'customer_id', 'channel'])
+            .doUpdateSet({ last_seen_at: sql`excluded.last_seen_at` })
+            // Only a later time is written: an unchanged row costs no new row version.
+            .where(sql<boolean>`rapport_customer_channels.last_seen_at < excluded.last_seen_at`),
         )
         .execute();
     }
@@ -148,17 +153,7 @@ const CHANNEL_ARRAY_COLUMNS: ArrayColumn<ChannelRow>[] = [
  * statements per batch, however many customers it touches.
  */
 async function applyWithArrays(db: Kysely<RapportDatabase>, ctx: SqlContext, entries: readonly MetricsIncrement[]): Promise<void> {
-  const rows = entries.map(
-    ({ customerId, delta }): IncrementRow => [
-      customerId,
-      delta.firstSeenAt?.getTime() ?? null,
-      delta.lastSeenAt?.getTime() ?? null,
-      delta.lastPurchaseAt?.getTime() ?? null,
-      delta.purchaseCount,
-      delta.totalSpend,
-      delta.interactionCount,
-    ],
-  );
+  const rows = entries.map(toIncrementRow);
   const { rows: updated } = await sql<{ id: string }>`update rapport_customers set ${assignments(ctx, '', 'rapport_customers.')}
     from ${unnestRows(rows, INCREMENT_ARRAY_COLUMNS, 'v')}
     where rapport_customers.tenant_id = ${ctx.tenantId} and rapport_customers.id = v.id and rapport_customers.merged_into is null
@@ -172,7 +167,6 @@ async function applyWithArrays(db: Kysely<RapportDatabase>, ctx: SqlContext, ent
   if (channels.length === 0) return;
   await sql`insert into rapport_customer_channels (tenant_id, customer_id, channel, last_seen_at)
     select ${ctx.tenantId}, v.customer_id, v.channel, v.last_seen_at from ${unnestRows(channels, CHANNEL_ARRAY_COLUMNS, 'v')}
-    on conflict (tenant_id, customer_id, channel) do update set last_seen_at = greatest(rapport_customer_channels.last_seen_at, excluded.last_seen_at)`.execute(
-    db,
-  );
+    on conflict (tenant_id, customer_id, channel) do update set last_seen_at = excluded.last_seen_at
+    where rapport_customer_channels.last_seen_at < excluded.last_seen_at`.execute(db);
 }

@@ -12,7 +12,7 @@ import {
   type Page,
 } from '@rapport/core';
 import type { Kysely } from 'kysely';
-import { type CustomerParts, customerFromRow, customerToRow } from '../rows.js';
+import { type CustomerParts, customerFromRow, customerToRow, metricsToColumns } from '../rows.js';
 import type { CustomersTable, RapportDatabase } from '../schema.js';
 import { applyMetricIncrements } from './metric-increments.js';
 import { atomically, chunksFor, guarded, inList, type SqlContext } from './sql-context.js';
@@ -190,14 +190,7 @@ export class SqlCustomerRepository implements CustomerRepository {
       atomically(this.ctx, async (db) => {
         const result = await db
           .updateTable('rapport_customers')
-          .set({
-            first_seen_at: metrics.firstSeenAt?.getTime() ?? null,
-            last_seen_at: metrics.lastSeenAt?.getTime() ?? null,
-            last_purchase_at: metrics.lastPurchaseAt?.getTime() ?? null,
-            purchase_count: metrics.purchaseCount,
-            total_spend: metrics.totalSpend,
-            interaction_count: metrics.interactionCount,
-          })
+          .set(metricsToColumns(metrics))
           .where('tenant_id', '=', this.ctx.tenantId)
           .where('id', '=', customerId)
           .where('merged_into', 'is', null)
