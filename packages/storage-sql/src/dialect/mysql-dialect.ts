@@ -23,7 +23,6 @@ export const mysqlDialect: SqlDialect = {
   upsertStyle: 'on-duplicate-key',
   castInteger: (value) => sql<number>`cast(${value} as signed)`,
   castDouble: (value) => sql<number>`cast(${value} as double)`,
-  supportsPartialIndexes: false,
   rejectsNul: false,
   numberParam: (value) => sql<number>`${value}`,
   jsonType: 'json',

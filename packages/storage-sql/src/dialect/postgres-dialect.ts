@@ -29,7 +29,6 @@ export const postgresDialect: SqlDialect = {
   upsertStyle: 'on-conflict',
   castInteger: (value) => sql<number>`cast(${value} as bigint)`,
   castDouble: (value) => sql<number>`cast(${value} as double precision)`,
-  supportsPartialIndexes: true,
   rejectsNul: true,
   numberParam: (value) => sql<number>`${value}::double precision`,
   jsonType: 'jsonb',

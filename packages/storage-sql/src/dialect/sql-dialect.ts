@@ -16,8 +16,6 @@ export interface SqlDialect {
   readonly maxParameters: number;
   /** `INSERT … RETURNING` is available. */
   readonly supportsReturning: boolean;
-  /** `CREATE INDEX … WHERE …` is available. */
-  readonly supportsPartialIndexes: boolean;
   /** Text values may not contain NUL (U+0000): PostgreSQL cannot store or compare it. */
   readonly rejectsNul: boolean;
   /** Column type for JSON documents. */

@@ -14,7 +14,6 @@ export const sqliteDialect: SqlDialect = {
   upsertStyle: 'on-conflict',
   castInteger: (value) => sql<number>`cast(${value} as integer)`,
   castDouble: (value) => sql<number>`cast(${value} as real)`,
-  supportsPartialIndexes: true,
   rejectsNul: false,
   numberParam: (value) => sql<number>`${value}`,
   jsonType: 'text',

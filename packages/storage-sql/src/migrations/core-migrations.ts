@@ -38,11 +38,7 @@ export const coreMigrations: Record<string, SqlMigration> = {
         .addColumn('merged_into', dialect.idType(ID))
         .addPrimaryKeyConstraint('rapport_customers_pk', ['tenant_id', 'id'])
         .execute();
-      // Only merged-away rows are looked up by merged_into (re-pointing aliases). A partial index
-      // holds just those, and cannot lure a planner without statistics into reading every live
-      // customer through it.
-      const merged = db.schema.createIndex('rapport_customers_merged_idx').on('rapport_customers').columns(['tenant_id', 'merged_into']);
-      await (dialect.supportsPartialIndexes ? merged.where(sql.ref('merged_into'), 'is not', null) : merged).execute();
+      await db.schema.createIndex('rapport_customers_merged_idx').on('rapport_customers').columns(['tenant_id', 'merged_into']).execute();
       await db.schema
         .createIndex('rapport_customers_stage_idx')
         .on('rapport_customers')
