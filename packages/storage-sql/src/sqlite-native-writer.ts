@@ -13,11 +13,12 @@ export function sqliteNativeWriter(database: BetterSqlite3.Database): NativeWrit
       // Prepared lazily: the table exists only after migration.
       insert ??= database.prepare(
         `insert into rapport_interactions (tenant_id, id, customer_id, channel, type, direction, occurred_at, recorded_at, properties, source, idempotency_key)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (tenant_id, idempotency_key) do nothing returning id`,
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (tenant_id, idempotency_key) do nothing`,
       );
       const stored = new Set<string>();
       for (const row of rows) {
-        const landed = insert.get(
+        // `changes` is 0 when the idempotency key was taken: no RETURNING needed.
+        const result = insert.run(
           row.tenant_id,
           row.id,
           row.customer_id,
@@ -29,8 +30,8 @@ export function sqliteNativeWriter(database: BetterSqlite3.Database): NativeWrit
           row.properties,
           row.source,
           row.idempotency_key,
-        ) as { id: string } | undefined;
-        if (landed) stored.add(landed.id);
+        );
+        if (result.changes === 1) stored.add(row.id);
       }
       return stored;
     },
