@@ -68,7 +68,6 @@ export class SqlStorage implements Storage {
     readonly db: Kysely<RapportDatabase>,
     readonly dialect: SqlDialect,
     private readonly blindIndex: BlindIndex,
-    private readonly onClose: () => Promise<void> = async () => undefined,
     private readonly native?: NativeWriter,
   ) {}
 
@@ -95,6 +94,5 @@ export class SqlStorage implements Storage {
 
   async close(): Promise<void> {
     await this.db.destroy();
-    await this.onClose();
   }
 }

@@ -52,5 +52,5 @@ export function sqlite(options: SqliteOptions = {}): SqlStorage {
   database.pragma(`cache_size = ${-parsed.cacheSizeMiB * 1024}`);
   database.pragma(`wal_autocheckpoint = ${parsed.walAutocheckpointPages}`);
   const db = new Kysely<RapportDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  return new SqlStorage('sqlite', db, sqliteDialect, createBlindIndex(parsed.blindIndexKey), undefined, sqliteNativeWriter(database));
+  return new SqlStorage('sqlite', db, sqliteDialect, createBlindIndex(parsed.blindIndexKey), sqliteNativeWriter(database));
 }

@@ -14,7 +14,7 @@ import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { segmentFromRow } from '../rows.js';
 import type { RapportDatabase } from '../schema.js';
 import { compileCondition } from '../segments/compile-condition.js';
-import { atomically, chunksFor, guarded, type SqlContext } from './sql-context.js';
+import { atomically, chunksFor, guarded, inList, type SqlContext } from './sql-context.js';
 
 /** Segments of one tenant in SQL: every evaluation is one query in the database. */
 export class SqlSegmentRepository implements SegmentRepository {
@@ -159,27 +159,8 @@ export class SqlSegmentRepository implements SegmentRepository {
             .orderBy('m.customer_id')
             .execute()
         ).map((row) => row.customer_id);
-        for (const chunk of chunksFor(entered, 4, this.ctx.dialect, 2000)) {
-          await db
-            .insertInto('rapport_segment_members')
-            .values(
-              chunk.map((customerId) => ({
-                tenant_id: this.ctx.tenantId,
-                segment_key: segment.key,
-                customer_id: customerId,
-                entered_at: now.getTime(),
-              })),
-            )
-            .execute();
-        }
-        for (const chunk of chunksFor(exited, 1, this.ctx.dialect, 2000)) {
-          await db
-            .deleteFrom('rapport_segment_members')
-            .where('tenant_id', '=', this.ctx.tenantId)
-            .where('segment_key', '=', segment.key)
-            .where('customer_id', 'in', chunk)
-            .execute();
-        }
+        await this.addMembers(db, segment.key, entered, now);
+        await this.removeMembers(db, segment.key, exited);
         return { entered, exited };
       }),
     );
@@ -199,24 +180,21 @@ export class SqlSegmentRepository implements SegmentRepository {
               .execute()
           ).map((row) => row.segment_key),
         );
+        const stored = new Set(
+          (await db.selectFrom('rapport_segments').select('segment_key').where('tenant_id', '=', this.ctx.tenantId).execute()).map(
+            (row) => row.segment_key,
+          ),
+        );
         for (const segment of segments) {
-          if (!(await this.exists(db, segment.key))) continue;
+          if (!stored.has(segment.key)) continue;
           const isMember =
             (await this.matching(db, segment.condition, now).select('c.id').where('c.id', '=', customerId).executeTakeFirst()) !==
             undefined;
           if (isMember && !current.has(segment.key)) {
-            await db
-              .insertInto('rapport_segment_members')
-              .values({ tenant_id: this.ctx.tenantId, segment_key: segment.key, customer_id: customerId, entered_at: now.getTime() })
-              .execute();
+            await this.addMembers(db, segment.key, [customerId], now);
             changes.entered.push(segment.key);
           } else if (!isMember && current.has(segment.key)) {
-            await db
-              .deleteFrom('rapport_segment_members')
-              .where('tenant_id', '=', this.ctx.tenantId)
-              .where('segment_key', '=', segment.key)
-              .where('customer_id', '=', customerId)
-              .execute();
+            await this.removeMembers(db, segment.key, [customerId]);
             changes.exited.push(segment.key);
           }
         }
@@ -267,6 +245,33 @@ export class SqlSegmentRepository implements SegmentRepository {
       .where('c.tenant_id', '=', this.ctx.tenantId)
       .where('c.merged_into', 'is', null)
       .where(predicate);
+  }
+
+  private async addMembers(db: Kysely<RapportDatabase>, segmentKey: string, customerIds: readonly string[], now: Date): Promise<void> {
+    for (const chunk of chunksFor(customerIds, 4, this.ctx.dialect, 2000)) {
+      await db
+        .insertInto('rapport_segment_members')
+        .values(
+          chunk.map((customerId) => ({
+            tenant_id: this.ctx.tenantId,
+            segment_key: segmentKey,
+            customer_id: customerId,
+            entered_at: now.getTime(),
+          })),
+        )
+        .execute();
+    }
+  }
+
+  private async removeMembers(db: Kysely<RapportDatabase>, segmentKey: string, customerIds: readonly string[]): Promise<void> {
+    for (const chunk of chunksFor(customerIds, 1, this.ctx.dialect, 2000)) {
+      await db
+        .deleteFrom('rapport_segment_members')
+        .where('tenant_id', '=', this.ctx.tenantId)
+        .where('segment_key', '=', segmentKey)
+        .where(inList(this.ctx, 'customer_id', chunk))
+        .execute();
+    }
   }
 
   private async exists(db: Kysely<RapportDatabase>, key: string): Promise<boolean> {

@@ -63,8 +63,6 @@ export class AsyncLock {
 /** The shared parts every memory repository needs. */
 export interface MemoryContext {
   readonly tenantId: string;
-  /** The current state; replaced wholesale when a transaction rolls back. */
-  state(): MemoryState;
   /** Runs one operation under the lock (or directly inside a transaction). */
   exec<T>(work: (state: MemoryState) => T | Promise<T>): Promise<T>;
 }

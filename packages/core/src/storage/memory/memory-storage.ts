@@ -25,7 +25,6 @@ class MemoryTenantStore implements TenantStore {
   ) {
     const ctx: MemoryContext = {
       tenantId,
-      state: () => core.state,
       exec: (work) => (inTransaction ? Promise.resolve().then(() => work(core.state)) : core.lock.run(async () => work(core.state))),
     };
     this.customers = new MemoryCustomerRepository(ctx);
