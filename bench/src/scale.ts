@@ -44,6 +44,10 @@ export interface ScaleResult {
   countRatio: number;
   profileP50Ms: number;
   profileP99Ms: number;
+  /** Pages the database read from outside its own cache per profile, where it tells (PostgreSQL). */
+  profileDiskReads: number | null;
+  /** Milliseconds spent in those reads per profile (PostgreSQL with track_io_timing). */
+  profileDiskReadMs: number | null;
   heapAfterMiB: number;
   peakRssMiB: number;
 }
@@ -54,6 +58,8 @@ interface Backend {
   load(tenant: string, customers: number, now: number, seed: number): Promise<number>;
   handwrittenCount(tenant: string, from: number, to: number): Promise<number>;
   analyze(): Promise<void>;
+  /** Cumulative pages read from outside the database's cache, and the time spent, if it counts them. */
+  diskReads(): Promise<{ reads: number; readMs: number } | null>;
   close(): Promise<void>;
 }
 
@@ -84,7 +90,10 @@ async function measureTenant(backend: Backend, tenant: string, customers: number
     // measures profile calls, not a collection of what loading left behind.
     (globalThis as { gc?: () => void }).gc?.();
     const latencies: number[] = [];
-    for (let sample = 0; sample < 1000; sample++) latencies.push((await timed(() => crm.profile(pickId()))).ms);
+    const samples = 1000;
+    const readsBefore = await backend.diskReads();
+    for (let sample = 0; sample < samples; sample++) latencies.push((await timed(() => crm.profile(pickId()))).ms);
+    const readsAfter = await backend.diskReads();
     return {
       target: backend.target,
       customers,
@@ -95,6 +104,8 @@ async function measureTenant(backend: Backend, tenant: string, customers: number
       countRatio: median(rapport) / median(handwritten),
       profileP50Ms: quantile(latencies, 0.5),
       profileP99Ms: quantile(latencies, 0.99),
+      profileDiskReads: readsBefore && readsAfter ? (readsAfter.reads - readsBefore.reads) / samples : null,
+      profileDiskReadMs: readsBefore && readsAfter ? (readsAfter.readMs - readsBefore.readMs) / samples : null,
       heapAfterMiB: heapMiB(),
       peakRssMiB: peakRssMiB(),
     };
@@ -146,6 +157,7 @@ export async function scaleSqlite(customers: number): Promise<ScaleResult[]> {
         analyze: async () => {
           raw.exec('analyze');
         },
+        diskReads: async () => null,
         close: async () => {
           raw.close();
         },
@@ -164,6 +176,8 @@ export async function scalePostgres(customers: number, serverUrl: string): Promi
   await admin.connect();
   await admin.query(`drop database if exists ${name} with (force)`);
   await admin.query(`create database ${name}`);
+  // Time spent reading pages, so the report can say how much of a profile is waiting on disk.
+  await admin.query(`alter database ${name} set track_io_timing = on`);
   const url = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
   try {
     const setup = await postgres({ connectionString: url });
@@ -186,6 +200,10 @@ export async function scalePostgres(customers: number, serverUrl: string): Promi
             ).rows[0].n,
           ),
         analyze: async () => void (await client.query('vacuum analyze')),
+        diskReads: async () => {
+          const { rows } = await client.query('select blks_read, blk_read_time from pg_stat_database where datname = current_database()');
+          return { reads: Number(rows[0].blks_read), readMs: Number(rows[0].blk_read_time) };
+        },
         close: () => client.end(),
       },
       customers,

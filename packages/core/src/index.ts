@@ -4,6 +4,7 @@ export type { Clock } from './contracts/clock.js';
 export { systemClock } from './contracts/clock.js';
 export type { IdGenerator } from './contracts/id-generator.js';
 export { uuidV7Ids } from './contracts/id-generator.js';
+export type { ProfileReader, ProfileRequest, ProfileSnapshot } from './contracts/profile-reader.js';
 export type {
   ConsentRepository,
   CustomerRepository,
@@ -150,6 +151,7 @@ export {
 export { InteractionService, MAX_BATCH_SIZE } from './services/interaction-service.js';
 export { metricsDeltas, type PurchaseRules } from './services/metrics-delta.js';
 export { type CustomerProfile, ProfileService } from './services/profile-service.js';
+export { composeProfileSnapshot, readProfileSnapshot } from './services/profile-snapshot.js';
 export { SEGMENT_CATALOG_TTL_MS, SegmentCatalog } from './services/segment-catalog.js';
 export { type SegmentPatch, SegmentService } from './services/segment-service.js';
 export type { TraitSurvivorship } from './services/survivorship.js';

@@ -1,7 +1,7 @@
 export { type BlindIndex, createBlindIndex, DEFAULT_BLIND_INDEX_KEY } from './blind-index.js';
 export { mysqlDialect } from './dialect/mysql-dialect.js';
 export { postgresDialect } from './dialect/postgres-dialect.js';
-export type { DialectName, JsonKind, SqlDialect } from './dialect/sql-dialect.js';
+export type { DialectName, JsonField, JsonKind, SqlDialect } from './dialect/sql-dialect.js';
 export { sqliteDialect } from './dialect/sqlite-dialect.js';
 export { coreMigrations } from './migrations/core-migrations.js';
 export { createRapportTable } from './migrations/create-table.js';
@@ -9,6 +9,7 @@ export { MIGRATION_TABLE, runMigrations } from './migrations/run-migrations.js';
 export { defineSqlMigrations, type SqlMigration } from './migrations/sql-migration.js';
 export { type MysqlOptions, mysql } from './mysql.js';
 export { type PostgresOptions, postgres } from './postgres.js';
+export { PREPARE_HINT, prepareHint } from './prepared-statements.js';
 export type * from './schema.js';
 export { type CompileContext, compileCondition } from './segments/compile-condition.js';
 export { SqlStorage, type SqlStorageOptions } from './sql-storage.js';

@@ -4,6 +4,7 @@ import type { Pool, PoolConfig } from 'pg';
 import { z } from 'zod';
 import { createBlindIndex } from './blind-index.js';
 import { postgresDialect } from './dialect/postgres-dialect.js';
+import { preparingPool } from './prepared-statements.js';
 import type { RapportDatabase } from './schema.js';
 import { SqlStorage } from './sql-storage.js';
 
@@ -48,7 +49,7 @@ export async function postgres(options: PostgresOptions): Promise<SqlStorage> {
     pool.on('connect', (client) => client.on('error', () => undefined));
   }
   // Kysely ends the pool on destroy; an app's own pool is left open.
-  const dialectPool = ownPool ? pool : Object.assign(Object.create(pool), { end: async () => undefined });
+  const dialectPool = preparingPool(ownPool ? pool : { connect: () => pool.connect(), end: async () => undefined });
   const db = new Kysely<RapportDatabase>({ dialect: new PostgresDialect({ pool: dialectPool }) });
   return new SqlStorage('postgres', db, postgresDialect, createBlindIndex(parsed.blindIndexKey));
 }

@@ -8,6 +8,7 @@ import { SqlConsentRepository } from './repositories/sql-consents.js';
 import type { SqlContext } from './repositories/sql-context.js';
 import { SqlCustomerRepository } from './repositories/sql-customers.js';
 import { SqlInteractionRepository } from './repositories/sql-interactions.js';
+import { SqlProfileReader } from './repositories/sql-profiles.js';
 import { SqlSegmentRepository } from './repositories/sql-segments.js';
 import type { RapportDatabase } from './schema.js';
 import { wrapDriverError } from './storage-errors.js';
@@ -18,6 +19,7 @@ class SqlTenantStore implements TenantStore {
   readonly interactions: SqlInteractionRepository;
   readonly consents: SqlConsentRepository;
   readonly segments: SqlSegmentRepository;
+  readonly profiles: SqlProfileReader | undefined;
 
   constructor(private readonly ctx: SqlContext) {
     this.tenantId = ctx.tenantId;
@@ -25,6 +27,7 @@ class SqlTenantStore implements TenantStore {
     this.interactions = new SqlInteractionRepository(ctx);
     this.consents = new SqlConsentRepository(ctx);
     this.segments = new SqlSegmentRepository(ctx);
+    this.profiles = ctx.dialect.jsonRowArray ? new SqlProfileReader(ctx, ctx.dialect.jsonRowArray.bind(ctx.dialect)) : undefined;
   }
 
   async transaction<T>(work: (store: TenantStore) => Promise<T>): Promise<T> {
@@ -60,7 +63,7 @@ export interface SqlStorageOptions {
 /** A Rapport storage over a kysely database of one of the supported dialects. */
 export class SqlStorage implements Storage {
   readonly kind = 'sql';
-  readonly capabilities: StorageCapabilities = { transactions: true, segmentPushdown: true };
+  readonly capabilities: StorageCapabilities;
 
   constructor(
     readonly name: string,
@@ -69,7 +72,9 @@ export class SqlStorage implements Storage {
     readonly dialect: SqlDialect,
     private readonly blindIndex: BlindIndex,
     private readonly native?: NativeWriter,
-  ) {}
+  ) {
+    this.capabilities = { transactions: true, segmentPushdown: true, rejectsNul: dialect.rejectsNul };
+  }
 
   /** Applies pending migrations (core, then each plugin's); returns the names applied. */
   async migrate(extensions: readonly StorageMigrationSet[] = []): Promise<void> {

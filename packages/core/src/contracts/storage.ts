@@ -5,6 +5,7 @@ import type { Interaction, TimelineFilter } from '../model/interaction.js';
 import type { CustomerMetrics, MetricsDelta } from '../model/metrics.js';
 import type { Page } from '../model/page.js';
 import type { Segment, SegmentCondition } from '../model/segment-definition.js';
+import type { ProfileReader } from './profile-reader.js';
 
 /**
  * What a storage can do beyond the contract. Shared code branches on these, never on the
@@ -15,6 +16,11 @@ export interface StorageCapabilities {
   readonly transactions: boolean;
   /** Segment conditions run inside the storage (SQL) rather than in the process. */
   readonly segmentPushdown: boolean;
+  /**
+   * Text cannot contain NUL (U+0000), as in PostgreSQL. Services then reject such input
+   * before writing, naming the field, so one bad item in a batch does not fail the rest.
+   */
+  readonly rejectsNul?: boolean | undefined;
 }
 
 /**
@@ -55,6 +61,11 @@ export interface TenantStore {
   readonly interactions: InteractionRepository;
   readonly consents: ConsentRepository;
   readonly segments: SegmentRepository;
+  /**
+   * Reads the 360° view's data at once, where the storage can do better than one read per
+   * repository (see {@link ProfileReader}); optional.
+   */
+  readonly profiles?: ProfileReader | undefined;
   /**
    * Runs `work` in one transaction: all its writes land, or none. A transaction started
    * inside `work` joins the outer one.

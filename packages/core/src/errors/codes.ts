@@ -21,6 +21,8 @@ export const CoreErrorCode = {
   PluginInvalidOptions: 'PLUGIN_INVALID_OPTIONS',
   CrmClosed: 'CRM_CLOSED',
   InvalidCursor: 'INVALID_CURSOR',
+  /** The storage cannot hold a value (a NUL character on PostgreSQL); the field is named. */
+  UnsupportedValue: 'STORAGE_UNSUPPORTED_VALUE',
 } as const;
 
 /** One of the codes in {@link CoreErrorCode}. */

@@ -1,10 +1,10 @@
 import { inject } from 'tsyringe';
 import type { Clock } from '../contracts/clock.js';
 import type { IdGenerator } from '../contracts/id-generator.js';
-import type { TenantStore } from '../contracts/storage.js';
+import type { Storage, TenantStore } from '../contracts/storage.js';
 import type { ResolvedCrmConfig } from '../crm/config.js';
 import { service } from '../di/service.js';
-import { CLOCK, CRM_CONFIG, EVENT_BUS, ID_GENERATOR, TENANT_STORE } from '../di/tokens.js';
+import { CLOCK, CRM_CONFIG, EVENT_BUS, ID_GENERATOR, STORAGE, TENANT_STORE } from '../di/tokens.js';
 import type { EventBus } from '../events/event-bus.js';
 import {
   type ConsentChangeInput,
@@ -16,6 +16,7 @@ import {
   consentStates,
   decideConsent,
 } from '../model/consent.js';
+import { assertStorable } from '../util/nul.js';
 import { parseInput } from '../util/parse.js';
 import { CustomerService } from './customer-service.js';
 import { SegmentService } from './segment-service.js';
@@ -25,6 +26,7 @@ import { SegmentService } from './segment-service.js';
 export class ConsentService {
   constructor(
     @inject(TENANT_STORE) private readonly store: TenantStore,
+    @inject(STORAGE) private readonly storage: Storage,
     @inject(CRM_CONFIG) private readonly config: ResolvedCrmConfig,
     @inject(EVENT_BUS) private readonly events: EventBus,
     @inject(CLOCK) private readonly clock: Clock,
@@ -67,6 +69,7 @@ export class ConsentService {
 
   private async append(input: ConsentChangeInput, status: ConsentRecord['status']): Promise<ConsentRecord> {
     const parsed = parseInput(ConsentChangeInputSchema, input);
+    assertStorable(this.storage, parsed);
     const customer = await this.customers.requireLive(this.store, parsed.customerId);
     const now = this.clock.now();
     const record: ConsentRecord = {

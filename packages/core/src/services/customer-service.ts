@@ -1,10 +1,10 @@
 import { inject } from 'tsyringe';
 import type { Clock } from '../contracts/clock.js';
 import type { IdGenerator } from '../contracts/id-generator.js';
-import type { TenantStore } from '../contracts/storage.js';
+import type { Storage, TenantStore } from '../contracts/storage.js';
 import type { ResolvedCrmConfig } from '../crm/config.js';
 import { service } from '../di/service.js';
-import { CLOCK, CRM_CONFIG, EVENT_BUS, ID_GENERATOR, TENANT_STORE } from '../di/tokens.js';
+import { CLOCK, CRM_CONFIG, EVENT_BUS, ID_GENERATOR, STORAGE, TENANT_STORE } from '../di/tokens.js';
 import { CoreErrorCode } from '../errors/codes.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/error-classes.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -20,6 +20,7 @@ import {
 import { type Identity, type IdentityInput, identityKey } from '../model/identity.js';
 import { combineMetrics, emptyMetrics } from '../model/metrics.js';
 import type { Page } from '../model/page.js';
+import { assertStorable } from '../util/nul.js';
 import { parseInput } from '../util/parse.js';
 import { retryOnConflict } from '../util/retry.js';
 import { normalizeIdentityInput, normalizeIdentityList } from './identities.js';
@@ -76,6 +77,7 @@ export interface MergeOptions<TTraits> {
 export class CustomerService<TTraits = Record<string, unknown>> {
   constructor(
     @inject(TENANT_STORE) private readonly store: TenantStore,
+    @inject(STORAGE) private readonly storage: Storage,
     @inject(CRM_CONFIG) private readonly config: ResolvedCrmConfig,
     @inject(EVENT_BUS) private readonly events: EventBus,
     @inject(CLOCK) private readonly clock: Clock,
@@ -86,6 +88,7 @@ export class CustomerService<TTraits = Record<string, unknown>> {
   /** Creates a customer. Fails with `IDENTITY_TAKEN` when an identity belongs to someone else. */
   async create(input: CreateCustomerInput<TTraits> = {}): Promise<Customer<TTraits>> {
     const parsed = parseInput(CreateCustomerInputSchema, input);
+    assertStorable(this.storage, parsed);
     const identities = normalizeIdentityList(parsed.identities, ['identities'], this.config.defaultRegion);
     const traits = this.validateTraits(parsed.traits);
     const customer = this.newCustomer(identities, traits, parsed.tags, parsed.lifecycleStage);
@@ -112,6 +115,7 @@ export class CustomerService<TTraits = Record<string, unknown>> {
    */
   async upsert(input: UpsertCustomerInput<TTraits>): Promise<UpsertResult<TTraits>> {
     const parsed = parseInput(UpsertCustomerInputSchema, input);
+    assertStorable(this.storage, parsed);
     const identities = normalizeIdentityList(parsed.identities, ['identities'], this.config.defaultRegion);
     return retryOnConflict(() => this.upsertOnce(identities, parsed));
   }
@@ -123,6 +127,7 @@ export class CustomerService<TTraits = Record<string, unknown>> {
    */
   async update(id: string, input: UpdateCustomerInput<TTraits>): Promise<Customer<TTraits>> {
     const parsed = parseInput(UpdateCustomerInputSchema, input);
+    assertStorable(this.storage, parsed);
     return this.mutate(id, parsed.expectedVersion, (current) => {
       const traits = parsed.traits
         ? this.validateTraits(mergeTraits(current.traits as Record<string, unknown>, parsed.traits))
@@ -135,6 +140,7 @@ export class CustomerService<TTraits = Record<string, unknown>> {
   /** Adds an identity. Fails with `IDENTITY_TAKEN` when another customer has it. */
   async addIdentity(id: string, identity: IdentityInput): Promise<Customer<TTraits>> {
     const normalized = normalizeIdentityInput(identity, ['identity'], this.config.defaultRegion);
+    assertStorable(this.storage, normalized, ['identity']);
     const customer = await this.store.transaction(async (tx) => {
       const current = await this.requireLive(tx, id);
       await tx.customers.addIdentity(current.id, normalized);
@@ -160,6 +166,7 @@ export class CustomerService<TTraits = Record<string, unknown>> {
   /** Adds tags (already present ones are ignored). */
   async tag(id: string, tags: readonly string[]): Promise<Customer<TTraits>> {
     const parsed = tags.map((tag, index) => parseInput(TagSchema, tag, ['tags', index]));
+    assertStorable(this.storage, parsed, ['tags']);
     return this.mutate(id, undefined, (current) => ({ ...current, tags: [...new Set([...current.tags, ...parsed])] }));
   }
 
@@ -243,18 +250,20 @@ export class CustomerService<TTraits = Record<string, unknown>> {
   }
 
   /**
-   * Creates a customer for an identity nobody has yet, or returns its owner; used when an
-   * interaction arrives for an unknown person. Emits `customer.created` when it creates.
+   * Creates a customer known only by `identity`, through `store` (a transaction of the
+   * caller's), without announcing it: the caller calls {@link CustomerService.announceCreated}
+   * once its transaction has committed. Used when an interaction arrives for an unknown
+   * person; fails with the retryable `IDENTITY_TAKEN` when a concurrent writer got there first.
    */
-  async ensureForIdentity(identity: Identity): Promise<{ customer: Customer<TTraits>; created: boolean }> {
-    return retryOnConflict(async () => {
-      const existing = await this.store.customers.findByIdentity(identity);
-      if (existing) return { customer: existing as Customer<TTraits>, created: false };
-      const customer = this.newCustomer([identity], {}, [], null);
-      await this.store.customers.insert(untyped(customer));
-      await this.afterChange('customer.created', customer);
-      return { customer, created: true };
-    });
+  async createForIdentity(store: TenantStore, identity: Identity): Promise<Customer<TTraits>> {
+    const customer = this.newCustomer([identity], {}, [], null);
+    await store.customers.insert(untyped(customer));
+    return customer;
+  }
+
+  /** Emits `customer.created` (and refreshes segments) for a customer created in a committed transaction. */
+  announceCreated(customer: Customer<TTraits>): Promise<void> {
+    return this.afterChange('customer.created', customer);
   }
 
   private async upsertOnce(

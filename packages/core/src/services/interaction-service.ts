@@ -1,14 +1,15 @@
 import { inject } from 'tsyringe';
 import type { Clock } from '../contracts/clock.js';
 import type { IdGenerator } from '../contracts/id-generator.js';
-import type { TenantStore } from '../contracts/storage.js';
+import type { Storage, TenantStore } from '../contracts/storage.js';
 import type { ResolvedCrmConfig } from '../crm/config.js';
 import { service } from '../di/service.js';
-import { CLOCK, CRM_CONFIG, EVENT_BUS, ID_GENERATOR, TENANT_STORE } from '../di/tokens.js';
+import { CLOCK, CRM_CONFIG, EVENT_BUS, ID_GENERATOR, STORAGE, TENANT_STORE } from '../di/tokens.js';
 import { CoreErrorCode } from '../errors/codes.js';
 import { NotFoundError, ValidationError } from '../errors/error-classes.js';
 import { isRapportError, RapportError } from '../errors/rapport-error.js';
 import type { EventBus } from '../events/event-bus.js';
+import type { Customer } from '../model/customer.js';
 import { type Identity, identityKey } from '../model/identity.js';
 import {
   type Interaction,
@@ -20,7 +21,9 @@ import {
   TimelineQuerySchema,
 } from '../model/interaction.js';
 import type { Page } from '../model/page.js';
+import { assertStorable } from '../util/nul.js';
 import { parseInput } from '../util/parse.js';
+import { retryOnConflict } from '../util/retry.js';
 import { CustomerService } from './customer-service.js';
 import { normalizeIdentityInput } from './identities.js';
 import { metricsDeltas } from './metrics-delta.js';
@@ -41,6 +44,7 @@ interface PendingItem {
 export class InteractionService<TProps = Record<string, unknown>> {
   constructor(
     @inject(TENANT_STORE) private readonly store: TenantStore,
+    @inject(STORAGE) private readonly storage: Storage,
     @inject(CRM_CONFIG) private readonly config: ResolvedCrmConfig,
     @inject(EVENT_BUS) private readonly events: EventBus,
     @inject(CLOCK) private readonly clock: Clock,
@@ -88,47 +92,15 @@ export class InteractionService<TProps = Record<string, unknown>> {
       }
     });
     const now = this.clock.now();
-    const interactions: { index: number; interaction: Interaction }[] = [];
-    const customerIds = await this.resolveCustomers(pending, outcomes);
-    for (const item of pending) {
-      const customerId = customerIds.get(item.index);
-      if (customerId === undefined) continue;
-      interactions.push({
-        index: item.index,
-        interaction: {
-          id: this.ids.next(),
-          tenantId: this.store.tenantId,
-          customerId,
-          channel: item.input.channel,
-          type: item.input.type,
-          direction: item.input.direction,
-          occurredAt: item.input.occurredAt ?? now,
-          recordedAt: now,
-          properties: item.input.properties,
-          source: item.input.source,
-          idempotencyKey: item.input.idempotencyKey,
-        },
-      });
-    }
-    const stored = await this.store.transaction(async (tx) => {
-      const statuses = await tx.interactions.insertMany(interactions.map((entry) => entry.interaction));
-      const kept = interactions.filter((_, position) => statuses[position] === 'stored');
-      interactions.forEach((entry, position) => {
-        outcomes[entry.index] =
-          statuses[position] === 'stored'
-            ? { index: entry.index, status: 'stored', interaction: entry.interaction as Interaction<TProps> }
-            : { index: entry.index, status: 'duplicate', idempotencyKey: entry.interaction.idempotencyKey ?? '' };
-      });
-      const deltas = metricsDeltas(
-        kept.map((entry) => entry.interaction),
-        this.config,
-      );
-      await tx.customers.applyMetrics([...deltas].map(([customerId, delta]) => ({ customerId, delta })));
-      return kept;
-    });
-    for (const entry of stored) this.events.emit('interaction.recorded', { tenantId: this.store.tenantId, interaction: entry.interaction });
+    // Resolving customers, creating the unknown ones, the interactions and their metrics are
+    // one transaction: a failure leaves none of them. A concurrent writer creating the same
+    // person first makes the whole attempt retry, reading that person's id the second time.
+    const written = await retryOnConflict(() => this.store.transaction((tx) => this.writeBatch(tx, pending, now)));
+    for (const [index, outcome] of written.outcomes) outcomes[index] = outcome;
+    for (const customer of written.created) await this.customers.announceCreated(customer);
+    for (const interaction of written.stored) this.events.emit('interaction.recorded', { tenantId: this.store.tenantId, interaction });
     if (this.config.refreshOnChange) {
-      for (const customerId of new Set(stored.map((entry) => entry.interaction.customerId)))
+      for (const customerId of new Set(written.stored.map((interaction) => interaction.customerId)))
         await this.segments.refreshCustomer(customerId);
     }
     return summarize(outcomes as RecordOutcome<TProps>[]);
@@ -144,6 +116,7 @@ export class InteractionService<TProps = Record<string, unknown>> {
   private validate(input: unknown, index: number): PendingItem {
     const parsed = parseInput(RecordInteractionInputSchema, input);
     parsed.properties = parseInput(this.config.interactionPropertiesSchema, parsed.properties, 'properties');
+    assertStorable(this.storage, parsed);
     if (this.config.purchaseTypes.has(parsed.type)) {
       const amount = parsed.properties[this.config.amountProperty];
       if (amount !== undefined && (typeof amount !== 'number' || !Number.isFinite(amount))) {
@@ -159,40 +132,100 @@ export class InteractionService<TProps = Record<string, unknown>> {
     return { index, input: parsed, identity };
   }
 
-  /** Finds (or creates, for unknown identities) the customer of each pending item, in few queries. */
-  private async resolveCustomers(pending: PendingItem[], outcomes: (RecordOutcome<TProps> | undefined)[]): Promise<Map<number, string>> {
-    const resolved = new Map<number, string>();
+  /** One attempt at writing a batch inside `tx`: the outcome of every pending item. */
+  private async writeBatch(tx: TenantStore, pending: readonly PendingItem[], now: Date): Promise<BatchWrite<TProps>> {
+    const outcomes = new Map<number, RecordOutcome<TProps>>();
+    const { customerIds, created } = await this.resolveCustomers(tx, pending, outcomes);
+    const interactions: { index: number; interaction: Interaction }[] = [];
+    for (const item of pending) {
+      const customerId = customerIds.get(item.index);
+      if (customerId === undefined) continue;
+      interactions.push({ index: item.index, interaction: this.newInteraction(item, customerId, now) });
+    }
+    const statuses = await tx.interactions.insertMany(interactions.map((entry) => entry.interaction));
+    const stored: Interaction[] = [];
+    interactions.forEach((entry, position) => {
+      if (statuses[position] === 'stored') {
+        stored.push(entry.interaction);
+        outcomes.set(entry.index, { index: entry.index, status: 'stored', interaction: entry.interaction as Interaction<TProps> });
+      } else {
+        outcomes.set(entry.index, { index: entry.index, status: 'duplicate', idempotencyKey: entry.interaction.idempotencyKey ?? '' });
+      }
+    });
+    const deltas = metricsDeltas(stored, this.config);
+    await tx.customers.applyMetrics([...deltas].map(([customerId, delta]) => ({ customerId, delta })));
+    return { outcomes, created, stored };
+  }
+
+  private newInteraction(item: PendingItem, customerId: string, now: Date): Interaction {
+    return {
+      id: this.ids.next(),
+      tenantId: this.store.tenantId,
+      customerId,
+      channel: item.input.channel,
+      type: item.input.type,
+      direction: item.input.direction,
+      occurredAt: item.input.occurredAt ?? now,
+      recordedAt: now,
+      properties: item.input.properties,
+      source: item.input.source,
+      idempotencyKey: item.input.idempotencyKey,
+    };
+  }
+
+  /**
+   * Finds the customer of each pending item in few queries, creating one (inside `tx`) for
+   * each identity nobody has yet; an unknown customer id rejects its item.
+   */
+  private async resolveCustomers(
+    tx: TenantStore,
+    pending: readonly PendingItem[],
+    outcomes: Map<number, RecordOutcome<TProps>>,
+  ): Promise<{ customerIds: Map<number, string>; created: Customer[] }> {
+    const customerIds = new Map<number, string>();
+    const created: Customer[] = [];
     const requestedIds = [...new Set(pending.flatMap((item) => (item.identity ? [] : [item.input.customerId as string])))];
-    const byId = requestedIds.length > 0 ? await this.store.customers.resolveIds(requestedIds) : new Map<string, string>();
+    const byId = requestedIds.length > 0 ? await tx.customers.resolveIds(requestedIds) : new Map<string, string>();
     const identities = [
       ...new Map(pending.flatMap((item) => (item.identity ? [[identityKey(item.identity), item.identity] as const] : []))).values(),
     ];
     const byIdentity = new Map<string, string>();
     if (identities.length > 0) {
-      for (const owner of await this.store.customers.findOwners(identities)) byIdentity.set(identityKey(owner.identity), owner.customerId);
+      for (const owner of await tx.customers.findOwners(identities)) byIdentity.set(identityKey(owner.identity), owner.customerId);
     }
     for (const item of pending) {
-      try {
-        if (item.identity) {
-          const key = identityKey(item.identity);
-          let customerId = byIdentity.get(key);
-          if (customerId === undefined) {
-            customerId = (await this.customers.ensureForIdentity(item.identity)).customer.id;
-            byIdentity.set(key, customerId);
-          }
-          resolved.set(item.index, customerId);
-          continue;
+      if (item.identity) {
+        const key = identityKey(item.identity);
+        let customerId = byIdentity.get(key);
+        if (customerId === undefined) {
+          const customer = await this.customers.createForIdentity(tx, item.identity);
+          created.push(customer as Customer);
+          customerId = customer.id;
+          byIdentity.set(key, customerId);
         }
-        const requested = item.input.customerId as string;
-        const customerId = byId.get(requested);
-        if (!customerId) throw new NotFoundError(CoreErrorCode.CustomerNotFound, 'customer', requested);
-        resolved.set(item.index, customerId);
-      } catch (error) {
-        outcomes[item.index] = { index: item.index, status: 'rejected', error: asRapportError(error) };
+        customerIds.set(item.index, customerId);
+        continue;
       }
+      const requested = item.input.customerId as string;
+      const customerId = byId.get(requested);
+      if (customerId) customerIds.set(item.index, customerId);
+      else
+        outcomes.set(item.index, {
+          index: item.index,
+          status: 'rejected',
+          error: new NotFoundError(CoreErrorCode.CustomerNotFound, 'customer', requested),
+        });
     }
-    return resolved;
+    return { customerIds, created };
   }
+}
+
+/** What one attempt at writing a batch did. */
+interface BatchWrite<TProps> {
+  outcomes: Map<number, RecordOutcome<TProps>>;
+  /** Customers created for unknown identities, to announce after the commit. */
+  created: Customer[];
+  stored: Interaction[];
 }
 
 function summarize<TProps>(outcomes: RecordOutcome<TProps>[]): RecordManyResult<TProps> {

@@ -11,6 +11,7 @@ import type { Customer } from '../model/customer.js';
 import type { Interaction } from '../model/interaction.js';
 import { parseInput } from '../util/parse.js';
 import { CustomerService } from './customer-service.js';
+import { readProfileSnapshot } from './profile-snapshot.js';
 import { SegmentCatalog } from './segment-catalog.js';
 
 /** The 360° view of a customer. */
@@ -42,30 +43,22 @@ export class ProfileService<TTraits = Record<string, unknown>, TProps = Record<s
   /** The 360° view of a customer (a merged-away id gives the survivor's view). */
   async profile(customerId: string, options: { timelineLimit?: number } = {}): Promise<CustomerProfile<TTraits, TProps>> {
     const { timelineLimit } = parseInput(ProfileOptionsSchema, options, 'options');
-    const now = this.clock.now();
     const segments = await this.catalog.list();
-    // One round of reads, all at once, for the id as given (almost always a live customer);
-    // read again for the survivor only when the id turns out to be merged away.
-    const read = (id: string) =>
-      Promise.all([
-        this.store.customers.get(id),
-        timelineLimit > 0 ? this.store.interactions.timeline(id, { limit: timelineLimit }) : { items: [], nextCursor: null },
-        this.store.consents.history(id),
-        this.store.segments.membershipsOf(id),
-        Promise.all(segments.map((segment) => this.store.segments.matches(id, segment.condition, now))),
-      ]);
-    let [customer, timeline, history, memberships, matches] = await read(customerId);
-    if (!customer) {
+    const request = { timelineLimit, segments, now: this.clock.now() };
+    // Read for the id as given (almost always a live customer); read again for the survivor
+    // only when the id turns out to be merged away.
+    let snapshot = await readProfileSnapshot(this.store, customerId, request);
+    if (!snapshot) {
       const survivor = await this.customers.requireLive(this.store, customerId);
-      [customer, timeline, history, memberships, matches] = await read(survivor.id);
-      if (!customer) throw new NotFoundError(CoreErrorCode.CustomerNotFound, 'customer', customerId);
+      snapshot = await readProfileSnapshot(this.store, survivor.id, request);
+      if (!snapshot) throw new NotFoundError(CoreErrorCode.CustomerNotFound, 'customer', customerId);
     }
-    const live = customer;
-    const enteredAt = new Map(memberships.map((membership) => [membership.segmentKey, membership.enteredAt]));
+    const enteredAt = new Map(snapshot.memberships.map((membership) => [membership.segmentKey, membership.enteredAt]));
+    const matches = snapshot.matches;
     return {
-      customer: live as Customer<TTraits>,
-      timeline: timeline.items as Interaction<TProps>[],
-      consents: consentStates(history),
+      customer: snapshot.customer as Customer<TTraits>,
+      timeline: snapshot.timeline as Interaction<TProps>[],
+      consents: consentStates(snapshot.consentHistory),
       segments: segments
         .filter((_, index) => matches[index])
         .map((segment) => ({ key: segment.key, name: segment.name, enteredAt: enteredAt.get(segment.key) ?? null })),

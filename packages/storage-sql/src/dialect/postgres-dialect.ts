@@ -1,6 +1,6 @@
 import { ValidationError } from '@rapport/core';
 import { type Expression, type SqlBool, sql } from 'kysely';
-import { driverErrorCode, type JsonKind, type SqlDialect } from './sql-dialect.js';
+import { driverErrorCode, type JsonKind, jsonObjectArguments, type SqlDialect } from './sql-dialect.js';
 
 const JSON_KINDS: Record<JsonKind, string> = { string: 'string', number: 'number', boolean: 'boolean' };
 const at = (column: Expression<unknown>, path: string[]) => sql`${column} #> ${sql.val(path)}::text[]`;
@@ -64,6 +64,8 @@ export const postgresDialect: SqlDialect = {
   isConnectionError: (error) =>
     CONNECTION_CODES.has(driverErrorCode(error).code ?? '') ||
     (error instanceof Error && /Connection terminated|connection is closed|Client has encountered a connection error/i.test(error.message)),
+  jsonRowArray: (fields, orderBy) =>
+    sql`coalesce(json_agg(json_build_object(${jsonObjectArguments(fields)}) order by ${orderBy}), '[]'::json)`,
   // kysely's Migrator takes a transaction-scoped advisory lock on PostgreSQL.
   withMigrationLock: (db, work) => work(db),
 };

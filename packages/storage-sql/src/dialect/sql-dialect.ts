@@ -1,7 +1,10 @@
-import type { Expression, Kysely, RawBuilder, SqlBool } from 'kysely';
+import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 
 /** Which SQL family a storage speaks; shared code branches on capabilities, not on this. */
 export type DialectName = 'sqlite' | 'postgres' | 'mysql';
+
+/** One key of a JSON object built in SQL: a constant name and the expression it holds. */
+export type JsonField = readonly [name: string, value: Expression<unknown>];
 
 /** The JSON type of a value at a path, in Rapport's terms. */
 export type JsonKind = 'string' | 'number' | 'boolean';
@@ -76,6 +79,12 @@ export interface SqlDialect {
   isRetryableConflict(error: unknown): boolean;
   /** True when the database cannot be reached or the connection was lost. */
   isConnectionError(error: unknown): boolean;
+  /**
+   * Aggregates the rows of a query into one JSON array of objects (`[]` for none), sorted by
+   * `orderBy`; the keys are constants of Rapport's own. Absent where the dialect cannot order
+   * an aggregate (MySQL 8), which then reads a profile one repository at a time.
+   */
+  jsonRowArray?(fields: readonly JsonField[], orderBy: RawBuilder<unknown>): RawBuilder<unknown>;
   /** Runs `work` holding a lock that serialises migrations across processes. */
   withMigrationLock<T>(db: Kysely<unknown>, work: (db: Kysely<unknown>) => Promise<T>): Promise<T>;
 }
@@ -88,4 +97,9 @@ export function driverErrorCode(error: unknown): { code?: string; errno?: number
     code: typeof record.code === 'string' ? record.code : undefined,
     errno: typeof record.errno === 'number' ? record.errno : undefined,
   };
+}
+
+/** `'name', value, …` for a JSON object constructor; names are Rapport's constants, never input. */
+export function jsonObjectArguments(fields: readonly JsonField[]): RawBuilder<unknown> {
+  return sql.join(fields.map(([name, value]) => sql`${sql.lit(name)}, ${value}`));
 }

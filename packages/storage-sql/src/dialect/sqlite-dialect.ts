@@ -1,5 +1,5 @@
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
-import { driverErrorCode, type JsonKind, type SqlDialect } from './sql-dialect.js';
+import { driverErrorCode, type JsonKind, jsonObjectArguments, type SqlDialect } from './sql-dialect.js';
 
 const JSON_KINDS: Record<JsonKind, string[]> = { string: ['text'], number: ['integer', 'real'], boolean: ['true', 'false'] };
 const jsonPath = (path: string[]) => `$.${path.join('.')}`;
@@ -33,6 +33,8 @@ export const sqliteDialect: SqlDialect = {
   isUniqueViolation: (error) => /^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/.test(driverErrorCode(error).code ?? ''),
   isRetryableConflict: (error) => /^SQLITE_BUSY/.test(driverErrorCode(error).code ?? ''),
   isConnectionError: (error) => error instanceof Error && /database connection is not open/i.test(error.message),
+  // Ordered aggregates need SQLite 3.44; better-sqlite3 12 bundles a later one.
+  jsonRowArray: (fields, orderBy) => sql`json_group_array(json_object(${jsonObjectArguments(fields)}) order by ${orderBy})`,
   // Migrations hold SQLite's write lock (BEGIN IMMEDIATE) from the first read of the
   // migration table to the last DDL, so processes sharing one file migrate one at a time.
   withMigrationLock: (db: Kysely<unknown>, work) =>

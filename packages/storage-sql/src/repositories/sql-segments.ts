@@ -4,16 +4,14 @@ import {
   encodeCursor,
   type MembershipChanges,
   type Page,
-  parseInput,
   type Segment,
   type SegmentCondition,
-  SegmentConditionSchema,
   type SegmentRepository,
 } from '@rapport/core';
 import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { segmentFromRow } from '../rows.js';
 import type { RapportDatabase } from '../schema.js';
-import { compileCondition } from '../segments/compile-condition.js';
+import { compileCheckedCondition } from '../segments/compile-condition.js';
 import { atomically, chunksFor, guarded, inList, type SqlContext } from './sql-context.js';
 
 /** Segments of one tenant in SQL: every evaluation is one query in the database. */
@@ -231,12 +229,8 @@ export class SqlSegmentRepository implements SegmentRepository {
     return this.matchingWith(db, this.compile(condition, now));
   }
 
-  /**
-   * Compiles a condition after validating it again: the repository is public API too, and
-   * validation is what keeps field names and operators on their allow-lists.
-   */
   private compile(condition: SegmentCondition, now: Date): RawBuilder<SqlBool> {
-    return compileCondition(parseInput(SegmentConditionSchema, condition, 'condition'), { dialect: this.ctx.dialect, now });
+    return compileCheckedCondition(condition, { dialect: this.ctx.dialect, now });
   }
 
   private matchingWith(db: Kysely<RapportDatabase>, predicate: RawBuilder<SqlBool>) {

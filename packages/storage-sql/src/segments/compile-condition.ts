@@ -1,4 +1,12 @@
-import { resolveTimeValue, type Scalar, type SegmentCondition, ValidationError, windowStart } from '@rapport/core';
+import {
+  parseInput,
+  resolveTimeValue,
+  type Scalar,
+  type SegmentCondition,
+  SegmentConditionSchema,
+  ValidationError,
+  windowStart,
+} from '@rapport/core';
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
 
@@ -27,6 +35,11 @@ export interface CompileContext {
   dialect: SqlDialect;
   /** The evaluation time that relative times and windows are measured from. */
   now: Date;
+  /**
+   * The parameter for a time `msBeforeNow` before `now`; by default its epoch milliseconds. A
+   * caller that compiles once and runs many times passes a placeholder to fill in per run.
+   */
+  timeParam?: ((msBeforeNow: number) => unknown) | undefined;
 }
 
 /**
@@ -69,6 +82,19 @@ export function compileCondition(condition: SegmentCondition, ctx: CompileContex
       return condition.op === 'exists' ? has : negate(has);
     }
   }
+}
+
+/** A time measured from `now` (as the core's rules compute it), as the parameter the context wants. */
+function relativeTime(time: number, ctx: CompileContext): number {
+  return (ctx.timeParam ? ctx.timeParam(ctx.now.getTime() - time) : time) as number;
+}
+
+/**
+ * Validates a condition again, then compiles it: repositories are public API too, and
+ * validation is what keeps field names and operators on their allow-lists.
+ */
+export function compileCheckedCondition(condition: SegmentCondition, ctx: CompileContext): RawBuilder<SqlBool> {
+  return compileCondition(parseInput(SegmentConditionSchema, condition, 'condition'), ctx);
 }
 
 /** Rough cost of evaluating a condition per customer: columns, then lookups, then scans. */
@@ -154,7 +180,13 @@ function compileMetric(condition: Extract<SegmentCondition, { kind: 'metric' }>,
   if (condition.op === 'exists') return sql<SqlBool>`(${column} is not null)`;
   if (condition.op === 'notExists') return sql<SqlBool>`(${column} is null)`;
   const raw = condition.value as NonNullable<typeof condition.value>;
-  const wanted = ctx.dialect.numberParam(typeof raw === 'number' ? raw : resolveTimeValue(raw, ctx.now));
+  const wanted = ctx.dialect.numberParam(
+    typeof raw === 'number'
+      ? raw
+      : typeof raw === 'string'
+        ? resolveTimeValue(raw, ctx.now)
+        : relativeTime(resolveTimeValue(raw, ctx.now), ctx),
+  );
   if (condition.op === 'neq') return sql<SqlBool>`(${column} is null or ${column} <> ${wanted})`;
   return sql<SqlBool>`coalesce(${column} ${sql.raw(COMPARATORS[condition.op])} ${wanted}, false)`;
 }
@@ -185,8 +217,8 @@ function compileEvents(condition: Extract<SegmentCondition, { kind: 'events' }>,
   if (condition.channels) filters.push(sql`i.channel in (${sql.join(condition.channels.map((channel) => checkText(channel, ctx)))})`);
   if (condition.direction) filters.push(sql`i.direction = ${condition.direction}`);
   if (condition.withinDays !== undefined) {
-    filters.push(sql`i.occurred_at >= ${dialect.numberParam(windowStart(condition.withinDays, ctx.now))}`);
-    filters.push(sql`i.occurred_at <= ${dialect.numberParam(ctx.now.getTime())}`);
+    filters.push(sql`i.occurred_at >= ${dialect.numberParam(relativeTime(windowStart(condition.withinDays, ctx.now), ctx))}`);
+    filters.push(sql`i.occurred_at <= ${dialect.numberParam(relativeTime(ctx.now.getTime(), ctx))}`);
   }
   const { op, value } = condition.count;
   const where = sql.join(filters, sql` and `);

@@ -160,6 +160,52 @@ export function crmFlowsSuite(ctx: ConformanceContext): void {
       expect((await crm.customers.get(customer.id)).metrics.purchaseCount).toBe(1);
     });
 
+    it('keeps the rest of a batch when one item holds a NUL character the storage cannot hold', async () => {
+      const { crm } = await crmFor(ctx);
+      const customer = await crm.customers.create({ identities: [{ type: 'email', value: 'nul@x.io' }] });
+      const result = await crm.interactions.recordMany([
+        { customerId: customer.id, channel: 'web', type: 'page_view', properties: { page: 1 } },
+        { customerId: customer.id, channel: 'web', type: 'page_view', properties: { note: { text: 'a\u0000b' } } },
+        { customerId: customer.id, channel: 'web', type: 'page_view', properties: { page: 3 } },
+      ]);
+      expect(result.outcomes[0]?.status).toBe('stored');
+      expect(result.outcomes[2]?.status).toBe('stored');
+      const timeline = await crm.interactions.timeline(customer.id);
+      if (ctx.storage().capabilities.rejectsNul) {
+        const outcome = result.outcomes[1];
+        expect(outcome?.status).toBe('rejected');
+        if (outcome?.status !== 'rejected') return;
+        expect(outcome.error.code).toBe('STORAGE_UNSUPPORTED_VALUE');
+        expect(outcome.error.message).toContain('properties.note.text');
+        expect(timeline.items.map((item) => item.properties)).toEqual([{ page: 3 }, { page: 1 }]);
+      } else {
+        expect(result.outcomes[1]?.status).toBe('stored');
+        expect(timeline.items.map((item) => item.properties)).toContainEqual({ note: { text: 'a\u0000b' } });
+      }
+      expect((await crm.customers.get(customer.id)).metrics.interactionCount).toBe(result.stored);
+    });
+
+    it('gives one customer when parallel batches name one new identity', async () => {
+      const { crm, events } = await crmFor(ctx);
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, index) =>
+          crm.interactions.recordMany([
+            { identity: { type: 'email', value: 'newcomer@x.io' }, channel: 'web', type: 'page_view', idempotencyKey: `view-${index}` },
+            { identity: { type: 'email', value: `other-${index}@x.io` }, channel: 'web', type: 'page_view' },
+          ]),
+        ),
+      );
+      expect(results.map((result) => result.stored)).toEqual([2, 2, 2, 2, 2, 2]);
+      const newcomer = await crm.customers.find({ type: 'email', value: 'newcomer@x.io' });
+      expect(newcomer?.metrics.interactionCount).toBe(6);
+      const owners = new Set(
+        results.map((result) => (result.outcomes[0]?.status === 'stored' ? result.outcomes[0].interaction.customerId : '')),
+      );
+      expect([...owners]).toEqual([newcomer?.id]);
+      const created = events.filter((event) => event.name === 'customer.created');
+      expect(created).toHaveLength(7);
+    });
+
     it('rejects a stale expectedVersion with CUSTOMER_VERSION_CONFLICT and keeps the newer data', async () => {
       const { crm } = await crmFor(ctx);
       const customer = await crm.customers.create({ traits: { name: 'V1' } });

@@ -5,6 +5,7 @@ import { makeContext, type StorageFactory } from './context.js';
 import { crmFlowsSuite } from './crm-flows.suite.js';
 import { customerRepositorySuite } from './customer-repository.suite.js';
 import { interactionRepositorySuite } from './interaction-repository.suite.js';
+import { profileReaderSuite } from './profile-reader.suite.js';
 import { segmentEquivalenceSuite } from './segment-equivalence.suite.js';
 import { segmentRepositorySuite } from './segment-repository.suite.js';
 import { tenancySuite } from './tenancy.suite.js';
@@ -21,7 +22,7 @@ export interface StorageConformanceOptions {
 /**
  * The suite every storage must pass: customers and identity uniqueness, merges, the
  * interaction log and idempotency, the consent ledger, every segment DSL operator,
- * pagination, transactions, tenant isolation (property-based) and Crm flows. Call it from a
+ * profile snapshots (a storage's one-read fast path equals its repositories), pagination, transactions, tenant isolation (property-based) and Crm flows. Call it from a
  * vitest test file; the storage is made once, migrated, shared by the tests (each uses its
  * own tenant) and closed at the end.
  *
@@ -50,6 +51,7 @@ export function runStorageConformance(name: string, makeStorage: StorageFactory,
     consentRepositorySuite(ctx);
     transactionsSuite(ctx);
     segmentRepositorySuite(ctx);
+    profileReaderSuite(ctx);
     segmentEquivalenceSuite(ctx, options.equivalenceRuns ?? 100);
     tenancySuite(ctx, options.tenancyRuns ?? 25);
     crmFlowsSuite(ctx);
