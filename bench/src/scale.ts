@@ -185,7 +185,8 @@ export async function scalePostgres(customers: number, serverUrl: string): Promi
     const setup = await postgres({ connectionString: url });
     await setup.migrate();
     await setup.close();
-    const client = new pg.Client({ connectionString: url });
+    // The same session settings as Rapport's own pool (JIT off), so the ratio compares queries.
+    const client = new pg.Client({ connectionString: url, options: '-c jit=off' });
     await client.connect();
     return await runScale(
       {

@@ -1,11 +1,19 @@
 import { SegmentConditionSchema } from '@rapport/core';
-import { PREPARE_HINT, type SqlStorage } from '@rapport/storage-sql';
+import { PREPARE_HINT, postgres, type SqlStorage } from '@rapport/storage-sql';
 import { aCustomer, anInteraction } from '@rapport/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialectTargets, type FreshDatabase } from './dialect-targets.js';
 
 const postgresTarget = (await dialectTargets()).find((target) => target.name === 'postgres');
+
+const PROFILE_REQUEST = {
+  timelineLimit: 5,
+  segments: [
+    { key: 'web', condition: SegmentConditionSchema.parse({ kind: 'events', channels: ['web'], count: { op: 'gte', value: 1 } }) },
+  ],
+  now: new Date(),
+};
 
 /** The statements the (single) pooled connection holds prepared. */
 async function preparedOnConnection(storage: SqlStorage): Promise<{ name: string; statement: string }[]> {
@@ -31,15 +39,8 @@ describe.runIf(postgresTarget)('named prepared statements on PostgreSQL', () => 
     const customer = aCustomer('t');
     await store.customers.insert(customer);
     await store.interactions.insertMany([anInteraction('t', customer.id)]);
-    const request = {
-      timelineLimit: 5,
-      segments: [
-        { key: 'web', condition: SegmentConditionSchema.parse({ kind: 'events', channels: ['web'], count: { op: 'gte', value: 1 } }) },
-      ],
-      now: new Date(),
-    };
     const reads = [];
-    for (let run = 0; run < 8; run++) reads.push(await store.profiles?.read(customer.id, request));
+    for (let run = 0; run < 8; run++) reads.push(await store.profiles?.read(customer.id, PROFILE_REQUEST));
     expect(reads.every((read) => read?.timeline.length === 1 && read.customer.id === customer.id)).toBe(true);
     // The customer, identity, segment-check, timeline and consent statements: each prepared
     // once, despite eight reads.
@@ -60,5 +61,18 @@ describe.runIf(postgresTarget)('named prepared statements on PostgreSQL', () => 
       expect(rows[0]?.n).toBe(variant);
     }
     expect((await preparedOnConnection(storage)).length).toBe(64);
+  });
+
+  it('prepares nothing with prepare: false (for poolers that cannot keep prepared statements)', async () => {
+    const unprepared = await postgres({ connectionString: database.location, max: 1, prepare: false });
+    try {
+      const store = unprepared.forTenant('u');
+      const customer = aCustomer('u');
+      await store.customers.insert(customer);
+      for (let run = 0; run < 3; run++) expect((await store.profiles?.read(customer.id, PROFILE_REQUEST))?.customer.id).toBe(customer.id);
+      expect(await preparedOnConnection(unprepared)).toEqual([]);
+    } finally {
+      await unprepared.close();
+    }
   });
 });
