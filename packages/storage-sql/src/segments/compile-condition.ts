@@ -108,10 +108,13 @@ function cost(condition: SegmentCondition): number {
     case 'tag':
     case 'identity':
       return 3;
-    case 'consent':
-      return 4;
     case 'events':
-      return 5;
+      // Types and a window alone are a range count inside an index (no table rows read);
+      // channels or a direction read each interaction.
+      return condition.channels || condition.direction ? 5 : 3.5;
+    case 'consent':
+      // The deciding record: an index range, table rows and a sort, per customer.
+      return 4;
     case 'not':
       return cost(condition.condition);
     case 'and':
