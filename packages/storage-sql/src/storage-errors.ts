@@ -1,4 +1,4 @@
-import { ConflictError, isRapportError, RapportError, UnavailableError } from '@rapport/core';
+import { ConflictError, CoreErrorCode, isRapportError, RapportError, UnavailableError } from '@rapport/core';
 import type { SqlDialect } from './dialect/sql-dialect.js';
 
 /** Error codes raised by `@rapport/storage-sql`. */
@@ -7,7 +7,7 @@ export const StorageErrorCode = {
   Conflict: 'STORAGE_CONFLICT',
   Failed: 'STORAGE_QUERY_FAILED',
   MigrationFailed: 'STORAGE_MIGRATION_FAILED',
-  UnsupportedValue: 'STORAGE_UNSUPPORTED_VALUE',
+  UnsupportedValue: CoreErrorCode.UnsupportedValue,
 } as const;
 
 /**

@@ -3,7 +3,7 @@ import { CoreErrorCode } from '../errors/codes.js';
 import { ValidationError } from '../errors/error-classes.js';
 
 /** Where in `value` a string (or an object key) holds NUL (U+0000), or null if nowhere. */
-export function findNul(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
+function findNul(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
   if (typeof value === 'string') return value.includes('\u0000') ? path : null;
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {
@@ -22,17 +22,15 @@ export function findNul(value: unknown, path: (string | number)[] = []): (string
   return null;
 }
 
-/** Throws `STORAGE_UNSUPPORTED_VALUE` naming the field when `value` holds a NUL character anywhere. */
-export function rejectNul(value: unknown, path: (string | number)[] = []): void {
-  const found = findNul(value, path);
+/**
+ * Rejects input the storage cannot hold, before anything is written: a NUL character where
+ * the storage says so, as `STORAGE_UNSUPPORTED_VALUE` naming the field.
+ */
+export function assertStorable(storage: Storage, value: unknown, path: (string | number)[] = []): void {
+  const found = storage.capabilities.rejectsNul ? findNul(value, path) : null;
   if (found) {
     throw new ValidationError(CoreErrorCode.UnsupportedValue, [
       { path: found, message: 'contains a NUL character (U+0000), which this storage cannot hold' },
     ]);
   }
-}
-
-/** Rejects input the storage cannot hold, before anything is written: NUL where it says so. */
-export function assertStorable(storage: Storage, value: unknown, path: (string | number)[] = []): void {
-  if (storage.capabilities.rejectsNul) rejectNul(value, path);
 }

@@ -1,4 +1,4 @@
-import { ValidationError } from '@rapport/core';
+import { CoreErrorCode, ValidationError } from '@rapport/core';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { driverErrorCode, type JsonKind, jsonObjectArguments, type SqlDialect } from './sql-dialect.js';
 
@@ -40,7 +40,7 @@ export const postgresDialect: SqlDialect = {
     const json = JSON.stringify(value);
     // jsonb cannot hold U+0000; say so by field rather than fail with a driver error.
     if (json.includes('\\u0000')) {
-      throw new ValidationError('STORAGE_UNSUPPORTED_VALUE', [
+      throw new ValidationError(CoreErrorCode.UnsupportedValue, [
         { path: [field], message: 'contains a NUL character (U+0000), which PostgreSQL cannot store' },
       ]);
     }

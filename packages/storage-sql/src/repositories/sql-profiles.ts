@@ -64,6 +64,17 @@ class BeforeNow {
 /** Compiled templates kept at most (a few per dialect, segment list and limit in use). */
 const MAX_TEMPLATES = 64;
 const templates = new Map<string, CompiledQuery>();
+/** Template keys of segment lists; the catalog hands out the same array until it changes. */
+const segmentListKeys = new WeakMap<ProfileRequest['segments'], string>();
+
+function segmentListKey(segments: ProfileRequest['segments']): string {
+  let key = segmentListKeys.get(segments);
+  if (key === undefined) {
+    key = JSON.stringify(segments.map((segment) => segment.condition));
+    segmentListKeys.set(segments, key);
+  }
+  return key;
+}
 
 /** The row of the customer statement: the customers row plus one JSON array per small part. */
 interface CustomerRow extends CustomersTable {
@@ -89,7 +100,7 @@ export class SqlProfileReader implements ProfileReader {
 
   read(customerId: string, request: ProfileRequest): Promise<ProfileSnapshot | null> {
     return guarded(this.ctx, 'read profile', async () => {
-      const segmentsKey = JSON.stringify(request.segments.map((segment) => segment.condition));
+      const segmentsKey = segmentListKey(request.segments);
       const run = <R>(name: string, key: string, build: () => CompiledQuery) =>
         this.ctx.db.executeQuery<R>(this.bind(this.template(`${name}|${key}`, build), customerId, request.now));
       const [customers, identities, matches, timeline, consents] = await Promise.all([

@@ -1,4 +1,5 @@
 import {
+  CoreErrorCode,
   parseInput,
   resolveTimeValue,
   type Scalar,
@@ -247,7 +248,7 @@ function anyOf(conditions: RawBuilder<SqlBool>[]): RawBuilder<SqlBool> {
 /** Rejects text the dialect cannot bind (NUL on PostgreSQL) with an error naming the reason. */
 function checkText(value: string, ctx: CompileContext): string {
   if (ctx.dialect.rejectsNul && value.includes('\u0000')) {
-    throw new ValidationError('STORAGE_UNSUPPORTED_VALUE', [
+    throw new ValidationError(CoreErrorCode.UnsupportedValue, [
       { path: ['condition'], message: `contains a NUL character (U+0000), which ${ctx.dialect.name} cannot store or compare` },
     ]);
   }
