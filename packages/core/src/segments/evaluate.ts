@@ -53,9 +53,13 @@ export function resolveTimeValue(value: string | RelativeTime, now: Date): numbe
   return typeof value === 'string' ? Date.parse(value) : now.getTime() - value.daysAgo * DAY_MS;
 }
 
-/** The earliest `occurredAt` an events window of `withinDays` includes. */
+/**
+ * The earliest `occurredAt` (whole ms) an events window of `withinDays` includes. Rounded up:
+ * times are whole milliseconds, so a window of a fraction of a day still starts at one, and
+ * SQL can compare it with an integer column as an integer.
+ */
 export function windowStart(withinDays: number, now: Date): number {
-  return now.getTime() - withinDays * DAY_MS;
+  return Math.ceil(now.getTime() - withinDays * DAY_MS);
 }
 
 function readPath(traits: unknown, path: string): unknown {

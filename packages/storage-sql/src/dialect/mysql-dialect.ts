@@ -25,6 +25,7 @@ export const mysqlDialect: SqlDialect = {
   castDouble: (value) => sql<number>`cast(${value} as double)`,
   rejectsNul: false,
   numberParam: (value) => sql<number>`${value}`,
+  timeParam: (value) => sql<number>`${value}`,
   jsonType: 'json',
   idType: (length) => sql`varchar(${sql.lit(length)})`,
   // A binary collation without trailing-space padding: `nopad_bin` on MariaDB, `0900_bin` on MySQL 8.

@@ -31,6 +31,7 @@ export const postgresDialect: SqlDialect = {
   castDouble: (value) => sql<number>`cast(${value} as double precision)`,
   rejectsNul: true,
   numberParam: (value) => sql<number>`${value}::double precision`,
+  timeParam: (value) => sql<number>`${value}::bigint`,
   jsonType: 'jsonb',
   idType: (length) => sql`varchar(${sql.lit(length)}) collate "C"`,
   // Room on each page lets PostgreSQL update a row in place (a HOT update, no index writes)

@@ -71,6 +71,12 @@ export interface SqlDialect {
   readonly arrayParameters: boolean;
   /** A number parameter compared with BIGINT and DOUBLE columns alike. */
   numberParam(value: number): Expression<number>;
+  /**
+   * A whole number of milliseconds compared with a BIGINT time column. Bound as an integer
+   * where the type matters (PostgreSQL), so an index on the column can serve the comparison:
+   * compared with a double, the column itself is cast and the index is only filtered.
+   */
+  timeParam(value: number): Expression<number>;
   /** `round(value, 6)` for money sums, as a double. */
   roundMoney(value: Expression<number>): Expression<number>;
   /** True for a unique-constraint violation. */

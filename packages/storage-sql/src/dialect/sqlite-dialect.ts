@@ -16,6 +16,7 @@ export const sqliteDialect: SqlDialect = {
   castDouble: (value) => sql<number>`cast(${value} as real)`,
   rejectsNul: false,
   numberParam: (value) => sql<number>`${value}`,
+  timeParam: (value) => sql<number>`${value}`,
   jsonType: 'text',
   idType: () => sql`text`,
   tableOptions: async () => null,

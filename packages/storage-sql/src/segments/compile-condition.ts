@@ -184,13 +184,15 @@ function compileMetric(condition: Extract<SegmentCondition, { kind: 'metric' }>,
   if (condition.op === 'exists') return sql<SqlBool>`(${column} is not null)`;
   if (condition.op === 'notExists') return sql<SqlBool>`(${column} is null)`;
   const raw = condition.value as NonNullable<typeof condition.value>;
-  const wanted = ctx.dialect.numberParam(
-    typeof raw === 'number'
-      ? raw
-      : typeof raw === 'string'
-        ? resolveTimeValue(raw, ctx.now)
-        : relativeTime(resolveTimeValue(raw, ctx.now), ctx),
-  );
+  let wanted: Expression<number>;
+  if (typeof raw === 'number') wanted = ctx.dialect.numberParam(raw);
+  else {
+    // A date or a time before now: whole milliseconds are bound as an integer, like the time
+    // columns they meet (a fractional `daysAgo` can leave a fraction: bound as a double).
+    const time = resolveTimeValue(raw, ctx.now);
+    const bound = typeof raw === 'string' ? time : relativeTime(time, ctx);
+    wanted = Number.isInteger(time) ? ctx.dialect.timeParam(bound) : ctx.dialect.numberParam(bound);
+  }
   if (condition.op === 'neq') return sql<SqlBool>`(${column} is null or ${column} <> ${wanted})`;
   return sql<SqlBool>`coalesce(${column} ${sql.raw(COMPARATORS[condition.op])} ${wanted}, false)`;
 }
@@ -221,8 +223,8 @@ function compileEvents(condition: Extract<SegmentCondition, { kind: 'events' }>,
   if (condition.channels) filters.push(sql`i.channel in (${sql.join(condition.channels.map((channel) => checkText(channel, ctx)))})`);
   if (condition.direction) filters.push(sql`i.direction = ${condition.direction}`);
   if (condition.withinDays !== undefined) {
-    filters.push(sql`i.occurred_at >= ${dialect.numberParam(relativeTime(windowStart(condition.withinDays, ctx.now), ctx))}`);
-    filters.push(sql`i.occurred_at <= ${dialect.numberParam(relativeTime(ctx.now.getTime(), ctx))}`);
+    filters.push(sql`i.occurred_at >= ${dialect.timeParam(relativeTime(windowStart(condition.withinDays, ctx.now), ctx))}`);
+    filters.push(sql`i.occurred_at <= ${dialect.timeParam(relativeTime(ctx.now.getTime(), ctx))}`);
   }
   const { op, value } = condition.count;
   const where = sql.join(filters, sql` and `);

@@ -65,7 +65,8 @@ const traitCondition: fc.Arbitrary<SegmentConditionInput> = fc.oneof(
 );
 
 const timeValue = fc.oneof(
-  fc.record({ daysAgo: fc.integer({ min: 0, max: 600 }) }),
+  // Fractions of a day too: their times carry fractions of a millisecond.
+  fc.record({ daysAgo: fc.oneof(fc.integer({ min: 0, max: 600 }), fc.double({ min: 0, max: 600, noNaN: true })) }),
   fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2026, 11, 31) }).map((ms) => new Date(ms).toISOString()),
 );
 const metricCondition: fc.Arbitrary<SegmentConditionInput> = fc.oneof(
@@ -113,7 +114,7 @@ const otherLeaf: fc.Arbitrary<SegmentConditionInput> = fc.oneof(
       types: fc.subarray(['purchase', 'page_view', 'complaint', 'email.sent'], { minLength: 1 }),
       channels: fc.subarray(['web', 'pos', 'wechat', 'email'], { minLength: 1 }),
       direction: fc.constantFrom('inbound' as const, 'outbound' as const),
-      withinDays: fc.integer({ min: 1, max: 500 }),
+      withinDays: fc.oneof(fc.integer({ min: 1, max: 500 }), fc.double({ min: 0.001, max: 500, noNaN: true })),
       count: fc.record({
         op: fc.constantFrom('eq' as const, 'gt' as const, 'gte' as const, 'lt' as const, 'lte' as const),
         value: fc.integer({ min: 0, max: 3 }),
