@@ -138,7 +138,16 @@ export {
 } from './plugins/define-plugin.js';
 export { orderPlugins } from './plugins/plugin-order.js';
 export { compareCodePoints, compareScalars } from './segments/compare.js';
-export { type EvaluationSubject, evaluateCondition, resolveTimeValue, windowStart } from './segments/evaluate.js';
+export {
+  type CountedSubject,
+  type EvaluationSubject,
+  type EventsCondition,
+  evaluateCondition,
+  evaluateCounted,
+  eventsTerms,
+  resolveTimeValue,
+  windowStart,
+} from './segments/evaluate.js';
 export { ConsentService } from './services/consent-service.js';
 export {
   type CreateCustomerInput,

@@ -42,16 +42,16 @@ describe.runIf(postgresTarget)('named prepared statements on PostgreSQL', () => 
     const reads = [];
     for (let run = 0; run < 8; run++) reads.push(await store.profiles?.read(customer.id, PROFILE_REQUEST));
     expect(reads.every((read) => read?.timeline.length === 1 && read.customer.id === customer.id)).toBe(true);
-    // The customer, identity, segment-check, timeline and consent statements: each prepared
-    // once, despite eight reads.
+    // The customer (with identities and consents), events-count and timeline statements: each
+    // prepared once, despite eight reads.
     const prepared = await preparedOnConnection(storage);
-    expect(prepared).toHaveLength(5);
+    expect(prepared).toHaveLength(3);
     for (const statement of prepared) {
       expect(statement.name).toMatch(/^rapport_[0-9a-f]{32}$/);
       expect(statement.statement.endsWith(PREPARE_HINT)).toBe(true);
     }
     const texts = prepared.map((statement) => statement.statement).join('\n');
-    for (const part of ['profile_tags', 'rapport_identities', 'profile_match_0', 'rapport_interactions', 'rapport_consents'])
+    for (const part of ['profile_tags', 'rapport_identities', 'profile_events_0', 'rapport_interactions', 'rapport_consents'])
       expect(texts).toContain(part);
   });
 

@@ -7,6 +7,9 @@ import { compareScalars } from './compare.js';
 
 const DAY_MS = 86_400_000;
 
+/** An events term of the segment DSL: a count of interactions compared with a number. */
+export type EventsCondition = Extract<SegmentCondition, { kind: 'events' }>;
+
 /** Everything the in-memory evaluator needs to know about one customer. */
 export interface EvaluationSubject {
   customer: Customer;
@@ -15,18 +18,38 @@ export interface EvaluationSubject {
 }
 
 /**
+ * One customer with its events counted elsewhere — by a database that counts a customer's
+ * interactions in an index instead of handing all of them over.
+ */
+export interface CountedSubject {
+  customer: Customer;
+  consents: readonly ConsentRecord[];
+  /** How many of the customer's interactions an events term counts (window from `now`). */
+  countEvents(condition: EventsCondition): number;
+}
+
+/**
  * Evaluates a segment condition for one customer, in memory. This is the reference meaning
  * of the DSL: the SQL compiler in `@rapport/storage-sql` must give the same answers, and the
  * conformance suite checks that it does.
  */
 export function evaluateCondition(condition: SegmentCondition, subject: EvaluationSubject, now: Date): boolean {
+  return evaluateCounted(
+    condition,
+    { customer: subject.customer, consents: subject.consents, countEvents: (events) => countEvents(subject.interactions, events, now) },
+    now,
+  );
+}
+
+/** {@link evaluateCondition} with the events counts supplied by the caller. */
+export function evaluateCounted(condition: SegmentCondition, subject: CountedSubject, now: Date): boolean {
   switch (condition.kind) {
     case 'and':
-      return condition.of.every((child) => evaluateCondition(child, subject, now));
+      return condition.of.every((child) => evaluateCounted(child, subject, now));
     case 'or':
-      return condition.of.some((child) => evaluateCondition(child, subject, now));
+      return condition.of.some((child) => evaluateCounted(child, subject, now));
     case 'not':
-      return !evaluateCondition(condition.condition, subject, now);
+      return !evaluateCounted(condition.condition, subject, now);
     case 'trait':
       return testField(readPath(subject.customer.traits, condition.field), condition.op, condition.value);
     case 'lifecycle':
@@ -36,7 +59,7 @@ export function evaluateCondition(condition: SegmentCondition, subject: Evaluati
     case 'metric':
       return testMetric(subject.customer, condition.field, condition.op, condition.value, now);
     case 'events':
-      return compareCount(countEvents(subject.interactions, condition, now), condition.count.op, condition.count.value);
+      return compareCount(subject.countEvents(condition), condition.count.op, condition.count.value);
     case 'consent':
       return decideConsent(subject.consents, condition.purpose, condition.channel).status === condition.status;
     case 'identity': {
@@ -113,7 +136,7 @@ function testMetric(
   return stored !== null && compareCount(stored - wanted, op, 0);
 }
 
-function countEvents(interactions: readonly Interaction[], condition: Extract<SegmentCondition, { kind: 'events' }>, now: Date): number {
+function countEvents(interactions: readonly Interaction[], condition: EventsCondition, now: Date): number {
   const from = condition.withinDays === undefined ? Number.NEGATIVE_INFINITY : windowStart(condition.withinDays, now);
   const to = condition.withinDays === undefined ? Number.POSITIVE_INFINITY : now.getTime();
   let count = 0;
@@ -143,5 +166,20 @@ function compareCount(left: number, op: string, right: number): boolean {
       return left <= right;
     default:
       return false;
+  }
+}
+
+/** The events terms of a condition, depth first (a term written twice appears twice). */
+export function eventsTerms(condition: SegmentCondition): EventsCondition[] {
+  switch (condition.kind) {
+    case 'events':
+      return [condition];
+    case 'and':
+    case 'or':
+      return condition.of.flatMap(eventsTerms);
+    case 'not':
+      return eventsTerms(condition.condition);
+    default:
+      return [];
   }
 }

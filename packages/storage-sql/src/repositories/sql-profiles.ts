@@ -1,10 +1,21 @@
-import type { IdentityType, ProfileReader, ProfileRequest, ProfileSnapshot } from '@rapport/core';
+import {
+  type EventsCondition,
+  evaluateCounted,
+  eventsTerms,
+  type IdentityType,
+  type ProfileReader,
+  type ProfileRequest,
+  type ProfileSnapshot,
+  parseInput,
+  RapportError,
+  SegmentConditionSchema,
+} from '@rapport/core';
 import { CompiledQuery, type RawBuilder, sql } from 'kysely';
 import type { JsonField, SqlDialect } from '../dialect/sql-dialect.js';
 import { prepareHint } from '../prepared-statements.js';
 import { type CustomerParts, consentFromRow, customerFromRow, interactionFromRow } from '../rows.js';
 import type { ConsentsTable, CustomersTable, InteractionsTable } from '../schema.js';
-import { compileCheckedCondition } from '../segments/compile-condition.js';
+import { compileEventCount } from '../segments/compile-condition.js';
 import { guarded, type SqlContext } from './sql-context.js';
 
 type JsonRowArray = NonNullable<SqlDialect['jsonRowArray']>;
@@ -64,20 +75,49 @@ class BeforeNow {
 /** Compiled templates kept at most (a few per dialect, segment list and limit in use). */
 const MAX_TEMPLATES = 64;
 const templates = new Map<string, CompiledQuery>();
-/** Template keys of segment lists; the catalog hands out the same array until it changes. */
-const segmentListKeys = new WeakMap<ProfileRequest['segments'], string>();
+/**
+ * What the profile counts in SQL for a segment list: each distinct events term once. The rest
+ * of every condition is decided in memory from the rows the profile reads anyway (customer,
+ * identities, tags, consent ledger), by the core's reference evaluator.
+ */
+interface SegmentPlan {
+  /** Template key: the distinct events terms. */
+  key: string;
+  terms: EventsCondition[];
+  /** Column of each events term object of the list. */
+  columnOf: Map<EventsCondition, number>;
+}
 
-function segmentListKey(segments: ProfileRequest['segments']): string {
-  let key = segmentListKeys.get(segments);
-  if (key === undefined) {
-    key = JSON.stringify(segments.map((segment) => segment.condition));
-    segmentListKeys.set(segments, key);
+/** Plans by segment list; the catalog hands out the same array until it changes. */
+const segmentPlans = new WeakMap<ProfileRequest['segments'], SegmentPlan>();
+
+function segmentPlan(segments: ProfileRequest['segments']): SegmentPlan {
+  let plan = segmentPlans.get(segments);
+  if (plan === undefined) {
+    const columns = new Map<string, number>();
+    const terms: EventsCondition[] = [];
+    const columnOf = new Map<EventsCondition, number>();
+    for (const segment of segments) {
+      for (const term of eventsTerms(segment.condition)) {
+        const text = JSON.stringify(term);
+        let column = columns.get(text);
+        if (column === undefined) {
+          column = terms.push(term) - 1;
+          columns.set(text, column);
+        }
+        columnOf.set(term, column);
+      }
+    }
+    plan = { key: JSON.stringify(terms), terms, columnOf };
+    segmentPlans.set(segments, plan);
   }
-  return key;
+  return plan;
 }
 
 /** The row of the customer statement: the customers row plus one JSON array per small part. */
 interface CustomerRow extends CustomersTable {
+  profile_identities: unknown;
+  profile_consents: unknown;
   profile_tags: unknown;
   profile_channels: unknown;
   profile_memberships: unknown;
@@ -85,12 +125,14 @@ interface CustomerRow extends CustomersTable {
 
 /**
  * The 360° view in five statements sent at once: the customers row with its tags, channel
- * times and stored memberships as JSON arrays; its identities; one column per segment check;
- * the latest interactions; the consent ledger. Each is compiled once (with placeholders for
- * the tenant, the customer and times measured from now) and, on PostgreSQL, runs as a prepared
- * statement: building, compiling and planning such queries cost more than running them. They
- * run on separate connections, so pages missing from the database's cache are read in
- * parallel rather than one after another.
+ * times and stored memberships as JSON arrays; its identities; the latest interactions; the
+ * consent ledger; and the counts the segments' events terms need, each a range count inside
+ * the interactions index. Segment matches are then decided in memory from those rows, by the
+ * same evaluator the SQL compiler is checked against. Each statement is compiled once (with
+ * placeholders for the tenant, the customer and times measured from now) and, on PostgreSQL,
+ * runs as a prepared statement: building, compiling and planning such queries cost more than
+ * running them. They run on separate connections, so pages missing from the database's cache
+ * are read in parallel rather than one after another.
  */
 export class SqlProfileReader implements ProfileReader {
   constructor(
@@ -100,28 +142,33 @@ export class SqlProfileReader implements ProfileReader {
 
   read(customerId: string, request: ProfileRequest): Promise<ProfileSnapshot | null> {
     return guarded(this.ctx, 'read profile', async () => {
-      const segmentsKey = segmentListKey(request.segments);
+      const plan = segmentPlan(request.segments);
       const run = <R>(name: string, key: string, build: () => CompiledQuery) =>
         this.ctx.db.executeQuery<R>(this.bind(this.template(`${name}|${key}`, build), customerId, request.now));
-      const [customers, identities, matches, timeline, consents] = await Promise.all([
+      const [customers, counts, timeline] = await Promise.all([
         run<CustomerRow>('customer', '', () => this.customerQuery().compile()),
-        run<{ type: string; namespace: string; value: string }>('identities', '', () => this.identityQuery().compile()),
-        request.segments.length > 0
-          ? run<Record<string, unknown>>('matches', segmentsKey, () => this.matchQuery(request).compile())
+        plan.terms.length > 0
+          ? run<Record<string, unknown>>('events', plan.key, () => this.eventsQuery(plan.terms, request.now))
           : { rows: [{} as Record<string, unknown>] },
         request.timelineLimit > 0
           ? run<InteractionsTable>('timeline', String(request.timelineLimit), () => this.timelineQuery(request.timelineLimit).compile())
           : { rows: [] },
-        run<ConsentsTable>('consents', '', () => this.consentQuery().compile()),
       ]);
       const row = customers.rows[0];
-      const matched = matches.rows[0];
-      if (!row || !matched) return null;
+      const counted = counts.rows[0];
+      if (!row || !counted) return null;
+      const { customer, memberships, consentHistory } = this.customerPart(row);
+      const subject = {
+        customer,
+        consents: consentHistory,
+        countEvents: (term: EventsCondition) => Number(counted[`profile_events_${columnOf(plan, term)}`]),
+      };
       return {
-        ...this.customerPart(row, identities.rows),
-        matches: request.segments.map((_, index) => Number(matched[`profile_match_${index}`]) === 1),
+        customer,
+        memberships,
+        matches: request.segments.map((segment) => evaluateCounted(segment.condition, subject, request.now)),
         timeline: timeline.rows.map((interaction) => interactionFromRow(interaction, this.ctx.dialect)),
-        consentHistory: consents.rows.map((consent) => consentFromRow(consent, this.ctx.dialect)),
+        consentHistory,
       };
     });
   }
@@ -146,29 +193,16 @@ export class SqlProfileReader implements ProfileReader {
     return CompiledQuery.raw(template.sql, parameters);
   }
 
-  private matchQuery(request: ProfileRequest) {
-    const context = { dialect: this.ctx.dialect, now: request.now, timeParam: (ms: number) => new BeforeNow(ms) };
-    const matchColumns = request.segments.map((segment, index) =>
-      sql<number>`case when ${compileCheckedCondition(segment.condition, context)} then 1 else 0 end`.as(`profile_match_${index}`),
-    );
-    return this.ctx.db
-      .selectFrom('rapport_customers as c')
-      .select(matchColumns)
-      .where('c.tenant_id', '=', TENANT)
-      .where('c.id', '=', CUSTOMER)
-      .where('c.merged_into', 'is', null)
-      .modifyEnd(prepareHint);
-  }
-
-  private identityQuery() {
-    return this.ctx.db
-      .selectFrom('rapport_identities')
-      .select(['type', 'namespace', 'value'])
-      .where('tenant_id', '=', TENANT)
-      .where('customer_id', '=', CUSTOMER)
-      .orderBy('created_at')
-      .orderBy('value_hash')
-      .modifyEnd(prepareHint);
+  /** One column per events term: how many of the customer's interactions it counts. */
+  private eventsQuery(terms: readonly EventsCondition[], now: Date): CompiledQuery {
+    const context = { dialect: this.ctx.dialect, now, timeParam: (ms: number) => new BeforeNow(ms) };
+    const owner = { tenantId: sql`${TENANT}`, customerId: sql`${CUSTOMER}` };
+    const columns = terms.map((term, index) => {
+      // Validated again before compiling: repositories are public API too.
+      const checked = parseInput(SegmentConditionSchema, term, 'condition') as EventsCondition;
+      return sql`${compileEventCount(checked, context, owner)} as ${sql.ref(`profile_events_${index}`)}`;
+    });
+    return sql`select ${sql.join(columns)} ${prepareHint}`.compile(this.ctx.db);
   }
 
   private customerQuery() {
@@ -178,6 +212,8 @@ export class SqlProfileReader implements ProfileReader {
       .selectFrom('rapport_customers as c')
       .select(CUSTOMER_COLUMNS.map((column) => `c.${column}` as const))
       .select([
+        parts('rapport_identities', ['type', 'namespace', 'value'], sql`r.created_at, r.value_hash`).as('profile_identities'),
+        parts('rapport_consents', CONSENT_COLUMNS, sql`r.occurred_at, r.recorded_at, r.id`).as('profile_consents'),
         parts('rapport_customer_tags', ['tag'], sql`r.tag`).as('profile_tags'),
         parts('rapport_customer_channels', ['channel', 'last_seen_at'], sql`r.channel`).as('profile_channels'),
         parts('rapport_segment_members', ['segment_key', 'entered_at'], sql`r.segment_key`).as('profile_memberships'),
@@ -200,29 +236,15 @@ export class SqlProfileReader implements ProfileReader {
       .modifyEnd(prepareHint);
   }
 
-  private consentQuery() {
-    return this.ctx.db
-      .selectFrom('rapport_consents')
-      .select(CONSENT_COLUMNS)
-      .where('tenant_id', '=', TENANT)
-      .where('customer_id', '=', CUSTOMER)
-      .orderBy('occurred_at')
-      .orderBy('recorded_at')
-      .orderBy('id')
-      .modifyEnd(prepareHint);
-  }
-
-  private customerPart(
-    row: CustomerRow,
-    identities: { type: string; namespace: string; value: string }[],
-  ): Pick<ProfileSnapshot, 'customer' | 'memberships'> {
+  /** The customer, its memberships and consent ledger from the customer statement's row. */
+  private customerPart(row: CustomerRow): Pick<ProfileSnapshot, 'customer' | 'memberships' | 'consentHistory'> {
     const { dialect } = this.ctx;
     const rows = (value: unknown) => (value === null ? [] : (dialect.parseJson(value) as Record<string, unknown>[]));
     const parts: CustomerParts = {
-      identities: identities.map((identity) => ({
+      identities: rows(row.profile_identities).map((identity) => ({
         type: identity.type as IdentityType,
-        namespace: identity.namespace,
-        value: identity.value,
+        namespace: String(identity.namespace),
+        value: String(identity.value),
       })),
       tags: rows(row.profile_tags).map((tag) => String(tag.tag)),
       channels: Object.fromEntries(rows(row.profile_channels).map((channel) => [channel.channel, new Date(Number(channel.last_seen_at))])),
@@ -233,8 +255,18 @@ export class SqlProfileReader implements ProfileReader {
         segmentKey: String(membership.segment_key),
         enteredAt: new Date(Number(membership.entered_at)),
       })),
+      // Each ledger record as the JSON object of its row: JSON columns arrive nested (PostgreSQL)
+      // or as their text (SQLite), which is what `consentFromRow` reads either way.
+      consentHistory: rows(row.profile_consents).map((consent) => consentFromRow(consent as unknown as ConsentsTable, dialect)),
     };
   }
+}
+
+function columnOf(plan: SegmentPlan, term: EventsCondition): number {
+  const column = plan.columnOf.get(term);
+  if (column === undefined)
+    throw new RapportError({ code: 'INTERNAL', kind: 'internal', message: 'an events term the profile did not count' });
+  return column;
 }
 
 /** The JSON fields for `columns` of the rows aliased `alias`, named as the columns. */

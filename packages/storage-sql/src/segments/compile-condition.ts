@@ -1,5 +1,6 @@
 import {
   CoreErrorCode,
+  type EventsCondition,
   parseInput,
   resolveTimeValue,
   type Scalar,
@@ -216,9 +217,24 @@ function compileLifecycle(op: string, value: string | string[] | undefined, ctx:
   }
 }
 
-function compileEvents(condition: Extract<SegmentCondition, { kind: 'events' }>, ctx: CompileContext): RawBuilder<SqlBool> {
+function compileEvents(condition: EventsCondition, ctx: CompileContext): RawBuilder<SqlBool> {
+  const { op, value } = condition.count;
+  const count = compileEventCount(condition, ctx, { tenantId: sql.ref('c.tenant_id'), customerId: sql.ref('c.id') });
+  return sql<SqlBool>`(${count} ${sql.raw(COMPARATORS[op])} ${sql.lit(value)})`;
+}
+
+/**
+ * How many of one customer's interactions an events term counts, as a scalar subquery: the
+ * customer is given as expressions (the outer row's columns, or parameters). With types and a
+ * window only, it is a range count inside the interactions index, no table rows read.
+ */
+export function compileEventCount(
+  condition: EventsCondition,
+  ctx: CompileContext,
+  owner: { tenantId: Expression<unknown>; customerId: Expression<unknown> },
+): RawBuilder<number> {
   const { dialect } = ctx;
-  const filters: RawBuilder<unknown>[] = [sql`i.tenant_id = c.tenant_id`, sql`i.customer_id = c.id`];
+  const filters: RawBuilder<unknown>[] = [sql`i.tenant_id = ${owner.tenantId}`, sql`i.customer_id = ${owner.customerId}`];
   if (condition.types) filters.push(sql`i.type in (${sql.join(condition.types.map((type) => checkText(type, ctx)))})`);
   if (condition.channels) filters.push(sql`i.channel in (${sql.join(condition.channels.map((channel) => checkText(channel, ctx)))})`);
   if (condition.direction) filters.push(sql`i.direction = ${condition.direction}`);
@@ -226,9 +242,7 @@ function compileEvents(condition: Extract<SegmentCondition, { kind: 'events' }>,
     filters.push(sql`i.occurred_at >= ${dialect.timeParam(relativeTime(windowStart(condition.withinDays, ctx.now), ctx))}`);
     filters.push(sql`i.occurred_at <= ${dialect.timeParam(relativeTime(ctx.now.getTime(), ctx))}`);
   }
-  const { op, value } = condition.count;
-  const where = sql.join(filters, sql` and `);
-  return sql<SqlBool>`((select count(*) from rapport_interactions i where ${where}) ${sql.raw(COMPARATORS[op])} ${sql.lit(value)})`;
+  return sql<number>`(select count(*) from rapport_interactions i where ${sql.join(filters, sql` and `)})`;
 }
 
 function compileConsent(condition: Extract<SegmentCondition, { kind: 'consent' }>, ctx: CompileContext): RawBuilder<SqlBool> {

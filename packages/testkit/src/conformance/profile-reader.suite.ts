@@ -6,10 +6,12 @@ import {
   SegmentConditionSchema,
   type TenantStore,
 } from '@rapport/core';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { aConsentRecord, aCustomer, anInteraction, aSegment } from '../fixtures/builders.js';
 import { PERSONAS, POPULATION_NOW, type SeededPopulation, seedPopulation } from '../fixtures/population.js';
 import type { ConformanceContext } from './context.js';
+import { segmentConditionArbitrary } from './segment-arbitraries.js';
 import { DSL_CASES } from './segment-dsl-cases.js';
 
 /** Values a JSON round trip inside the database could bend: unicode, escapes, numbers, nesting. */
@@ -59,6 +61,25 @@ export function profileReaderSuite(ctx: ConformanceContext): void {
         }
       });
     }
+
+    it('decides random segment lists as the repositories do', async () => {
+      const ids = [...PERSONAS.map((persona) => seeded.ids[persona]), awkwardId];
+      // Several conditions per list, one repeated: events terms shared between segments.
+      const lists = fc.array(segmentConditionArbitrary, { minLength: 1, maxLength: 4 }).map((inputs) => {
+        const conditions = inputs.map((input) => SegmentConditionSchema.parse(input));
+        return [...conditions, ...conditions.slice(0, 1)].map((condition, index) => ({ key: `r${index}`, condition }));
+      });
+      await fc.assert(
+        fc.asyncProperty(lists, async (list) => {
+          const random: ProfileRequest = { timelineLimit: 1, segments: list, now: POPULATION_NOW };
+          for (const id of ids) {
+            const reference = await composeProfileSnapshot(store(), id, random);
+            expect((await readProfileSnapshot(store(), id, random))?.matches).toEqual(reference?.matches);
+          }
+        }),
+        { numRuns: 25, seed: Number(process.env.RAPPORT_FC_SEED ?? 1130), endOnFailure: true },
+      );
+    });
 
     it('reads JSON properties, traits and proofs back unchanged', async () => {
       const snapshot = await readProfileSnapshot(store(), awkwardId, request(10));
