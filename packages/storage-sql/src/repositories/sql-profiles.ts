@@ -10,7 +10,7 @@ import {
   RapportError,
   SegmentConditionSchema,
 } from '@rapport/core';
-import { CompiledQuery, type RawBuilder, sql } from 'kysely';
+import { type AliasedRawBuilder, CompiledQuery, type RawBuilder, sql } from 'kysely';
 import type { JsonField, SqlDialect } from '../dialect/sql-dialect.js';
 import { prepareHint } from '../prepared-statements.js';
 import { type CustomerParts, consentFromRow, customerFromRow, interactionFromRow } from '../rows.js';
@@ -124,15 +124,15 @@ interface CustomerRow extends CustomersTable {
 }
 
 /**
- * The 360° view in five statements sent at once: the customers row with its tags, channel
- * times and stored memberships as JSON arrays; its identities; the latest interactions; the
- * consent ledger; and the counts the segments' events terms need, each a range count inside
- * the interactions index. Segment matches are then decided in memory from those rows, by the
- * same evaluator the SQL compiler is checked against. Each statement is compiled once (with
- * placeholders for the tenant, the customer and times measured from now) and, on PostgreSQL,
- * runs as a prepared statement: building, compiling and planning such queries cost more than
- * running them. They run on separate connections, so pages missing from the database's cache
- * are read in parallel rather than one after another.
+ * The 360° view in two statements sent at once: the customers row with its identities,
+ * consent ledger, tags, channel times and stored memberships as JSON arrays; and the latest
+ * interactions, each row also carrying the counts the segments' events terms need (range
+ * counts inside the interactions index, computed once). Segment matches are then decided in
+ * memory from those rows, by the same evaluator the SQL compiler is checked against. Each
+ * statement is compiled once (with placeholders for the tenant, the customer and times
+ * measured from now) and, on PostgreSQL, runs as a prepared statement: building, compiling
+ * and planning such queries cost more than running them. They run on separate connections, so
+ * pages missing from the database's cache are read in parallel rather than one after another.
  */
 export class SqlProfileReader implements ProfileReader {
   constructor(
@@ -145,29 +145,36 @@ export class SqlProfileReader implements ProfileReader {
       const plan = segmentPlan(request.segments);
       const run = <R>(name: string, key: string, build: () => CompiledQuery) =>
         this.ctx.db.executeQuery<R>(this.bind(this.template(`${name}|${key}`, build), customerId, request.now));
-      const [customers, counts, timeline] = await Promise.all([
+      const { timelineLimit, now } = request;
+      // The events counts ride on the timeline rows (a customer without rows has no
+      // interactions, so every count is 0); without a timeline they are a statement of their own.
+      const [customers, interactions] = await Promise.all([
         run<CustomerRow>('customer', '', () => this.customerQuery().compile()),
-        plan.terms.length > 0
-          ? run<Record<string, unknown>>('events', plan.key, () => this.eventsQuery(plan.terms, request.now))
-          : { rows: [{} as Record<string, unknown>] },
-        request.timelineLimit > 0
-          ? run<InteractionsTable>('timeline', String(request.timelineLimit), () => this.timelineQuery(request.timelineLimit).compile())
-          : { rows: [] },
+        timelineLimit > 0
+          ? run<Record<string, unknown>>('timeline', `${timelineLimit}|${plan.key}`, () =>
+              this.timelineQuery(timelineLimit, plan.terms, now).compile(),
+            )
+          : plan.terms.length > 0
+            ? run<Record<string, unknown>>('events', plan.key, () => this.eventsQuery(plan.terms, now))
+            : { rows: [] },
       ]);
       const row = customers.rows[0];
-      const counted = counts.rows[0];
-      if (!row || !counted) return null;
+      if (!row) return null;
+      const counted = interactions.rows[0];
       const { customer, memberships, consentHistory } = this.customerPart(row);
       const subject = {
         customer,
         consents: consentHistory,
-        countEvents: (term: EventsCondition) => Number(counted[`profile_events_${columnOf(plan, term)}`]),
+        countEvents: (term: EventsCondition) => (counted ? Number(counted[`profile_events_${columnOf(plan, term)}`]) : 0),
       };
       return {
         customer,
         memberships,
         matches: request.segments.map((segment) => evaluateCounted(segment.condition, subject, request.now)),
-        timeline: timeline.rows.map((interaction) => interactionFromRow(interaction, this.ctx.dialect)),
+        timeline:
+          timelineLimit > 0
+            ? interactions.rows.map((interaction) => interactionFromRow(interaction as unknown as InteractionsTable, this.ctx.dialect))
+            : [],
         consentHistory,
       };
     });
@@ -193,16 +200,34 @@ export class SqlProfileReader implements ProfileReader {
     return CompiledQuery.raw(template.sql, parameters);
   }
 
-  /** One column per events term: how many of the customer's interactions it counts. */
+  /** The events counts alone, for a profile without a timeline. */
   private eventsQuery(terms: readonly EventsCondition[], now: Date): CompiledQuery {
+    return this.ctx.db.selectNoFrom(this.countColumns(terms, now)).modifyEnd(prepareHint).compile();
+  }
+
+  /** One column per events term: how many of the customer's interactions it counts. */
+  private countColumns(terms: readonly EventsCondition[], now: Date): AliasedRawBuilder<number, string>[] {
     const context = { dialect: this.ctx.dialect, now, timeParam: (ms: number) => new BeforeNow(ms) };
     const owner = { tenantId: sql`${TENANT}`, customerId: sql`${CUSTOMER}` };
-    const columns = terms.map((term, index) => {
+    return terms.map((term, index) => {
       // Validated again before compiling: repositories are public API too.
       const checked = parseInput(SegmentConditionSchema, term, 'condition') as EventsCondition;
-      return sql`${compileEventCount(checked, context, owner)} as ${sql.ref(`profile_events_${index}`)}`;
+      return compileEventCount(checked, context, owner).as(`profile_events_${index}`);
     });
-    return sql`select ${sql.join(columns)} ${prepareHint}`.compile(this.ctx.db);
+  }
+
+  /** The latest interactions, each row also carrying the events counts (computed once). */
+  private timelineQuery(limit: number, terms: readonly EventsCondition[], now: Date) {
+    return this.ctx.db
+      .selectFrom('rapport_interactions')
+      .select(INTERACTION_COLUMNS)
+      .select(this.countColumns(terms, now))
+      .where('tenant_id', '=', TENANT)
+      .where('customer_id', '=', CUSTOMER)
+      .orderBy('occurred_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .modifyEnd(prepareHint);
   }
 
   private customerQuery() {
@@ -221,18 +246,6 @@ export class SqlProfileReader implements ProfileReader {
       .where('c.tenant_id', '=', TENANT)
       .where('c.id', '=', CUSTOMER)
       .where('c.merged_into', 'is', null)
-      .modifyEnd(prepareHint);
-  }
-
-  private timelineQuery(limit: number) {
-    return this.ctx.db
-      .selectFrom('rapport_interactions')
-      .select(INTERACTION_COLUMNS)
-      .where('tenant_id', '=', TENANT)
-      .where('customer_id', '=', CUSTOMER)
-      .orderBy('occurred_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit)
       .modifyEnd(prepareHint);
   }
 
