@@ -62,6 +62,15 @@ export function profileReaderSuite(ctx: ConformanceContext): void {
       });
     }
 
+    it('matches the repositories when no segment is defined', async () => {
+      const bare: ProfileRequest = { timelineLimit: 5, segments: [], now: POPULATION_NOW };
+      for (const id of [...PERSONAS.map((persona) => seeded.ids[persona]), awkwardId]) {
+        const reference = await composeProfileSnapshot(store(), id, bare);
+        expect(reference?.matches).toEqual([]);
+        expect(await readProfileSnapshot(store(), id, bare)).toEqual(reference);
+      }
+    });
+
     it('decides random segment lists as the repositories do', async () => {
       const ids = [...PERSONAS.map((persona) => seeded.ids[persona]), awkwardId];
       // Several conditions per list, one repeated: events terms shared between segments.
