@@ -5,7 +5,7 @@ import { dialectTargets, type FreshDatabase } from './dialect-targets.js';
 
 const postgresTarget = (await dialectTargets()).find((target) => target.name === 'postgres');
 
-describe.runIf(postgresTarget)('postgres() session settings', () => {
+describe.runIf(postgresTarget)('PostgreSQL specifics', () => {
   let database: FreshDatabase;
   beforeAll(async () => {
     database = await (postgresTarget as NonNullable<typeof postgresTarget>).fresh();
@@ -27,16 +27,6 @@ describe.runIf(postgresTarget)('postgres() session settings', () => {
   it('turns JIT compilation off on the pool it creates, unless asked to keep it', async () => {
     expect(await jitOf({})).toBe('off');
     expect(await jitOf({ jit: true })).toBe('on');
-  });
-});
-
-describe.runIf(postgresTarget)('segment SQL on PostgreSQL', () => {
-  let database: FreshDatabase;
-  beforeAll(async () => {
-    database = await (postgresTarget as NonNullable<typeof postgresTarget>).fresh();
-  });
-  afterAll(async () => {
-    await database?.cleanup();
   });
 
   /** Every index condition in a JSON plan, with the index it searches. */

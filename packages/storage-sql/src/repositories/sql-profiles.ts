@@ -84,9 +84,12 @@ interface SegmentPlan {
   /** Template key: the distinct events terms. */
   key: string;
   terms: EventsCondition[];
-  /** Column of each events term object of the list. */
-  columnOf: Map<EventsCondition, number>;
+  /** Result column of each events term object of the list. */
+  columnOf: Map<EventsCondition, string>;
 }
+
+/** The result column holding the count of the `index`-th distinct events term. */
+const countColumn = (index: number) => `profile_events_${index}`;
 
 /** Plans by segment list; the catalog hands out the same array until it changes. */
 const segmentPlans = new WeakMap<ProfileRequest['segments'], SegmentPlan>();
@@ -94,15 +97,15 @@ const segmentPlans = new WeakMap<ProfileRequest['segments'], SegmentPlan>();
 function segmentPlan(segments: ProfileRequest['segments']): SegmentPlan {
   let plan = segmentPlans.get(segments);
   if (plan === undefined) {
-    const columns = new Map<string, number>();
+    const columns = new Map<string, string>();
     const terms: EventsCondition[] = [];
-    const columnOf = new Map<EventsCondition, number>();
+    const columnOf = new Map<EventsCondition, string>();
     for (const segment of segments) {
       for (const term of eventsTerms(segment.condition)) {
         const text = JSON.stringify(term);
         let column = columns.get(text);
         if (column === undefined) {
-          column = terms.push(term) - 1;
+          column = countColumn(terms.push(term) - 1);
           columns.set(text, column);
         }
         columnOf.set(term, column);
@@ -165,7 +168,7 @@ export class SqlProfileReader implements ProfileReader {
       const subject = {
         customer,
         consents: consentHistory,
-        countEvents: (term: EventsCondition) => (counted ? Number(counted[`profile_events_${columnOf(plan, term)}`]) : 0),
+        countEvents: (term: EventsCondition) => (counted ? Number(counted[columnOf(plan, term)]) : 0),
       };
       return {
         customer,
@@ -212,7 +215,7 @@ export class SqlProfileReader implements ProfileReader {
     return terms.map((term, index) => {
       // Validated again before compiling: repositories are public API too.
       const checked = parseInput(SegmentConditionSchema, term, 'condition') as EventsCondition;
-      return compileEventCount(checked, context, owner).as(`profile_events_${index}`);
+      return compileEventCount(checked, context, owner).as(countColumn(index));
     });
   }
 
@@ -275,7 +278,7 @@ export class SqlProfileReader implements ProfileReader {
   }
 }
 
-function columnOf(plan: SegmentPlan, term: EventsCondition): number {
+function columnOf(plan: SegmentPlan, term: EventsCondition): string {
   const column = plan.columnOf.get(term);
   if (column === undefined)
     throw new RapportError({ code: 'INTERNAL', kind: 'internal', message: 'an events term the profile did not count' });
