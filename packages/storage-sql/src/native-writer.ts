@@ -12,4 +12,9 @@ export interface NativeWriter {
   insertInteractions(rows: readonly InteractionsTable[]): Set<string>;
   /** Applies metric increments to the live customers of a tenant (others are skipped). */
   applyMetrics(tenantId: string, entries: readonly MetricsIncrement[]): void;
+  /**
+   * The record each customer id now stands for (itself, or the customer it was merged into);
+   * unknown ids are left out. Each batch resolves its customers before writing.
+   */
+  resolveIds(tenantId: string, ids: readonly string[]): Map<string, string>;
 }

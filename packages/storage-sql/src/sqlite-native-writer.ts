@@ -8,6 +8,7 @@ export function sqliteNativeWriter(database: BetterSqlite3.Database): NativeWrit
   let insert: BetterSqlite3.Statement | undefined;
   let bump: BetterSqlite3.Statement | undefined;
   let seen: BetterSqlite3.Statement | undefined;
+  let resolve: BetterSqlite3.Statement<[string, string], { id: string; merged_into: string | null }> | undefined;
   return {
     insertInteractions(rows: readonly InteractionsTable[]): Set<string> {
       // Prepared lazily: the table exists only after migration.
@@ -67,6 +68,19 @@ export function sqliteNativeWriter(database: BetterSqlite3.Database): NativeWrit
         if (result.changes === 0) continue;
         for (const [channel, at] of Object.entries(delta.lastSeenByChannel)) seen.run(tenantId, customerId, channel, at.getTime());
       }
+    },
+
+    resolveIds(tenantId: string, ids: readonly string[]): Map<string, string> {
+      // One primary-key lookup per id beats binding a list of a thousand parameters into a
+      // statement kysely builds and SQLite parses anew for every batch.
+      resolve ??= database.prepare('select id, merged_into from rapport_customers where tenant_id = ? and id = ?');
+      const resolved = new Map<string, string>();
+      for (const id of ids) {
+        if (resolved.has(id)) continue;
+        const row = resolve.get(tenantId, id);
+        if (row) resolved.set(row.id, row.merged_into ?? row.id);
+      }
+      return resolved;
     },
   };
 }

@@ -63,6 +63,7 @@ export class SqlCustomerRepository implements CustomerRepository {
 
   resolveIds(ids: readonly string[]): Promise<Map<string, string>> {
     return guarded(this.ctx, 'resolve customer ids', async () => {
+      if (this.ctx.native) return this.ctx.native.resolveIds(this.ctx.tenantId, ids);
       const resolved = new Map<string, string>();
       for (const chunk of chunksFor([...new Set(ids)], 1, this.ctx.dialect)) {
         const rows = await this.ctx.db
