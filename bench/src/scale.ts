@@ -96,7 +96,7 @@ async function measureTenant(backend: Backend, tenant: string, customers: number
     const handwritten: number[] = [];
     for (let run = 0; run < runs; run++) {
       const { ms, result } = await timed(() => crm.segments.count('bench'));
-      if (result !== members) throw new Error(`Rapport counted ${result}, then ${members}`);
+      if (result !== members) throw new Error(`Rapport counted ${members}, then ${result}`);
       rapport.push(ms);
       handwritten.push((await timed(() => backend.handwrittenCount(tenant, from, now))).ms);
     }
