@@ -23,6 +23,9 @@ export function renderReport(options: {
     '',
     `- Machine: ${options.machine}`,
     `- Run: ${options.date}, size \`${options.size}\`, ${fmt(options.seconds)} s in all`,
+    ...(options.size === 'full'
+      ? []
+      : ['- The goals are stated for `--size full`; at this size a count takes milliseconds and fixed costs decide its ratio.']),
     '',
   ];
   if (options.ingest.length > 0) {
