@@ -60,15 +60,13 @@ async function recordAll(crm: Crm, batch: RecordInteractionInput[]): Promise<voi
  * CPU speed drift by several times over minutes here), where one run after the other did not.
  */
 async function alternate(
-  total: number,
-  customers: number,
-  now: number,
+  batches: Iterable<RecordInteractionInput[]>,
   rapport: (batch: RecordInteractionInput[]) => Promise<void>,
   raw: (batch: RecordInteractionInput[]) => Promise<void>,
 ): Promise<{ rapportMs: number; rawMs: number }> {
   let rapportMs = 0;
   let rawMs = 0;
-  for (const batch of interactionBatches(total, customers, now)) {
+  for (const batch of batches) {
     rapportMs += (await timed(() => rapport(batch))).ms;
     rawMs += (await timed(() => raw(batch))).ms;
   }
@@ -129,9 +127,7 @@ export async function ingestSqlite(total: number): Promise<IngestResult> {
       for (const row of rows) statement.run(row);
     });
     const times = await alternate(
-      total,
-      customers,
-      now,
+      interactionBatches(total, customers, now),
       (batch) => recordAll(crm, batch),
       async (batch) => insertBatch(batch.map((input) => rawRow(input, now))),
     );
@@ -173,9 +169,7 @@ export async function ingestPostgres(total: number, serverUrl: string): Promise<
     const raw = new pg.Client({ connectionString: urlOf(databases.raw) });
     await raw.connect();
     const times = await alternate(
-      total,
-      customers,
-      now,
+      interactionBatches(total, customers, now),
       (batch) => recordAll(crm, batch),
       async (batch) => {
         const rows = batch.map((input) => rawRow(input, now));

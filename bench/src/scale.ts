@@ -186,8 +186,8 @@ export async function scaleSqlite(customers: number): Promise<ScaleResult[]> {
     raw.pragma('cache_size = -65536');
     const count = raw.prepare(HANDWRITTEN(() => '?'));
     // The hand-written profile reads on a connection of its own, opened like Rapport's: after
-    // the load, with the same page cache (a connection opened before the load read these
-    // statements up to three times faster here, for reasons not yet understood).
+    // the load, with the same page cache size (not on the loader's connection, whose cache
+    // still holds what it wrote).
     let reader: { db: Database.Database; customer: Database.Statement; timeline: Database.Statement } | undefined;
     const openReader = () => {
       const db = new Database(filename);

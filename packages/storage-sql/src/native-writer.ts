@@ -2,7 +2,8 @@ import type { MetricsIncrement } from '@rapport/core';
 import type { InteractionsTable } from './schema.js';
 
 /**
- * A driver-level fast path for the hottest write, used where it beats a multi-row statement:
+ * A driver-level fast path for the hottest write, `recordMany` (resolving its customers,
+ * inserting the interactions, applying the metrics), used where it beats multi-row statements:
  * on SQLite there is no network round trip to save, and one cached prepared statement run per
  * row costs less than parsing a new statement of thousands of parameters for every batch.
  * It runs on the same connection, so inside the same transaction.

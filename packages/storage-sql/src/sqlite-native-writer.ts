@@ -75,8 +75,7 @@ export function sqliteNativeWriter(database: BetterSqlite3.Database): NativeWrit
       // statement kysely builds and SQLite parses anew for every batch.
       resolve ??= database.prepare('select id, merged_into from rapport_customers where tenant_id = ? and id = ?');
       const resolved = new Map<string, string>();
-      for (const id of ids) {
-        if (resolved.has(id)) continue;
+      for (const id of new Set(ids)) {
         const row = resolve.get(tenantId, id);
         if (row) resolved.set(row.id, row.merged_into ?? row.id);
       }

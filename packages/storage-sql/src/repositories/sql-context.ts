@@ -13,7 +13,7 @@ export interface SqlContext {
   readonly dialect: SqlDialect;
   readonly blindIndex: BlindIndex;
   readonly inTransaction: boolean;
-  /** A driver-level fast path for hot writes, where the driver has one. */
+  /** A driver-level fast path for `recordMany`'s statements, where the driver has one. */
   readonly native?: NativeWriter | undefined;
 }
 
