@@ -1,5 +1,5 @@
 import { parsePluginOptions } from '@rapport/core';
-import { Kysely, MysqlDialect } from 'kysely';
+import { CompiledQuery, Kysely, MysqlDialect } from 'kysely';
 import type { Pool } from 'mysql2';
 import { z } from 'zod';
 import { createBlindIndex } from './blind-index.js';
@@ -36,6 +36,17 @@ export async function mysql(options: MysqlOptions): Promise<SqlStorage> {
   const parsed = parsePluginOptions('@rapport/storage-sql/mysql', MysqlOptionsSchema, options);
   const driver = await loadDriver<typeof import('mysql2')>('mysql2');
   const pool = parsed.pool ?? driver.createPool({ uri: parsed.uri, connectionLimit: parsed.connectionLimit, charset: 'utf8mb4' });
-  const db = new Kysely<RapportDatabase>({ dialect: new MysqlDialect({ pool }) });
+  const db = new Kysely<RapportDatabase>({
+    dialect: new MysqlDialect({
+      pool,
+      // READ COMMITTED, as PostgreSQL runs by default: a statement reads what is committed
+      // when it starts. Under InnoDB's REPEATABLE READ a transaction's plain reads keep the
+      // snapshot of its first read, so after waiting for a customer's row lock (see
+      // lockLive) it would still see that customer as it was before the other writer
+      // committed, and write back stale figures.
+      onCreateConnection: (connection) =>
+        connection.executeQuery(CompiledQuery.raw('set session transaction isolation level read committed')).then(() => undefined),
+    }),
+  });
   return new SqlStorage('mysql', db, mysqlDialect, createBlindIndex(parsed.blindIndexKey));
 }

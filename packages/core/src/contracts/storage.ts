@@ -87,6 +87,17 @@ export interface CustomerRepository {
   get(id: string): Promise<Customer | null>;
   /** Live customers among `ids`, in no particular order. */
   getMany(ids: readonly string[]): Promise<Customer[]>;
+  /**
+   * Locks the live customers among `ids` until the open transaction ends, and returns which
+   * of them are live. Every write that attaches records to a customer (interactions,
+   * identities, consents) or rewrites its figures (a merge) locks it first, so a merge and a
+   * write touching the same customer run one after the other instead of interleaving: nothing
+   * lands on a customer that a merge has just retired, and no merge combines figures that a
+   * concurrent write is still changing. Rows are locked in id order, so lockers cannot
+   * deadlock each other. A storage that runs write transactions one at a time (SQLite, memory)
+   * only reads. A locked id that is no longer live was merged meanwhile: resolve it again.
+   */
+  lockLive(ids: readonly string[]): Promise<Set<string>>;
   /** Follows merges: the id of the live customer `id` now is, or null if unknown. */
   resolveId(id: string): Promise<string | null>;
   /** {@link CustomerRepository.resolveId} for many ids at once: known ids → live ids; unknown ids are left out. */

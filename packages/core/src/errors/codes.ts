@@ -13,6 +13,7 @@ export const CoreErrorCode = {
   LastIdentity: 'CUSTOMER_LAST_IDENTITY',
   VersionConflict: 'CUSTOMER_VERSION_CONFLICT',
   MergeSelf: 'CUSTOMER_MERGE_SELF',
+  /** The customer was merged into another while a write to it ran; retried internally. */
   CustomerMerged: 'CUSTOMER_MERGED',
   PluginDuplicate: 'PLUGIN_DUPLICATE',
   PluginDependencyMissing: 'PLUGIN_DEPENDENCY_MISSING',

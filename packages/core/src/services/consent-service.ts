@@ -70,24 +70,26 @@ export class ConsentService {
   private async append(input: ConsentChangeInput, status: ConsentRecord['status']): Promise<ConsentRecord> {
     const parsed = parseInput(ConsentChangeInputSchema, input);
     assertStorable(this.storage, parsed);
-    const customer = await this.customers.requireLive(this.store, parsed.customerId);
-    const now = this.clock.now();
-    const record: ConsentRecord = {
-      id: this.ids.next(),
-      tenantId: this.store.tenantId,
-      customerId: customer.id,
-      purpose: parsed.purpose,
-      channel: parsed.channel,
-      status,
-      source: parsed.source,
-      noticeVersion: parsed.noticeVersion,
-      proof: parsed.proof,
-      occurredAt: parsed.occurredAt ?? now,
-      recordedAt: now,
-    };
-    await this.store.consents.append(record);
+    const record = await this.customers.writeLocked(parsed.customerId, async (tx, customer) => {
+      const now = this.clock.now();
+      const entry: ConsentRecord = {
+        id: this.ids.next(),
+        tenantId: this.store.tenantId,
+        customerId: customer.id,
+        purpose: parsed.purpose,
+        channel: parsed.channel,
+        status,
+        source: parsed.source,
+        noticeVersion: parsed.noticeVersion,
+        proof: parsed.proof,
+        occurredAt: parsed.occurredAt ?? now,
+        recordedAt: now,
+      };
+      await tx.consents.append(entry);
+      return entry;
+    });
     this.events.emit('consent.changed', { tenantId: this.store.tenantId, record });
-    if (this.config.refreshOnChange) await this.segments.refreshCustomer(customer.id);
+    if (this.config.refreshOnChange) await this.segments.refreshCustomer(record.customerId);
     return record;
   }
 }

@@ -23,6 +23,7 @@ import type { Page } from '../model/page.js';
 import { assertStorable } from '../util/nul.js';
 import { parseInput } from '../util/parse.js';
 import { retryOnConflict } from '../util/retry.js';
+import { lockCustomers, lockLiveCustomer } from './customer-locks.js';
 import { normalizeIdentityInput, normalizeIdentityList } from './identities.js';
 import { SegmentService } from './segment-service.js';
 import { mergeTraitsBySurvivorship, type TraitSurvivorship } from './survivorship.js';
@@ -141,8 +142,7 @@ export class CustomerService<TTraits = Record<string, unknown>> {
   async addIdentity(id: string, identity: IdentityInput): Promise<Customer<TTraits>> {
     const normalized = normalizeIdentityInput(identity, ['identity'], this.config.defaultRegion);
     assertStorable(this.storage, normalized, ['identity']);
-    const customer = await this.store.transaction(async (tx) => {
-      const current = await this.requireLive(tx, id);
+    const customer = await this.writeLocked(id, async (tx, current) => {
       await tx.customers.addIdentity(current.id, normalized);
       return this.requireLive(tx, current.id);
     });
@@ -153,8 +153,7 @@ export class CustomerService<TTraits = Record<string, unknown>> {
   /** Removes an identity. Fails with `IDENTITY_NOT_FOUND` when the customer does not have it. */
   async removeIdentity(id: string, identity: IdentityInput): Promise<Customer<TTraits>> {
     const normalized = normalizeIdentityInput(identity, ['identity'], this.config.defaultRegion);
-    const customer = await this.store.transaction(async (tx) => {
-      const current = await this.requireLive(tx, id);
+    const customer = await this.writeLocked(id, async (tx, current) => {
       const removed = await tx.customers.removeIdentity(current.id, normalized);
       if (!removed) throw new NotFoundError(CoreErrorCode.IdentityNotFound, 'identity', `${normalized.type}:${normalized.value}`);
       return this.requireLive(tx, current.id);
@@ -185,45 +184,16 @@ export class CustomerService<TTraits = Record<string, unknown>> {
   /**
    * Merges `mergedId` into `survivorId`: identities, tags, interactions and consents move to
    * the survivor, traits follow the survivorship rule, metrics are combined, and the merged
-   * id keeps resolving to the survivor. All in one transaction.
+   * id keeps resolving to the survivor. All in one transaction, with both customers locked,
+   * so writes to either of them that run meanwhile land on the survivor, counted once.
+   *
+   * Merges of the same customers run one after the other and each succeeds: when the two ids
+   * already stand for one customer (merged earlier, or by a concurrent merge either way
+   * round), nothing changes and that customer is returned.
    */
   async merge(survivorId: string, mergedId: string, options: MergeOptions<TTraits> = {}): Promise<Customer<TTraits>> {
-    const result = await this.store.transaction(async (tx) => {
-      const survivor = await this.requireLive(tx, survivorId);
-      const merged = await this.requireLive(tx, mergedId);
-      if (survivor.id === merged.id) {
-        throw new ValidationError(CoreErrorCode.MergeSelf, [{ path: ['mergedId'], message: 'is the same customer as survivorId' }]);
-      }
-      const traits = this.validateTraits(
-        mergeTraitsBySurvivorship(survivor, merged, options.traits ?? 'survivor') as Record<string, unknown>,
-      );
-      const now = this.clock.now();
-      const next: Customer<TTraits> = {
-        ...survivor,
-        traits: traits as TTraits,
-        tags: [...new Set([...survivor.tags, ...merged.tags])],
-        lifecycleStage: survivor.lifecycleStage ?? merged.lifecycleStage,
-        updatedAt: now,
-        version: survivor.version + 1,
-      };
-      const retired: Customer<TTraits> = { ...merged, updatedAt: now, version: merged.version + 1 };
-      // Claim both records by version, in id order: of two concurrent merges of one pair only
-      // one can win, and both lock the rows in the same order, so they cannot deadlock.
-      const claims = [
-        { record: next, expected: survivor.version },
-        { record: retired, expected: merged.version },
-      ].sort((a, b) => (a.record.id < b.record.id ? -1 : 1));
-      for (const { record, expected } of claims) {
-        if (!(await tx.customers.update(untyped(record), expected))) throw this.versionConflict(record.id);
-      }
-      await tx.customers.markMerged(merged.id, survivor.id, now);
-      await tx.customers.moveIdentities(merged.id, survivor.id);
-      await tx.interactions.reassignCustomer(merged.id, survivor.id);
-      await tx.consents.reassignCustomer(merged.id, survivor.id);
-      await tx.segments.clearMemberships(merged.id);
-      await tx.customers.replaceMetrics(survivor.id, combineMetrics(survivor.metrics, merged.metrics));
-      return { customer: await this.requireLive(tx, survivor.id), mergedId: merged.id };
-    });
+    const result = await retryOnConflict(() => this.store.transaction((tx) => this.mergeOnce(tx, survivorId, mergedId, options)));
+    if (result.mergedId === null) return result.customer;
     this.events.emit('customer.merged', {
       tenantId: this.store.tenantId,
       survivorId: result.customer.id,
@@ -250,6 +220,21 @@ export class CustomerService<TTraits = Record<string, unknown>> {
   }
 
   /**
+   * Runs `work` in one transaction on the live customer `id` stands for, with its row
+   * locked, so that no merge can retire it before the work commits: what the work attaches
+   * to the customer (an identity, a consent) never lands on a merged-away record. When a
+   * merge retires it between resolving and locking, the work starts again on the survivor.
+   * Plugins that attach rows to a customer write through this.
+   */
+  writeLocked<T>(id: string, work: (tx: TenantStore, customer: Customer<TTraits>) => Promise<T>): Promise<T> {
+    return retryOnConflict(
+      () => this.store.transaction(async (tx) => work(tx, (await lockLiveCustomer(tx, id)) as Customer<TTraits>)),
+      undefined,
+      [CoreErrorCode.CustomerMerged, 'STORAGE_CONFLICT'],
+    );
+  }
+
+  /**
    * Creates a customer known only by `identity`, through `store` (a transaction of the
    * caller's), without announcing it: the caller calls {@link CustomerService.announceCreated}
    * once its transaction has committed. Used when an interaction arrives for an unknown
@@ -264,6 +249,53 @@ export class CustomerService<TTraits = Record<string, unknown>> {
   /** Emits `customer.created` (and refreshes segments) for a customer created in a committed transaction. */
   announceCreated(customer: Customer<TTraits>): Promise<void> {
     return this.afterChange('customer.created', customer);
+  }
+
+  /** One attempt at a merge inside `tx`; `mergedId` is null when the two were one customer already. */
+  private async mergeOnce(
+    tx: TenantStore,
+    survivorId: string,
+    mergedId: string,
+    options: MergeOptions<TTraits>,
+  ): Promise<{ customer: Customer<TTraits>; mergedId: string | null }> {
+    const [survivorLiveId, mergedLiveId] = [(await this.requireLive(tx, survivorId)).id, (await this.requireLive(tx, mergedId)).id];
+    if (survivorLiveId === mergedLiveId) {
+      if (survivorId === mergedId) {
+        throw new ValidationError(CoreErrorCode.MergeSelf, [{ path: ['mergedId'], message: 'is the same customer as survivorId' }]);
+      }
+      return { customer: await this.requireLive(tx, survivorLiveId), mergedId: null };
+    }
+    // Both rows locked in one statement (in id order, so opposing merges cannot deadlock),
+    // then read again: the figures combined below are the latest, and no write to either
+    // customer can land until this transaction ends. One merged meanwhile: start again.
+    await lockCustomers(tx, [survivorLiveId, mergedLiveId]);
+    const [survivor, merged] = await Promise.all([this.requireLive(tx, survivorLiveId), this.requireLive(tx, mergedLiveId)]);
+    const traits = this.validateTraits(
+      mergeTraitsBySurvivorship(survivor, merged, options.traits ?? 'survivor') as Record<string, unknown>,
+    );
+    const now = this.clock.now();
+    const next: Customer<TTraits> = {
+      ...survivor,
+      traits: traits as TTraits,
+      tags: [...new Set([...survivor.tags, ...merged.tags])],
+      lifecycleStage: survivor.lifecycleStage ?? merged.lifecycleStage,
+      updatedAt: now,
+      version: survivor.version + 1,
+    };
+    const retired: Customer<TTraits> = { ...merged, updatedAt: now, version: merged.version + 1 };
+    for (const [record, expected] of [
+      [next, survivor.version],
+      [retired, merged.version],
+    ] as const) {
+      if (!(await tx.customers.update(untyped(record), expected))) throw this.versionConflict(record.id);
+    }
+    await tx.customers.markMerged(merged.id, survivor.id, now);
+    await tx.customers.moveIdentities(merged.id, survivor.id);
+    await tx.interactions.reassignCustomer(merged.id, survivor.id);
+    await tx.consents.reassignCustomer(merged.id, survivor.id);
+    await tx.segments.clearMemberships(merged.id);
+    await tx.customers.replaceMetrics(survivor.id, combineMetrics(survivor.metrics, merged.metrics));
+    return { customer: await this.requireLive(tx, survivor.id), mergedId: merged.id };
   }
 
   private async upsertOnce(
@@ -283,7 +315,7 @@ export class CustomerService<TTraits = Record<string, unknown>> {
     const unlinked = owners.filter((owner) => owner.customerId !== primaryId);
     const missing = identities.filter((identity) => !ownerByKey.has(identityKey(identity)));
     const outcome = await this.store.transaction(async (tx) => {
-      const current = await this.requireLive(tx, primaryId);
+      const current = (await lockLiveCustomer(tx, primaryId)) as Customer<TTraits>;
       for (const identity of missing) await tx.customers.addIdentity(current.id, identity);
       const next: Customer<TTraits> = {
         ...current,

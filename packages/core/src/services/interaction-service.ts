@@ -24,6 +24,7 @@ import type { Page } from '../model/page.js';
 import { assertStorable } from '../util/nul.js';
 import { parseInput } from '../util/parse.js';
 import { retryOnConflict } from '../util/retry.js';
+import { lockCustomers } from './customer-locks.js';
 import { CustomerService } from './customer-service.js';
 import { normalizeIdentityInput } from './identities.js';
 import { metricsDeltas } from './metrics-delta.js';
@@ -135,7 +136,12 @@ export class InteractionService<TProps = Record<string, unknown>> {
   /** One attempt at writing a batch inside `tx`: the outcome of every pending item. */
   private async writeBatch(tx: TenantStore, pending: readonly PendingItem[], now: Date): Promise<BatchWrite<TProps>> {
     const outcomes = new Map<number, RecordOutcome<TProps>>();
-    const { customerIds, created } = await this.resolveCustomers(tx, pending, outcomes);
+    const { customerIds, unknown } = await this.resolveCustomers(tx, pending, outcomes);
+    // The customers written to are locked before anything is written (so no merge can retire
+    // one of them until this commits), and in id order before the new customers' identities
+    // are inserted, so two batches cannot wait on each other.
+    await lockCustomers(tx, [...new Set(customerIds.values())]);
+    const created = await this.createUnknown(tx, pending, unknown, customerIds);
     const interactions: { index: number; interaction: Interaction }[] = [];
     for (const item of pending) {
       const customerId = customerIds.get(item.index);
@@ -174,36 +180,27 @@ export class InteractionService<TProps = Record<string, unknown>> {
   }
 
   /**
-   * Finds the customer of each pending item in few queries, creating one (inside `tx`) for
-   * each identity nobody has yet; an unknown customer id rejects its item.
+   * Finds the customer of each pending item in few queries, reading only: an unknown customer
+   * id rejects its item; identities nobody has yet are returned for {@link createUnknown}.
    */
   private async resolveCustomers(
     tx: TenantStore,
     pending: readonly PendingItem[],
     outcomes: Map<number, RecordOutcome<TProps>>,
-  ): Promise<{ customerIds: Map<number, string>; created: Customer[] }> {
+  ): Promise<{ customerIds: Map<number, string>; unknown: Map<string, Identity> }> {
     const customerIds = new Map<number, string>();
-    const created: Customer[] = [];
     const requestedIds = [...new Set(pending.flatMap((item) => (item.identity ? [] : [item.input.customerId as string])))];
     const byId = requestedIds.length > 0 ? await tx.customers.resolveIds(requestedIds) : new Map<string, string>();
-    const identities = [
-      ...new Map(pending.flatMap((item) => (item.identity ? [[identityKey(item.identity), item.identity] as const] : []))).values(),
-    ];
+    const identities = new Map(pending.flatMap((item) => (item.identity ? [[identityKey(item.identity), item.identity] as const] : [])));
     const byIdentity = new Map<string, string>();
-    if (identities.length > 0) {
-      for (const owner of await tx.customers.findOwners(identities)) byIdentity.set(identityKey(owner.identity), owner.customerId);
+    if (identities.size > 0) {
+      for (const owner of await tx.customers.findOwners([...identities.values()]))
+        byIdentity.set(identityKey(owner.identity), owner.customerId);
     }
     for (const item of pending) {
       if (item.identity) {
-        const key = identityKey(item.identity);
-        let customerId = byIdentity.get(key);
-        if (customerId === undefined) {
-          const customer = await this.customers.createForIdentity(tx, item.identity);
-          created.push(customer as Customer);
-          customerId = customer.id;
-          byIdentity.set(key, customerId);
-        }
-        customerIds.set(item.index, customerId);
+        const customerId = byIdentity.get(identityKey(item.identity));
+        if (customerId !== undefined) customerIds.set(item.index, customerId);
         continue;
       }
       const requested = item.input.customerId as string;
@@ -216,7 +213,25 @@ export class InteractionService<TProps = Record<string, unknown>> {
           error: new NotFoundError(CoreErrorCode.CustomerNotFound, 'customer', requested),
         });
     }
-    return { customerIds, created };
+    for (const key of byIdentity.keys()) identities.delete(key);
+    return { customerIds, unknown: identities };
+  }
+
+  /** Creates (inside `tx`) a customer for each identity nobody has, and points its items at it. */
+  private async createUnknown(
+    tx: TenantStore,
+    pending: readonly PendingItem[],
+    unknown: Map<string, Identity>,
+    customerIds: Map<number, string>,
+  ): Promise<Customer[]> {
+    if (unknown.size === 0) return [];
+    const created = new Map<string, Customer>();
+    for (const [key, identity] of unknown) created.set(key, (await this.customers.createForIdentity(tx, identity)) as Customer);
+    for (const item of pending) {
+      const customer = item.identity && created.get(identityKey(item.identity));
+      if (customer) customerIds.set(item.index, customer.id);
+    }
+    return [...created.values()];
   }
 }
 

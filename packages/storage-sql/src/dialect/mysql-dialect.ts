@@ -23,6 +23,7 @@ export const mysqlDialect: SqlDialect = {
   upsertStyle: 'on-duplicate-key',
   castInteger: (value) => sql<number>`cast(${value} as signed)`,
   castDouble: (value) => sql<number>`cast(${value} as double)`,
+  rowLock: 'for update',
   rejectsNul: false,
   numberParam: (value) => sql<number>`${value}`,
   timeParam: (value) => sql<number>`${value}`,

@@ -29,6 +29,7 @@ export const postgresDialect: SqlDialect = {
   upsertStyle: 'on-conflict',
   castInteger: (value) => sql<number>`cast(${value} as bigint)`,
   castDouble: (value) => sql<number>`cast(${value} as double precision)`,
+  rowLock: 'for no key update',
   rejectsNul: true,
   numberParam: (value) => sql<number>`${value}::double precision`,
   timeParam: (value) => sql<number>`${value}::bigint`,

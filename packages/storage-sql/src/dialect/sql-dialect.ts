@@ -19,6 +19,13 @@ export interface SqlDialect {
   readonly maxParameters: number;
   /** `INSERT … RETURNING` is available. */
   readonly supportsReturning: boolean;
+  /**
+   * The clause that locks the rows a SELECT reads until the transaction ends: `for no key
+   * update` on PostgreSQL (it does not block the key-share locks that foreign-key checks
+   * take), `for update` on MySQL; null on SQLite, whose write transactions already run one
+   * at a time.
+   */
+  readonly rowLock: 'for update' | 'for no key update' | null;
   /** Text values may not contain NUL (U+0000): PostgreSQL cannot store or compare it. */
   readonly rejectsNul: boolean;
   /** Column type for JSON documents. */

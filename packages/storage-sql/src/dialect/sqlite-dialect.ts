@@ -14,6 +14,7 @@ export const sqliteDialect: SqlDialect = {
   upsertStyle: 'on-conflict',
   castInteger: (value) => sql<number>`cast(${value} as integer)`,
   castDouble: (value) => sql<number>`cast(${value} as real)`,
+  rowLock: null,
   rejectsNul: false,
   numberParam: (value) => sql<number>`${value}`,
   timeParam: (value) => sql<number>`${value}`,

@@ -49,6 +49,31 @@ export class SqlCustomerRepository implements CustomerRepository {
     return guarded(this.ctx, 'get customers', () => this.load(this.ctx.db, [...new Set(ids)]));
   }
 
+  lockLive(ids: readonly string[]): Promise<Set<string>> {
+    return guarded(this.ctx, 'lock customers', async () => {
+      const unique = [...new Set(ids)].sort();
+      const { rowLock } = this.ctx.dialect;
+      if (!rowLock && this.ctx.native) {
+        const resolved = this.ctx.native.resolveIds(this.ctx.tenantId, unique);
+        return new Set(unique.filter((id) => resolved.get(id) === id));
+      }
+      const live = new Set<string>();
+      for (const chunk of chunksFor(unique, 1, this.ctx.dialect)) {
+        const query = this.ctx.db
+          .selectFrom('rapport_customers')
+          .select('id')
+          .where('tenant_id', '=', this.ctx.tenantId)
+          .where(inList(this.ctx, 'id', chunk))
+          .where('merged_into', 'is', null)
+          .orderBy('id');
+        // Outside a transaction a lock would end with the statement: reading is all it can do.
+        const locking = rowLock && this.ctx.inTransaction ? (rowLock === 'for update' ? query.forUpdate() : query.forNoKeyUpdate()) : query;
+        for (const row of await locking.execute()) live.add(row.id);
+      }
+      return live;
+    });
+  }
+
   resolveId(id: string): Promise<string | null> {
     return guarded(this.ctx, 'resolve customer id', async () => {
       const row = await this.ctx.db

@@ -36,6 +36,11 @@ export class MemoryCustomerRepository implements CustomerRepository {
     );
   }
 
+  lockLive(ids: readonly string[]): Promise<Set<string>> {
+    // A memory transaction holds the storage's only lock already: checking is enough.
+    return this.ctx.exec((state) => new Set(ids.filter((id) => this.live(state, id) !== undefined)));
+  }
+
   resolveId(id: string): Promise<string | null> {
     return this.ctx.exec((state) => {
       const found = this.own(state, id);
