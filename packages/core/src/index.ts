@@ -4,6 +4,7 @@ export type { Clock } from './contracts/clock.js';
 export { systemClock } from './contracts/clock.js';
 export type { IdGenerator } from './contracts/id-generator.js';
 export { uuidV7Ids } from './contracts/id-generator.js';
+export type { AttemptOutcome, ClaimRequest, EnqueueOutcome, JobQueue, JobRepository } from './contracts/job-store.js';
 export type { ProfileReader, ProfileRequest, ProfileSnapshot } from './contracts/profile-reader.js';
 export type {
   ConsentRepository,
@@ -22,7 +23,7 @@ export type { CrmOptions, ResolvedCrmConfig } from './crm/config.js';
 export { createCrm, type PropsOf, type TraitsOf } from './crm/create-crm.js';
 export type { Crm } from './crm/crm.js';
 export { type AnyClass, parametersWithoutToken, service, serviceClasses } from './di/service.js';
-export { CLOCK, CRM_CONFIG, EVENT_BUS, ID_GENERATOR, STORAGE, TENANT_ID, TENANT_STORE } from './di/tokens.js';
+export { CLOCK, CRM_CONFIG, EVENT_BUS, ID_GENERATOR, JOB_REGISTRY, STORAGE, TENANT_ID, TENANT_STORE } from './di/tokens.js';
 export { CoreErrorCode } from './errors/codes.js';
 export {
   ConflictError,
@@ -36,6 +37,26 @@ export {
 export { type ErrorKind, isRapportError, RapportError, type RapportErrorOptions } from './errors/rapport-error.js';
 export { EventBus, type EventListener, type ListenerErrorHandler } from './events/event-bus.js';
 export type { RapportEventName, RapportEvents } from './events/event-map.js';
+export { retryDelayMs } from './jobs/backoff.js';
+export { nextOccurrence } from './jobs/cron.js';
+export {
+  type ClaimedJob,
+  type EnqueueJobInput,
+  EnqueueJobInputSchema,
+  JOB_STATUSES,
+  type Job,
+  type JobListFilter,
+  type JobListQuery,
+  JobListQuerySchema,
+  type JobSchedule,
+  type JobStatus,
+  type ScheduleInput,
+  ScheduleInputSchema,
+} from './jobs/job.js';
+export type { JobContext, JobDefinition, JobHandler, JobResult } from './jobs/job-handler.js';
+export { DEFAULT_JOB_POLICY, JobRegistry, type ResolvedJobDefinition } from './jobs/job-registry.js';
+export { type EnqueueOptions, JobService } from './jobs/job-service.js';
+export { JobWorkers, type WorkerHost, type WorkerOptions } from './jobs/job-workers.js';
 export {
   ALL_CHANNELS,
   CONSENT_PURPOSES,

@@ -92,8 +92,41 @@ export interface SegmentMembersTable {
   entered_at: number;
 }
 
+/** A durable job. `run_at` is the due time while pending, the lease's end while running. */
+export interface JobsTable {
+  tenant_id: string;
+  id: string;
+  type: string;
+  payload: unknown;
+  status: string;
+  run_at: number;
+  attempts: number;
+  max_attempts: number;
+  idempotency_key: string | null;
+  last_error: string | null;
+  lease_token: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+/** A recurring schedule: the next occurrence to enqueue. */
+export interface JobSchedulesTable {
+  tenant_id: string;
+  name: string;
+  type: string;
+  cron: string;
+  timezone: string;
+  payload: unknown;
+  next_run_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
 /** The core tables by name. */
 export interface RapportDatabase {
+  rapport_jobs: JobsTable;
+  rapport_job_schedules: JobSchedulesTable;
   rapport_customers: CustomersTable;
   rapport_customer_tags: CustomerTagsTable;
   rapport_customer_channels: CustomerChannelsTable;

@@ -8,6 +8,8 @@ import { SqlConsentRepository } from './repositories/sql-consents.js';
 import type { SqlContext } from './repositories/sql-context.js';
 import { SqlCustomerRepository } from './repositories/sql-customers.js';
 import { SqlInteractionRepository } from './repositories/sql-interactions.js';
+import { SqlJobQueue } from './repositories/sql-job-queue.js';
+import { SqlJobRepository } from './repositories/sql-jobs.js';
 import { SqlProfileReader } from './repositories/sql-profiles.js';
 import { SqlSegmentRepository } from './repositories/sql-segments.js';
 import type { RapportDatabase } from './schema.js';
@@ -19,6 +21,7 @@ class SqlTenantStore implements TenantStore {
   readonly interactions: SqlInteractionRepository;
   readonly consents: SqlConsentRepository;
   readonly segments: SqlSegmentRepository;
+  readonly jobs: SqlJobRepository;
   readonly profiles: SqlProfileReader | undefined;
 
   constructor(private readonly ctx: SqlContext) {
@@ -27,6 +30,7 @@ class SqlTenantStore implements TenantStore {
     this.interactions = new SqlInteractionRepository(ctx);
     this.consents = new SqlConsentRepository(ctx);
     this.segments = new SqlSegmentRepository(ctx);
+    this.jobs = new SqlJobRepository(ctx);
     this.profiles = ctx.dialect.jsonRowArray ? new SqlProfileReader(ctx, ctx.dialect.jsonRowArray.bind(ctx.dialect)) : undefined;
   }
 
@@ -64,6 +68,7 @@ export interface SqlStorageOptions {
 export class SqlStorage implements Storage {
   readonly kind = 'sql';
   readonly capabilities: StorageCapabilities;
+  readonly jobs: SqlJobQueue;
 
   constructor(
     readonly name: string,
@@ -74,6 +79,7 @@ export class SqlStorage implements Storage {
     private readonly native?: NativeWriter,
   ) {
     this.capabilities = { transactions: true, segmentPushdown: true, rejectsNul: dialect.rejectsNul };
+    this.jobs = new SqlJobQueue(db, dialect);
   }
 
   /** Applies pending migrations (core, then each plugin's); returns the names applied. */

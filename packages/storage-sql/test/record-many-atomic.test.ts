@@ -21,6 +21,7 @@ function failingInteractionWrites(storage: Storage): Storage {
     interactions: inTransaction ? failing(store) : store.interactions,
     consents: store.consents,
     segments: store.segments,
+    jobs: store.jobs,
     profiles: store.profiles,
     transaction: (work) => store.transaction((tx) => work(wrap(tx, true))),
   });
@@ -30,6 +31,7 @@ function failingInteractionWrites(storage: Storage): Storage {
     capabilities: storage.capabilities,
     migrate: (extensions) => storage.migrate(extensions),
     forTenant: (tenantId) => wrap(storage.forTenant(tenantId), false),
+    jobs: storage.jobs,
     close: () => storage.close(),
   };
 }

@@ -5,6 +5,7 @@ import type { Interaction, TimelineFilter } from '../model/interaction.js';
 import type { CustomerMetrics, MetricsDelta } from '../model/metrics.js';
 import type { Page } from '../model/page.js';
 import type { Segment, SegmentCondition } from '../model/segment-definition.js';
+import type { JobQueue, JobRepository } from './job-store.js';
 import type { ProfileReader } from './profile-reader.js';
 
 /**
@@ -50,6 +51,8 @@ export interface Storage {
   migrate(extensions?: readonly StorageMigrationSet[]): Promise<void>;
   /** The repositories of one tenant; nothing reached through them can see another tenant. */
   forTenant(tenantId: string): TenantStore;
+  /** The durable job queue across tenants that workers claim from. */
+  readonly jobs: JobQueue;
   /** Releases connections. The storage is unusable afterwards. */
   close(): Promise<void>;
 }
@@ -61,6 +64,8 @@ export interface TenantStore {
   readonly interactions: InteractionRepository;
   readonly consents: ConsentRepository;
   readonly segments: SegmentRepository;
+  /** The tenant's durable jobs and schedules; enqueued inside a transaction, a job commits with it. */
+  readonly jobs: JobRepository;
   /**
    * Reads the 360° view's data at once, where the storage can do better than one read per
    * repository (see {@link ProfileReader}); optional.

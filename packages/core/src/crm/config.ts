@@ -5,6 +5,7 @@ import type { IdGenerator } from '../contracts/id-generator.js';
 import type { Storage } from '../contracts/storage.js';
 import { CoreErrorCode } from '../errors/codes.js';
 import type { ListenerErrorHandler } from '../events/event-bus.js';
+import type { JobDefinition, JobHandler } from '../jobs/job-handler.js';
 import { type AnyObjectSchema, buildTraitsSchema } from '../model/traits.js';
 import type { RapportPlugin } from '../plugins/define-plugin.js';
 import { parseInput } from '../util/parse.js';
@@ -41,6 +42,8 @@ export interface CrmOptions<TTraits extends AnyObjectSchema = AnyObjectSchema, T
      */
     refreshOnChange?: boolean;
   };
+  /** The app's own job types: a handler, or a handler with its retry policy, by type. */
+  jobs?: Readonly<Record<string, JobHandler | JobDefinition>>;
   /** Receives errors thrown by event listeners. Default: `console.error`. */
   onListenerError?: ListenerErrorHandler;
 }

@@ -3,11 +3,14 @@ import type { z } from 'zod';
 import { systemClock } from '../contracts/clock.js';
 import { uuidV7Ids } from '../contracts/id-generator.js';
 import type { Storage } from '../contracts/storage.js';
-import { CLOCK, CRM_CONFIG, EVENT_BUS, ID_GENERATOR, STORAGE, TENANT_ID, TENANT_STORE } from '../di/tokens.js';
+import { CLOCK, CRM_CONFIG, EVENT_BUS, ID_GENERATOR, JOB_REGISTRY, STORAGE, TENANT_ID, TENANT_STORE } from '../di/tokens.js';
 import { CoreErrorCode } from '../errors/codes.js';
 import { PluginError, ValidationError } from '../errors/error-classes.js';
 import { isRapportError } from '../errors/rapport-error.js';
 import { EventBus } from '../events/event-bus.js';
+import { JobRegistry } from '../jobs/job-registry.js';
+import { JobService } from '../jobs/job-service.js';
+import { JobWorkers, type WorkerOptions } from '../jobs/job-workers.js';
 import type { AnyObjectSchema, StandardTraits } from '../model/traits.js';
 import type { PluginContext, RapportPlugin } from '../plugins/define-plugin.js';
 import { orderPlugins } from '../plugins/plugin-order.js';
@@ -28,7 +31,15 @@ export type TraitsOf<S> = S extends z.ZodType
 /** The interaction-properties type of a Crm made with properties schema `S`. */
 export type PropsOf<S> = S extends z.ZodType ? z.output<S> : Record<string, unknown>;
 
-const TENANT_SERVICES = [SegmentCatalog, SegmentService, CustomerService, InteractionService, ConsentService, ProfileService] as const;
+const TENANT_SERVICES = [
+  SegmentCatalog,
+  SegmentService,
+  CustomerService,
+  InteractionService,
+  ConsentService,
+  ProfileService,
+  JobService,
+] as const;
 
 /**
  * Creates a Crm: a child container of its own (never tsyringe's global one), core services,
@@ -59,6 +70,8 @@ export async function createCrm<
   container.register(ID_GENERATOR, { useValue: options.ids ?? uuidV7Ids });
   container.register(EVENT_BUS, { useValue: events });
   container.register(CRM_CONFIG, { useValue: config });
+  const jobs = new JobRegistry();
+  container.register(JOB_REGISTRY, { useValue: jobs });
   for (const serviceClass of TENANT_SERVICES) {
     // Container-scoped: each tenant's child container builds its own instances over its own TENANT_STORE.
     const token = serviceClass as new (...args: never[]) => unknown;
@@ -67,12 +80,14 @@ export async function createCrm<
 
   const context: PluginContext = { container, events, storage, clock };
   const started: RapportPlugin[] = [];
+  const workers = new Set<JobWorkers>();
   let closed = false;
   const tenants = new Map<string, Crm<TraitsOf<TTraitsSchema>, PropsOf<TPropsSchema>>>();
 
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
+    for (const running of workers) await running.stop();
     for (const plugin of [...started].reverse()) await plugin.stop?.();
     events.clear();
     await storage.close();
@@ -86,12 +101,28 @@ export async function createCrm<
     }
     const existing = tenants.get(tenantId);
     if (existing) return existing;
-    const view = buildTenantView<TraitsOf<TTraitsSchema>, PropsOf<TPropsSchema>>(container, storage, events, tenantId, forTenant, close);
+    const view = buildTenantView<TraitsOf<TTraitsSchema>, PropsOf<TPropsSchema>>(
+      container,
+      storage,
+      events,
+      tenantId,
+      forTenant,
+      close,
+      makeWorkers,
+    );
     tenants.set(tenantId, view);
     return view;
   };
 
+  const makeWorkers = (workerOptions?: WorkerOptions): JobWorkers => {
+    const made = new JobWorkers({ storage, registry: jobs, clock, ids: options.ids ?? uuidV7Ids, crmFor: forTenant }, workerOptions);
+    workers.add(made);
+    return made;
+  };
+
   try {
+    jobs.add('createCrm', options.jobs ?? {});
+    for (const plugin of plugins) jobs.add(plugin.name, plugin.jobs ?? {});
     for (const plugin of plugins) await runPluginStep(plugin, 'register', () => plugin.register?.(context));
     await storage.migrate(plugins.flatMap((plugin) => plugin.migrations ?? []));
     const crm = forTenant(config.tenant);
@@ -113,6 +144,7 @@ function buildTenantView<TTraits, TProps>(
   tenantId: string,
   forTenant: (tenantId: string) => Crm<TTraits, TProps>,
   close: () => Promise<void>,
+  makeWorkers: (options?: WorkerOptions) => JobWorkers,
 ): Crm<TTraits, TProps> {
   const scope = parent.createChildContainer();
   scope.register(TENANT_ID, { useValue: tenantId });
@@ -124,11 +156,14 @@ function buildTenantView<TTraits, TProps>(
     interactions: scope.resolve(InteractionService) as InteractionService<TProps>,
     consent: scope.resolve(ConsentService),
     segments: scope.resolve(SegmentService),
+    jobs: scope.resolve(JobService),
     events,
     storage,
     container: scope,
     profile: (customerId, options) => profiles.profile(customerId, options),
     forTenant,
+    workers: makeWorkers,
+    startWorkers: (options) => makeWorkers(options).start(),
     close,
   };
 }

@@ -1,6 +1,8 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { Storage } from '../contracts/storage.js';
 import type { EventBus } from '../events/event-bus.js';
+import type { JobService } from '../jobs/job-service.js';
+import type { JobWorkers, WorkerOptions } from '../jobs/job-workers.js';
 import type { ConsentService } from '../services/consent-service.js';
 import type { CustomerService } from '../services/customer-service.js';
 import type { InteractionService } from '../services/interaction-service.js';
@@ -18,6 +20,8 @@ export interface Crm<TTraits = Record<string, unknown>, TProps = Record<string, 
   readonly interactions: InteractionService<TProps>;
   readonly consent: ConsentService;
   readonly segments: SegmentService;
+  /** Durable jobs and recurring schedules of this tenant; run by {@link Crm.startWorkers}. */
+  readonly jobs: JobService;
   /** Typed domain events, emitted after each change is committed (shared by all tenants). */
   readonly events: EventBus;
   readonly storage: Storage;
@@ -30,6 +34,17 @@ export interface Crm<TTraits = Record<string, unknown>, TProps = Record<string, 
    * data of any other tenant.
    */
   forTenant(tenantId: string): Crm<TTraits, TProps>;
+  /**
+   * Starts workers in this process that run due jobs of every tenant (and fire schedules).
+   * Start them where the app wants background work done; `stop()` them, or `close()` the Crm,
+   * to finish or give back what they hold.
+   */
+  startWorkers(options?: WorkerOptions): JobWorkers;
+  /**
+   * Workers as {@link Crm.startWorkers} makes them, not started: `drain()` runs what is due
+   * now and returns (tests with a fake clock, scripts, cron-driven serverless functions).
+   */
+  workers(options?: WorkerOptions): JobWorkers;
   /** Stops plugins and closes storage. */
   close(): Promise<void>;
 }

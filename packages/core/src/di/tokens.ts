@@ -4,6 +4,7 @@ import type { IdGenerator } from '../contracts/id-generator.js';
 import type { Storage, TenantStore } from '../contracts/storage.js';
 import type { ResolvedCrmConfig } from '../crm/config.js';
 import type { EventBus } from '../events/event-bus.js';
+import type { JobRegistry } from '../jobs/job-registry.js';
 
 /** The Crm's storage. */
 export const STORAGE: InjectionToken<Storage> = Symbol.for('rapport:storage');
@@ -19,3 +20,5 @@ export const ID_GENERATOR: InjectionToken<IdGenerator> = Symbol.for('rapport:id-
 export const EVENT_BUS: InjectionToken<EventBus> = Symbol.for('rapport:event-bus');
 /** The Crm's resolved configuration (schemas, identity and metrics rules). */
 export const CRM_CONFIG: InjectionToken<ResolvedCrmConfig> = Symbol.for('rapport:crm-config');
+/** The job types the Crm knows, with their handlers. */
+export const JOB_REGISTRY: InjectionToken<JobRegistry> = Symbol.for('rapport:job-registry');

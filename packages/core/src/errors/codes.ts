@@ -22,6 +22,9 @@ export const CoreErrorCode = {
   PluginInvalidOptions: 'PLUGIN_INVALID_OPTIONS',
   CrmClosed: 'CRM_CLOSED',
   InvalidCursor: 'INVALID_CURSOR',
+  /** A job was enqueued or scheduled for a type no handler is registered for. */
+  JobUnknownType: 'JOB_UNKNOWN_TYPE',
+  JobNotFound: 'JOB_NOT_FOUND',
   /** The storage cannot hold a value (a NUL character on PostgreSQL); the field is named. */
   UnsupportedValue: 'STORAGE_UNSUPPORTED_VALUE',
 } as const;

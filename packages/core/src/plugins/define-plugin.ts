@@ -5,6 +5,7 @@ import type { Storage, StorageMigrationSet } from '../contracts/storage.js';
 import { CoreErrorCode } from '../errors/codes.js';
 import { PluginError } from '../errors/error-classes.js';
 import type { EventBus } from '../events/event-bus.js';
+import type { JobDefinition, JobHandler } from '../jobs/job-handler.js';
 import { toValidationIssues } from '../util/parse.js';
 
 /** What a plugin's `register` receives. */
@@ -33,6 +34,8 @@ export interface RapportPlugin {
   readonly dependsOn?: readonly string[];
   /** Migrations for the plugin's own tables, run with the storage's. */
   readonly migrations?: readonly StorageMigrationSet[];
+  /** Job types the plugin runs (its outbox, timers, retries), registered before anything is enqueued. */
+  readonly jobs?: Readonly<Record<string, JobHandler | JobDefinition>>;
   /** Registers providers in the Crm's container. Runs in dependency order, before migrations. */
   register?(context: PluginContext): void | Promise<void>;
   /** Starts background work once storage is migrated. Runs in dependency order. */

@@ -1,5 +1,6 @@
 import { type CreateTableBuilder, type Kysely, sql } from 'kysely';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
+import { jobsMigration } from './jobs-migration.js';
 import type { SqlMigration } from './sql-migration.js';
 
 /** Length limits of key columns (bytes matter for MySQL's index size limit). */
@@ -155,4 +156,5 @@ export const coreMigrations: Record<string, SqlMigration> = {
         .execute();
     },
   },
+  '0002_jobs': jobsMigration,
 };

@@ -5,6 +5,7 @@ import { makeContext, type StorageFactory } from './context.js';
 import { crmFlowsSuite } from './crm-flows.suite.js';
 import { customerRepositorySuite } from './customer-repository.suite.js';
 import { interactionRepositorySuite } from './interaction-repository.suite.js';
+import { jobsSuite } from './jobs.suite.js';
 import { mergeConcurrencySuite } from './merge-concurrency.suite.js';
 import { profileReaderSuite } from './profile-reader.suite.js';
 import { segmentEquivalenceSuite } from './segment-equivalence.suite.js';
@@ -25,7 +26,7 @@ export interface StorageConformanceOptions {
 /**
  * The suite every storage must pass: customers and identity uniqueness, merges, the
  * interaction log and idempotency, the consent ledger, every segment DSL operator,
- * profile snapshots (a storage's one-read fast path equals its repositories), pagination, transactions, tenant isolation (property-based), Crm flows and merges racing with writes and with each other. Call it from a
+ * profile snapshots (a storage's one-read fast path equals its repositories), pagination, transactions, tenant isolation (property-based), Crm flows, durable jobs and merges racing with writes and with each other. Call it from a
  * vitest test file; the storage is made once, migrated, shared by the tests (each uses its
  * own tenant) and closed at the end.
  *
@@ -58,6 +59,7 @@ export function runStorageConformance(name: string, makeStorage: StorageFactory,
     segmentEquivalenceSuite(ctx, options.equivalenceRuns ?? 100);
     tenancySuite(ctx, options.tenancyRuns ?? 25);
     crmFlowsSuite(ctx);
+    jobsSuite(ctx);
     mergeConcurrencySuite(ctx, options.concurrencyRounds ?? 200);
   });
 }

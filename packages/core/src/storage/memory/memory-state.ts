@@ -1,3 +1,4 @@
+import type { Job, JobSchedule } from '../../jobs/job.js';
 import type { ConsentRecord } from '../../model/consent.js';
 import type { Customer } from '../../model/customer.js';
 import type { Interaction } from '../../model/interaction.js';
@@ -21,6 +22,12 @@ export interface MemoryState {
   segments: Map<string, Segment>;
   /** `tenant \0 segmentKey` → customer id → entered at. */
   memberships: Map<string, Map<string, Date>>;
+  /** `tenant \0 jobId` → job and the token of its current lease. */
+  jobs: Map<string, { job: Job; leaseToken: string | null }>;
+  /** `tenant \0 idempotencyKey` → job id. */
+  jobKeys: Map<string, string>;
+  /** `tenant \0 name` → schedule. */
+  schedules: Map<string, JobSchedule>;
 }
 
 /** A fresh, empty state. */
@@ -33,6 +40,9 @@ export function emptyMemoryState(): MemoryState {
     consents: [],
     segments: new Map(),
     memberships: new Map(),
+    jobs: new Map(),
+    jobKeys: new Map(),
+    schedules: new Map(),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Storage, StorageCapabilities, TenantStore } from '../../contracts/
 import { MemoryConsentRepository } from './memory-consents.js';
 import { MemoryCustomerRepository } from './memory-customers.js';
 import { MemoryInteractionRepository } from './memory-interactions.js';
+import { MemoryJobQueue, MemoryJobRepository } from './memory-jobs.js';
 import { MemorySegmentRepository } from './memory-segments.js';
 import { AsyncLock, copy, emptyMemoryState, type MemoryContext, type MemoryState } from './memory-state.js';
 
@@ -17,6 +18,7 @@ class MemoryTenantStore implements TenantStore {
   readonly interactions: MemoryInteractionRepository;
   readonly consents: MemoryConsentRepository;
   readonly segments: MemorySegmentRepository;
+  readonly jobs: MemoryJobRepository;
 
   constructor(
     private readonly core: MemoryCore,
@@ -31,6 +33,7 @@ class MemoryTenantStore implements TenantStore {
     this.interactions = new MemoryInteractionRepository(ctx);
     this.consents = new MemoryConsentRepository(ctx);
     this.segments = new MemorySegmentRepository(ctx);
+    this.jobs = new MemoryJobRepository(ctx);
   }
 
   transaction<T>(work: (store: TenantStore) => Promise<T>): Promise<T> {
@@ -62,6 +65,7 @@ export function memoryStorage(): Storage {
     capabilities,
     migrate: async () => undefined,
     forTenant: (tenantId) => new MemoryTenantStore(core, tenantId, false),
+    jobs: new MemoryJobQueue((work) => core.lock.run(async () => work(core.state))),
     close: async () => {
       core.closed = true;
     },

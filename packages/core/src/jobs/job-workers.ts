@@ -1,0 +1,232 @@
+import type { Clock } from '../contracts/clock.js';
+import type { IdGenerator } from '../contracts/id-generator.js';
+import type { AttemptOutcome } from '../contracts/job-store.js';
+import type { Storage } from '../contracts/storage.js';
+import { retryDelayMs } from './backoff.js';
+import { nextOccurrence } from './cron.js';
+import type { ClaimedJob, JobSchedule } from './job.js';
+import type { JobRegistry, ResolvedJobDefinition } from './job-registry.js';
+
+/** Options of `crm.startWorkers`. */
+export interface WorkerOptions {
+  /** Jobs run at once by this set of workers. Default 1. */
+  concurrency?: number;
+  /** Wait between looks for due work when there was none, in ms. Default 1,000. */
+  pollIntervalMs?: number;
+  /**
+   * How long a claim holds, in ms. A job whose worker neither finishes nor fails it by then
+   * (the process died) is claimed again, as a new attempt. Default five minutes: keep
+   * handlers shorter than this.
+   */
+  leaseMs?: number;
+  /** Job types to run; default every registered type. */
+  types?: readonly string[];
+  /** Receives errors of the workers themselves (the storage unreachable); default `console.error`. */
+  onError?: (error: unknown) => void;
+}
+
+/** What the workers need from the Crm that owns them. */
+export interface WorkerHost {
+  storage: Storage;
+  registry: JobRegistry;
+  clock: Clock;
+  ids: IdGenerator;
+  /** The Crm of a tenant, handed to handlers. */
+  crmFor(tenantId: string): unknown;
+}
+
+/**
+ * Workers that claim due jobs from the storage's queue and run their handlers, with leases,
+ * retries with backoff and jitter, dead letters and recurring schedules. Any number of them,
+ * in one process or many, can share a storage: a claim hands a job to one of them only.
+ */
+export class JobWorkers {
+  private readonly concurrency: number;
+  private readonly pollIntervalMs: number;
+  private readonly leaseMs: number;
+  private readonly types: readonly string[];
+  private readonly onError: (error: unknown) => void;
+  private readonly active = new Map<ClaimedJob, { done: Promise<void>; abort: AbortController }>();
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private sleeper: (() => void) | null = null;
+  private wakeRequested = false;
+
+  constructor(
+    private readonly host: WorkerHost,
+    options: WorkerOptions = {},
+  ) {
+    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
+    this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.leaseMs = options.leaseMs ?? 300_000;
+    this.types = options.types ?? host.registry.types();
+    this.onError = options.onError ?? ((error) => console.error('[rapport] job worker:', error));
+  }
+
+  /** Starts claiming and running jobs in the background. */
+  start(): this {
+    if (this.running) return this;
+    this.running = true;
+    this.loop = this.run();
+    return this;
+  }
+
+  /**
+   * Stops claiming; waits up to `timeoutMs` (default 30 s) for running handlers to finish,
+   * then aborts the rest and gives their jobs back to the queue, due at once.
+   */
+  async stop(options: { timeoutMs?: number } = {}): Promise<void> {
+    this.running = false;
+    this.wakeNow();
+    await this.loop;
+    const pending = [...this.active.values()].map((entry) => entry.done);
+    const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, options.timeoutMs ?? 30_000, 'timeout').unref());
+    if ((await Promise.race([Promise.all(pending), timeout])) === 'timeout') {
+      for (const [job, entry] of this.active) {
+        entry.abort.abort();
+        await this.host.storage.jobs.release(job, this.host.clock.now()).catch(this.onError);
+      }
+    }
+  }
+
+  /**
+   * Fires due schedules and runs every due job until none is left, then returns how many ran.
+   * For tests with a fake clock and for scripts; running workers do the same continuously.
+   */
+  async drain(): Promise<number> {
+    let ran = 0;
+    await this.fireSchedules();
+    for (;;) {
+      const jobs = await this.claim(this.concurrency);
+      if (jobs.length === 0) return ran;
+      await Promise.all(jobs.map((job) => this.execute(job, new AbortController())));
+      ran += jobs.length;
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let claimed = 0;
+      let free = 0;
+      try {
+        await this.fireSchedules();
+        free = this.concurrency - this.active.size;
+        if (free > 0) {
+          const jobs = await this.claim(free);
+          claimed = jobs.length;
+          for (const job of jobs) this.track(job);
+        }
+      } catch (error) {
+        this.onError(error);
+      }
+      // Sleep until a slot frees or the poll interval passes; a full claim says more may be due.
+      if (this.running && !(claimed > 0 && claimed === free && this.active.size < this.concurrency)) await this.sleep();
+    }
+  }
+
+  private track(job: ClaimedJob): void {
+    const abort = new AbortController();
+    const done = this.execute(job, abort)
+      .catch(this.onError)
+      .finally(() => {
+        this.active.delete(job);
+        this.wakeNow();
+      });
+    this.active.set(job, { done, abort });
+  }
+
+  private claim(limit: number): Promise<ClaimedJob[]> {
+    return this.host.storage.jobs.claim({ types: this.types, limit, now: this.host.clock.now(), leaseMs: this.leaseMs });
+  }
+
+  /** Runs one attempt and reports how it ended; a handler's error is an outcome, never a crash. */
+  private async execute(job: ClaimedJob, abort: AbortController): Promise<void> {
+    const definition = this.host.registry.get(job.type);
+    const outcome = definition
+      ? await this.attempt(job, definition, abort.signal)
+      : ({ status: 'dead', error: `no handler for job type "${job.type}"` } as const);
+    await this.host.storage.jobs.report(job, outcome, this.host.clock.now());
+  }
+
+  private async attempt(job: ClaimedJob, definition: ResolvedJobDefinition, signal: AbortSignal): Promise<AttemptOutcome> {
+    // The claim counted this attempt: past the limit, the last attempt's worker died holding it.
+    if (job.attempts > job.maxAttempts) {
+      return { status: 'dead', error: job.lastError ?? `the worker of attempt ${job.maxAttempts} stopped before reporting` };
+    }
+    try {
+      const result = await definition.handler({
+        job,
+        crm: this.host.crmFor(job.tenantId),
+        idempotencyKey: job.id,
+        attempt: job.attempts,
+        signal,
+      });
+      if (!result) return { status: 'succeeded' };
+      const now = this.host.clock.now().getTime();
+      const retryAt = 'retryAt' in result ? result.retryAt : new Date(now + Math.max(0, result.retryInMs));
+      if (job.attempts >= job.maxAttempts) return { status: 'dead', error: `asked to retry after its last attempt (${job.maxAttempts})` };
+      return { status: 'retry', retryAt, error: null };
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      if (job.attempts >= job.maxAttempts) return { status: 'dead', error: message };
+      const delay = retryDelayMs(job.attempts, definition.backoffMs, definition.maxBackoffMs);
+      return { status: 'retry', retryAt: new Date(this.host.clock.now().getTime() + delay), error: message };
+    }
+  }
+
+  /** Enqueues the due occurrence of each due schedule, once across all workers. */
+  private async fireSchedules(): Promise<void> {
+    const now = this.host.clock.now();
+    for (const schedule of await this.host.storage.jobs.dueSchedules(now)) {
+      if (!this.host.registry.get(schedule.type)) continue;
+      await this.fire(schedule, now).catch(this.onError);
+    }
+  }
+
+  private async fire(schedule: JobSchedule, now: Date): Promise<void> {
+    const next = nextOccurrence(schedule.cron, schedule.timezone, now);
+    const definition = this.host.registry.get(schedule.type);
+    const store = this.host.storage.forTenant(schedule.tenantId);
+    await store.transaction(async (tx) => {
+      if (!(await tx.jobs.advanceSchedule(schedule.name, schedule.nextRunAt, next))) return;
+      await tx.jobs.enqueue({
+        id: this.host.ids.next(),
+        tenantId: schedule.tenantId,
+        type: schedule.type,
+        payload: schedule.payload,
+        status: 'pending',
+        runAt: schedule.nextRunAt,
+        attempts: 0,
+        maxAttempts: definition?.maxAttempts ?? 5,
+        // One job per occurrence, however many workers fire it.
+        idempotencyKey: `schedule:${schedule.name}:${schedule.nextRunAt.toISOString()}`,
+        lastError: null,
+        createdAt: now,
+        updatedAt: now,
+        finishedAt: null,
+      });
+    });
+  }
+
+  private sleep(): Promise<void> {
+    if (this.wakeRequested) {
+      this.wakeRequested = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.wakeNow(), this.pollIntervalMs);
+      this.sleeper = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** Ends the current sleep, or the next one before it starts (a slot freed meanwhile). */
+  private wakeNow(): void {
+    const sleeper = this.sleeper;
+    this.sleeper = null;
+    if (sleeper) sleeper();
+    else this.wakeRequested = true;
+  }
+}

@@ -1,0 +1,176 @@
+import {
+  decodeCursor,
+  type EnqueueOutcome,
+  encodeCursor,
+  type Job,
+  type JobListFilter,
+  type JobRepository,
+  type JobSchedule,
+  type Page,
+} from '@rapport/core';
+import { type Kysely, sql } from 'kysely';
+import type { RapportDatabase } from '../schema.js';
+import { jobFromRow, jobToRow, scheduleFromRow } from './job-rows.js';
+import { atomically, guarded, type SqlContext } from './sql-context.js';
+
+/** The jobs and schedules of one tenant in SQL. */
+export class SqlJobRepository implements JobRepository {
+  constructor(private readonly ctx: SqlContext) {}
+
+  enqueue(job: Job): Promise<EnqueueOutcome> {
+    return guarded(this.ctx, 'enqueue job', () =>
+      atomically(this.ctx, async (db) => {
+        const row = jobToRow({ ...job, tenantId: this.ctx.tenantId }, this.ctx.dialect);
+        if (job.idempotencyKey !== null) {
+          const existing = await this.byKey(db, job.idempotencyKey);
+          if (existing) return { job: existing, created: false };
+        }
+        const insert = db.insertInto('rapport_jobs').values(row);
+        const written =
+          this.ctx.dialect.upsertStyle === 'on-duplicate-key'
+            ? // A no-op update on a taken key: affects 0 rows (INSERT IGNORE would also swallow other errors).
+              Number((await insert.onDuplicateKeyUpdate({ id: sql`id` }).executeTakeFirst()).numInsertedOrUpdatedRows ?? 0n)
+            : Number((await insert.onConflict((conflict) => conflict.doNothing()).executeTakeFirst()).numInsertedOrUpdatedRows ?? 0n);
+        if (written === 1 || job.idempotencyKey === null) return { job: { ...job, tenantId: this.ctx.tenantId }, created: true };
+        // A concurrent enqueue of the same key committed first: that one is the job.
+        const winner = await this.byKey(db, job.idempotencyKey);
+        if (!winner) throw new Error(`job with idempotency key "${job.idempotencyKey}" was neither stored nor found`);
+        return { job: winner, created: false };
+      }),
+    );
+  }
+
+  get(id: string): Promise<Job | null> {
+    return guarded(this.ctx, 'get job', async () => {
+      const row = await this.ctx.db
+        .selectFrom('rapport_jobs')
+        .selectAll()
+        .where('tenant_id', '=', this.ctx.tenantId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row ? jobFromRow(row, this.ctx.dialect) : null;
+    });
+  }
+
+  list(filter: JobListFilter): Promise<Page<Job>> {
+    return guarded(this.ctx, 'list jobs', async () => {
+      let query = this.ctx.db.selectFrom('rapport_jobs').selectAll().where('tenant_id', '=', this.ctx.tenantId);
+      if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+      if (filter.type !== undefined) query = query.where('type', '=', filter.type);
+      if (filter.cursor !== undefined) query = query.where('id', '<', String(decodeCursor(filter.cursor).id ?? ''));
+      const rows = await query
+        .orderBy('id', 'desc')
+        .limit(filter.limit + 1)
+        .execute();
+      const items = rows.slice(0, filter.limit).map((row) => jobFromRow(row, this.ctx.dialect));
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > filter.limit && last ? encodeCursor({ id: last.id }) : null };
+    });
+  }
+
+  cancel(id: string, now: Date): Promise<boolean> {
+    return this.transition(id, 'pending', {
+      status: 'cancelled',
+      updated_at: now.getTime(),
+      finished_at: now.getTime(),
+      lease_token: null,
+    });
+  }
+
+  replay(id: string, now: Date): Promise<boolean> {
+    return this.transition(id, 'dead', {
+      status: 'pending',
+      attempts: 0,
+      run_at: now.getTime(),
+      updated_at: now.getTime(),
+      finished_at: null,
+      lease_token: null,
+    });
+  }
+
+  putSchedule(schedule: JobSchedule): Promise<void> {
+    return guarded(this.ctx, 'put schedule', () =>
+      atomically(this.ctx, async (db) => {
+        const values = {
+          type: schedule.type,
+          cron: schedule.cron,
+          timezone: schedule.timezone,
+          payload:
+            schedule.payload === undefined || schedule.payload === null ? null : this.ctx.dialect.jsonParam(schedule.payload, 'payload'),
+          next_run_at: schedule.nextRunAt.getTime(),
+          updated_at: schedule.updatedAt.getTime(),
+        };
+        const updated = await db
+          .updateTable('rapport_job_schedules')
+          .set(values)
+          .where('tenant_id', '=', this.ctx.tenantId)
+          .where('name', '=', schedule.name)
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) > 0) return;
+        await db
+          .insertInto('rapport_job_schedules')
+          .values({ ...values, tenant_id: this.ctx.tenantId, name: schedule.name, created_at: schedule.createdAt.getTime() })
+          .execute();
+      }),
+    );
+  }
+
+  removeSchedule(name: string): Promise<boolean> {
+    return guarded(this.ctx, 'remove schedule', async () => {
+      const result = await this.ctx.db
+        .deleteFrom('rapport_job_schedules')
+        .where('tenant_id', '=', this.ctx.tenantId)
+        .where('name', '=', name)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    });
+  }
+
+  schedules(): Promise<JobSchedule[]> {
+    return guarded(this.ctx, 'list schedules', async () => {
+      const rows = await this.ctx.db
+        .selectFrom('rapport_job_schedules')
+        .selectAll()
+        .where('tenant_id', '=', this.ctx.tenantId)
+        .orderBy('name')
+        .execute();
+      return rows.map((row) => scheduleFromRow(row, this.ctx.dialect));
+    });
+  }
+
+  advanceSchedule(name: string, expected: Date, next: Date): Promise<boolean> {
+    return guarded(this.ctx, 'advance schedule', async () => {
+      const result = await this.ctx.db
+        .updateTable('rapport_job_schedules')
+        .set({ next_run_at: next.getTime() })
+        .where('tenant_id', '=', this.ctx.tenantId)
+        .where('name', '=', name)
+        .where('next_run_at', '=', expected.getTime())
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    });
+  }
+
+  private transition(id: string, from: string, set: Partial<RapportDatabase['rapport_jobs']>): Promise<boolean> {
+    return guarded(this.ctx, 'change job', async () => {
+      const result = await this.ctx.db
+        .updateTable('rapport_jobs')
+        .set(set)
+        .where('tenant_id', '=', this.ctx.tenantId)
+        .where('id', '=', id)
+        .where('status', '=', from)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    });
+  }
+
+  private async byKey(db: Kysely<RapportDatabase>, key: string): Promise<Job | null> {
+    const row = await db
+      .selectFrom('rapport_jobs')
+      .selectAll()
+      .where('tenant_id', '=', this.ctx.tenantId)
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst();
+    return row ? jobFromRow(row, this.ctx.dialect) : null;
+  }
+}
