@@ -21,13 +21,11 @@ export class SqlJobQueue implements JobQueue {
 
   async claim(request: ClaimRequest): Promise<ClaimedJob[]> {
     if (request.types.length === 0 || request.limit < 1) return [];
-    try {
-      const token = randomUUID();
-      const rows = this.dialect.supportsReturning ? await this.claimReturning(request, token) : await this.claimLocked(request, token);
-      return rows.map((row) => claimedFromRow(row, this.dialect)).sort((a, b) => a.runAt.getTime() - b.runAt.getTime());
-    } catch (error) {
-      throw wrapDriverError(error, this.dialect, 'claim jobs');
-    }
+    const token = randomUUID();
+    const rows = await this.retryingConflicts('claim jobs', () =>
+      this.dialect.supportsReturning ? this.claimReturning(request, token) : this.claimLocked(request, token),
+    );
+    return rows.map((row) => claimedFromRow(row, this.dialect)).sort((a, b) => a.runAt.getTime() - b.runAt.getTime());
   }
 
   async report(job: ClaimedJob, outcome: AttemptOutcome, now: Date): Promise<boolean> {
@@ -113,18 +111,32 @@ export class SqlJobQueue implements JobQueue {
   }
 
   private async ifStillLeased(job: ClaimedJob, set: Record<string, unknown>, operation: string): Promise<boolean> {
-    try {
-      const result = await this.db
+    const result = await this.retryingConflicts(operation, () =>
+      this.db
         .updateTable('rapport_jobs')
         .set(set as never)
         .where('tenant_id', '=', job.tenantId)
         .where('id', '=', job.id)
         .where('status', '=', 'running')
         .where('lease_token', '=', job.leaseToken)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
-    } catch (error) {
-      throw wrapDriverError(error, this.dialect, operation);
+        .executeTakeFirst(),
+    );
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Runs one queue statement (or claim transaction), again on a deadlock: InnoDB can pick a
+   * claim and a report touching neighbouring index entries as each other's victims, and the
+   * queue, not its callers, should absorb that.
+   */
+  private async retryingConflicts<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (attempt >= 5 || !this.dialect.isRetryableConflict(error)) throw wrapDriverError(error, this.dialect, operation);
+        await new Promise((resolve) => setTimeout(resolve, attempt * (1 + Math.random() * 4)));
+      }
     }
   }
 }
