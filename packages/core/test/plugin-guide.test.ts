@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCrm, isRapportError, memoryStorage, type RapportPlugin } from '@rapport/core';
+import type { InjectionToken } from 'tsyringe';
 import { describe, expect, it } from 'vitest';
 import { Greeter, greeter } from './guide/greeter-plugin.js';
 import { PlainGreeter, plainGreeter } from './guide/greeter-plugin-factory.js';
@@ -18,11 +19,7 @@ describe('the plugin guide (docs/plugins.md)', () => {
     expect(titledBlocks.get(file)).toBe(source(file));
   });
 
-  const variants: [
-    string,
-    (options?: { greeting?: string }) => RapportPlugin,
-    new (...args: never[]) => { greet(id: string): Promise<string> },
-  ][] = [
+  const variants: [string, (options?: { greeting?: string }) => RapportPlugin, InjectionToken<{ greet(id: string): Promise<string> }>][] = [
     ['with decorators', greeter, Greeter],
     ['without decorators', plainGreeter, PlainGreeter],
   ];
