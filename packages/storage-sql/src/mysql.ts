@@ -8,7 +8,8 @@ import { loadDriver } from './postgres.js';
 import type { RapportDatabase } from './schema.js';
 import { SqlStorage } from './sql-storage.js';
 
-const MysqlOptionsSchema = z
+/** The zod schema {@link mysql} checks its options with (defaults filled in). */
+export const MysqlOptionsSchema = z
   .object({
     /** `mysql://user:password@host:3306/database`. */
     uri: z.string().min(1).optional(),

@@ -8,7 +8,8 @@ import { preparingPool } from './prepared-statements.js';
 import type { RapportDatabase } from './schema.js';
 import { SqlStorage } from './sql-storage.js';
 
-const PostgresOptionsSchema = z
+/** The zod schema {@link postgres} checks its options with (defaults filled in). */
+export const PostgresOptionsSchema = z
   .object({
     connectionString: z.string().min(1).optional(),
     /**

@@ -9,7 +9,8 @@ import { SqlStorage } from './sql-storage.js';
 import { sqliteNativeWriter } from './sqlite-native-writer.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
 
-const SqliteOptionsSchema = z.object({
+/** The zod schema {@link sqlite} checks its options with (defaults filled in). */
+export const SqliteOptionsSchema = z.object({
   /** A file path, or `:memory:` for a database that lives as long as the process. */
   filename: z.string().min(1).default('rapport.db'),
   /** How long a writer waits for another process's lock before failing, in ms. */

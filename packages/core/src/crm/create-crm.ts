@@ -115,7 +115,10 @@ export async function createCrm<
   };
 
   const makeWorkers = (workerOptions?: WorkerOptions): JobWorkers => {
-    const made = new JobWorkers({ storage, registry: jobs, clock, ids: options.ids ?? uuidV7Ids, crmFor: forTenant }, workerOptions);
+    const made = new JobWorkers(
+      { storage, registry: jobs, clock, ids: options.ids ?? uuidV7Ids, crmFor: (tenantId) => forTenant(tenantId) as unknown as Crm },
+      workerOptions,
+    );
     workers.add(made);
     return made;
   };

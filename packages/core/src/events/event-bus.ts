@@ -11,6 +11,11 @@ export type ListenerErrorHandler = (error: unknown, event: string) => void;
  * The Crm's typed, in-process event bus (eventemitter3). A listener that throws does not
  * break the operation that emitted the event nor the other listeners: its error goes to the
  * `onListenerError` handler.
+ *
+ * Listeners are told after the change is committed and are **not awaited**: an async
+ * listener keeps running after the call that emitted the event has returned, so what it does
+ * (tagging the customer on `interaction.recorded`, say) may not be visible right after
+ * `await crm.interactions.record(…)`. Nothing in Rapport waits for a listener.
  */
 export class EventBus {
   private readonly emitter = new EventEmitter();

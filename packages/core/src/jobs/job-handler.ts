@@ -1,7 +1,8 @@
+import type { Crm } from '../crm/crm.js';
 import type { Job } from './job.js';
 
 /** What a handler receives. */
-export interface JobContext<TCrm = unknown> {
+export interface JobContext<TCrm = Crm> {
   readonly job: Job;
   /** The Crm of the job's tenant. */
   readonly crm: TCrm;
@@ -25,10 +26,10 @@ export type JobResult = undefined | { retryAt: Date } | { retryInMs: number };
 
 /** Runs one job type. Throwing fails the attempt: it is retried with backoff, then dead-lettered. */
 // biome-ignore lint/suspicious/noConfusingVoidType: a handler written as statements returns void, and that means done.
-export type JobHandler<TCrm = unknown> = (context: JobContext<TCrm>) => Promise<JobResult | void> | JobResult | void;
+export type JobHandler<TCrm = Crm> = (context: JobContext<TCrm>) => Promise<JobResult | void> | JobResult | void;
 
 /** A job type's handler and its retry policy. */
-export interface JobDefinition<TCrm = unknown> {
+export interface JobDefinition<TCrm = Crm> {
   handler: JobHandler<TCrm>;
   /** Attempts before dead-lettering; default 5. */
   maxAttempts?: number;

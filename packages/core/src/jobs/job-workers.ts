@@ -2,6 +2,7 @@ import type { Clock } from '../contracts/clock.js';
 import type { IdGenerator } from '../contracts/id-generator.js';
 import type { AttemptOutcome } from '../contracts/job-store.js';
 import type { Storage } from '../contracts/storage.js';
+import type { Crm } from '../crm/crm.js';
 import { retryDelayMs } from './backoff.js';
 import { nextOccurrence } from './cron.js';
 import type { ClaimedJob, JobSchedule } from './job.js';
@@ -32,7 +33,7 @@ export interface WorkerHost {
   clock: Clock;
   ids: IdGenerator;
   /** The Crm of a tenant, handed to handlers. */
-  crmFor(tenantId: string): unknown;
+  crmFor(tenantId: string): Crm;
 }
 
 /**

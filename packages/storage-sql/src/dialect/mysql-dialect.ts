@@ -52,6 +52,7 @@ export const mysqlDialect: SqlDialect = {
   textParam: (value) => sql<string>`cast(${value} as binary)`,
   contains: (haystack, needle) => sql<SqlBool>`locate(${needle}, ${haystack}) > 0`,
   startsWith: (text, prefix) => sql<SqlBool>`locate(${prefix}, ${text}) = 1`,
+  forceIndex: (indexes) => sql`force index (${sql.join(indexes.map((index) => sql.id(index)))})`,
   roundMoney: (value) => sql<number>`round(${value}, 6)`,
   isUniqueViolation: (error) => driverErrorCode(error).errno === 1062,
   isRetryableConflict: (error) => [1213, 1205].includes(driverErrorCode(error).errno ?? 0),

@@ -84,6 +84,12 @@ export interface SqlDialect {
    * compared with a double, the column itself is cast and the index is only filtered.
    */
   timeParam(value: number): Expression<number>;
+  /**
+   * A hint, written after a table's alias, that the table is read only through one of
+   * `indexes` (`force index (…)` on MySQL and MariaDB, whose plans follow table statistics
+   * that can be stale); left out where the planner needs no such help.
+   */
+  forceIndex?(indexes: readonly string[]): RawBuilder<unknown>;
   /** `round(value, 6)` for money sums, as a double. */
   roundMoney(value: Expression<number>): Expression<number>;
   /** True for a unique-constraint violation. */

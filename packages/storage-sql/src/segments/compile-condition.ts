@@ -11,6 +11,7 @@ import {
 } from '@rapport/core';
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
+import { perCustomerTable } from './per-customer-table.js';
 
 /** The customers table is aliased `c` in every segment query. */
 const TRAITS = sql.ref('c.traits');
@@ -242,14 +243,14 @@ export function compileEventCount(
     filters.push(sql`i.occurred_at >= ${dialect.timeParam(relativeTime(windowStart(condition.withinDays, ctx.now), ctx))}`);
     filters.push(sql`i.occurred_at <= ${dialect.timeParam(relativeTime(ctx.now.getTime(), ctx))}`);
   }
-  return sql<number>`(select count(*) from rapport_interactions i where ${sql.join(filters, sql` and `)})`;
+  return sql<number>`(select count(*) from ${perCustomerTable('rapport_interactions', 'i', dialect)} where ${sql.join(filters, sql` and `)})`;
 }
 
 function compileConsent(condition: Extract<SegmentCondition, { kind: 'consent' }>, ctx: CompileContext): RawBuilder<SqlBool> {
   const channel = checkText(condition.channel, ctx);
   // The deciding record, exactly as `decideConsent`: latest first, the asked channel before
   // `*` on a tie, then the later-recorded, then the larger id.
-  const decided = sql<string>`(select r.status from rapport_consents r
+  const decided = sql<string>`(select r.status from ${perCustomerTable('rapport_consents', 'r', ctx.dialect)}
     where r.tenant_id = c.tenant_id and r.customer_id = c.id and r.purpose = ${checkText(condition.purpose, ctx)} and r.channel in (${channel}, '*')
     order by r.occurred_at desc, case when r.channel = ${channel} then 1 else 0 end desc, r.recorded_at desc, r.id desc
     limit 1)`;

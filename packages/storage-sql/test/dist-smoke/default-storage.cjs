@@ -1,0 +1,15 @@
+// Run by plain Node from an app directory: createCrm() with no storage finds @rapport/storage-sql
+// where the app installed it, though @rapport/core itself does not depend on it.
+const { createCrm } = require('@rapport/core');
+
+(async () => {
+  try {
+    const crm = await createCrm();
+    const { customer } = await crm.customers.upsert({ identities: [{ type: 'email', value: 'CJS@Example.com' }] });
+    const found = await crm.customers.find({ type: 'email', value: 'cjs@example.com' });
+    console.log(JSON.stringify({ storage: crm.storage.name, found: found?.id === customer.id }));
+    await crm.close();
+  } catch (error) {
+    console.log(JSON.stringify({ error: error.code, message: error.message }));
+  }
+})();
