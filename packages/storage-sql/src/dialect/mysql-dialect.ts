@@ -18,6 +18,7 @@ export const mysqlDialect: SqlDialect = {
   name: 'mysql',
   maxParameters: 65_535,
   supportsReturning: false,
+  supportsRowLocks: true,
   arrayParameters: false,
   updateFromStyle: 'join-union',
   upsertStyle: 'on-duplicate-key',

@@ -24,6 +24,7 @@ export const postgresDialect: SqlDialect = {
   name: 'postgres',
   maxParameters: 65_535,
   supportsReturning: true,
+  supportsRowLocks: true,
   arrayParameters: true,
   updateFromStyle: 'values-cte',
   upsertStyle: 'on-conflict',

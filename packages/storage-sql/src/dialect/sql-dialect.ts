@@ -19,6 +19,11 @@ export interface SqlDialect {
   readonly maxParameters: number;
   /** `INSERT … RETURNING` is available. */
   readonly supportsReturning: boolean;
+  /**
+   * `SELECT … FOR UPDATE` locks the rows it reads until the transaction ends (PostgreSQL,
+   * MySQL). SQLite has no row locks: one writer at a time holds the whole database.
+   */
+  readonly supportsRowLocks: boolean;
   /** Text values may not contain NUL (U+0000): PostgreSQL cannot store or compare it. */
   readonly rejectsNul: boolean;
   /** Column type for JSON documents. */

@@ -9,6 +9,7 @@ export const sqliteDialect: SqlDialect = {
   name: 'sqlite',
   maxParameters: 32_766,
   supportsReturning: true,
+  supportsRowLocks: false,
   arrayParameters: false,
   updateFromStyle: 'values-cte',
   upsertStyle: 'on-conflict',
