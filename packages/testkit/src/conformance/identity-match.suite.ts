@@ -51,7 +51,9 @@ export function identityMatchSuite(ctx: ConformanceContext): void {
 
     it('refuses such a record with CUSTOMER_CONFLICTING_MATCH by option, per call or per Crm, writing nothing', async () => {
       const perCall = await crmFor(ctx);
-      const perCrm = await crmFor(ctx, new FakeClock('2026-06-01T00:00:00Z'), { identities: { defaultRegion: 'GB', onConflictingMatch: 'reject' } });
+      const perCrm = await crmFor(ctx, new FakeClock('2026-06-01T00:00:00Z'), {
+        identities: { defaultRegion: 'GB', onConflictingMatch: 'reject' },
+      });
       for (const [crm, options] of [
         [perCall.crm, { onConflictingMatch: 'reject' as const }],
         [perCrm.crm, {}],

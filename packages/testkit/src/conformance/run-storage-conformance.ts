@@ -4,6 +4,7 @@ import { consentRepositorySuite } from './consent-repository.suite.js';
 import { makeContext, type StorageFactory } from './context.js';
 import { crmFlowsSuite } from './crm-flows.suite.js';
 import { customerRepositorySuite } from './customer-repository.suite.js';
+import { idempotencyConflictsSuite } from './idempotency-conflicts.suite.js';
 import { identityMatchSuite } from './identity-match.suite.js';
 import { interactionRepositorySuite } from './interaction-repository.suite.js';
 import { profileReaderSuite } from './profile-reader.suite.js';
@@ -57,5 +58,6 @@ export function runStorageConformance(name: string, makeStorage: StorageFactory,
     tenancySuite(ctx, options.tenancyRuns ?? 25);
     crmFlowsSuite(ctx);
     identityMatchSuite(ctx);
+    idempotencyConflictsSuite(ctx);
   });
 }
