@@ -51,14 +51,24 @@ describe('validation reports every issue of the input at once', () => {
         lifecycleStage: 'Not A Slug',
       }),
     );
-    expect(paths(error)).toEqual(['traits.birthday', 'traits.tier', 'identities.0.value', 'identities.2.value', 'tags.0', 'lifecycleStage']);
+    expect(paths(error)).toEqual([
+      'traits.birthday',
+      'traits.tier',
+      'identities.0.value',
+      'identities.2.value',
+      'tags.0',
+      'lifecycleStage',
+    ]);
   });
 
   it('checks an upsert’s traits patch key by key, together with its identities', async () => {
     const crm = await makeCrm();
     const error = await rejection(
       crm.customers.upsert({
-        identities: [{ type: 'external', namespace: 'POS!', value: 'x' }, { type: 'phone', value: 'call me' }],
+        identities: [
+          { type: 'external', namespace: 'POS!', value: 'x' },
+          { type: 'phone', value: 'call me' },
+        ],
         traits: { tier: 'platinum', unknown: 1 } as never,
       }),
     );

@@ -69,7 +69,7 @@ export class SegmentService {
    *
    * @example
    * ```ts
-   * const { status } = await crm.segments.declare({ key: 'vip', name: 'VIP', condition: { kind: 'tag', tag: 'vip' } });
+   * const { status } = await crm.segments.declare({ key: 'vip', name: 'VIP', condition: { kind: 'tag', op: 'has', value: 'vip' } });
    * // 'created' on the first run, 'unchanged' on the next ones, 'updated' after an edit
    * ```
    */

@@ -8,6 +8,7 @@ import { idempotencyConflictsSuite } from './idempotency-conflicts.suite.js';
 import { identityMatchSuite } from './identity-match.suite.js';
 import { interactionRepositorySuite } from './interaction-repository.suite.js';
 import { profileReaderSuite } from './profile-reader.suite.js';
+import { segmentDeclarationSuite } from './segment-declaration.suite.js';
 import { segmentEquivalenceSuite } from './segment-equivalence.suite.js';
 import { segmentRepositorySuite } from './segment-repository.suite.js';
 import { tenancySuite } from './tenancy.suite.js';
@@ -24,7 +25,8 @@ export interface StorageConformanceOptions {
 /**
  * The suite every storage must pass: customers and identity uniqueness, merges, the
  * interaction log and idempotency, the consent ledger, every segment DSL operator,
- * profile snapshots (a storage's one-read fast path equals its repositories), pagination, transactions, tenant isolation (property-based) and Crm flows. Call it from a
+ * profile snapshots (a storage's one-read fast path equals its repositories), pagination, transactions, tenant isolation (property-based), Crm flows, the upsert match rule and last-identity guard,
+ * conflicting duplicates and segment declarations. Call it from a
  * vitest test file; the storage is made once, migrated, shared by the tests (each uses its
  * own tenant) and closed at the end.
  *
@@ -59,5 +61,6 @@ export function runStorageConformance(name: string, makeStorage: StorageFactory,
     crmFlowsSuite(ctx);
     identityMatchSuite(ctx);
     idempotencyConflictsSuite(ctx);
+    segmentDeclarationSuite(ctx);
   });
 }
