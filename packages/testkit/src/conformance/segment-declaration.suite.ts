@@ -1,19 +1,13 @@
-import { isRapportError } from '@rapport/core';
+import { isRapportError, type SegmentConditionInput, type SegmentDefinitionInput } from '@rapport/core';
 import { describe, expect, it } from 'vitest';
 import type { ConformanceContext } from './context.js';
 import { crmFor } from './crm-for.js';
 
-const VIP = {
-  key: 'vip-buyers',
-  name: 'VIP buyers',
-  condition: {
-    kind: 'and',
-    of: [
-      { kind: 'metric', field: 'totalSpend', op: 'gte', value: 100 },
-      { kind: 'events', types: ['purchase'], withinDays: 30, count: { op: 'gte', value: 2 } },
-    ],
-  },
-} as const;
+const CONDITIONS: SegmentConditionInput[] = [
+  { kind: 'metric', field: 'totalSpend', op: 'gte', value: 100 },
+  { kind: 'events', types: ['purchase'], withinDays: 30, count: { op: 'gte', value: 2 } },
+];
+const VIP = { key: 'vip-buyers', name: 'VIP buyers', condition: { kind: 'and', of: CONDITIONS } } satisfies SegmentDefinitionInput;
 
 /** `segments.declare`: define-or-update by key, reporting which. */
 export function segmentDeclarationSuite(ctx: ConformanceContext): void {
@@ -25,7 +19,10 @@ export function segmentDeclarationSuite(ctx: ConformanceContext): void {
       clock.advance({ minutes: 1 });
       // Keys in another order are the same definition (JSON columns may reorder them).
       const again = await crm.segments.declare({
-        condition: { of: [...VIP.condition.of], kind: 'and' },
+        condition: {
+          of: CONDITIONS.map((condition) => Object.fromEntries(Object.entries(condition).reverse()) as SegmentConditionInput),
+          kind: 'and',
+        },
         name: VIP.name,
         key: VIP.key,
         description: null,
