@@ -1,7 +1,8 @@
-import { createCrm, isRapportError, memoryStorage, type RapportError, ValidationError } from '@rapport/core';
+import { createCrm, memoryStorage, ValidationError } from '@rapport/core';
 import { FakeClock, sequentialIds } from '@rapport/testkit';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
+import { rejection } from './rejection.js';
 
 const traits = z.object({
   tier: z.enum(['bronze', 'silver', 'gold']),
@@ -17,15 +18,6 @@ const makeCrm = () =>
     ids: sequentialIds('c'),
     identities: { defaultRegion: 'CN' },
   });
-
-async function rejection(promise: Promise<unknown>): Promise<RapportError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!isRapportError(error)) throw new Error(`expected a RapportError, got ${String(error)}`);
-  return error;
-}
 
 describe("createCrm with the app's schemas", () => {
   it("types reads with the app's trait and property types", async () => {

@@ -1,6 +1,7 @@
-import { createCrm, isRapportError, memoryStorage, type RapportError, ValidationError } from '@rapport/core';
+import { createCrm, memoryStorage, type RapportError, ValidationError } from '@rapport/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { rejection } from './rejection.js';
 
 const makeCrm = () =>
   createCrm({
@@ -10,15 +11,6 @@ const makeCrm = () =>
       interactionProperties: z.object({ amount: z.number().optional(), sku: z.string().optional() }),
     },
   });
-
-async function rejection(promise: Promise<unknown>): Promise<RapportError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!isRapportError(error)) throw new Error(`expected a RapportError, got ${String(error)}`);
-  return error;
-}
 
 const paths = (error: RapportError) => (error as ValidationError).issues.map((issue) => issue.path.join('.'));
 
