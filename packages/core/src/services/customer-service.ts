@@ -104,7 +104,8 @@ export class CustomerService<TTraits = Record<string, unknown>> {
     const parsed = parseInput(inputSchemasFor(this.config).create, input);
     assertStorable(this.storage, parsed);
     const identities = uniqueIdentities(parsed.identities);
-    const customer = this.newCustomer(identities, parsed.traits, parsed.tags, parsed.lifecycleStage);
+    // Checked with the rest of the input above; every write of traits still goes through validateTraits.
+    const customer = this.newCustomer(identities, this.validateTraits(parsed.traits), parsed.tags, parsed.lifecycleStage);
     await this.store.customers.insert(untyped(customer));
     await this.afterChange('customer.created', customer);
     return customer;
