@@ -85,4 +85,14 @@ describe('validation reports every issue of the input at once', () => {
     ]);
     expect((await crm.customers.list()).items).toEqual([]);
   });
+
+  it('checks the conflicting-match policy, per Crm and per call', async () => {
+    const options = await rejection(createCrm({ storage: memoryStorage(), identities: { onConflictingMatch: 'merge' as never } }));
+    expect([options.code, paths(options)]).toEqual(['INVALID_OPTIONS', ['options.identities.onConflictingMatch']]);
+    const crm = await makeCrm();
+    const call = await rejection(
+      crm.customers.upsert({ identities: [{ type: 'email', value: 'a@x.io' }] }, { onConflictingMatch: 'merge' as never }),
+    );
+    expect([call.code, paths(call)]).toEqual(['INVALID_INPUT', ['options.onConflictingMatch']]);
+  });
 });
