@@ -37,7 +37,7 @@ export async function runQuickstart(storage: Storage, log: Log): Promise<Crm> {
     idempotencyKey: 'pos-kx-000917',
   });
   const store = await crm.customers.find({ type: 'external', namespace: 'pos', value: 'card-1815' });
-  log(`   the store created customer ${store?.id}`);
+  log(`   the purchase is on customer ${store?.id}, known by the card`);
 
   log('3. At the till she gives her e-mail and phone: the card and the web account are one person');
   const atTill = await crm.customers.upsert({
@@ -49,14 +49,21 @@ export async function runQuickstart(storage: Storage, log: Log): Promise<Crm> {
     traits: { favouriteStore: 'Kings Cross', shoeSize: 42 },
   });
   for (const link of atTill.unlinked) log(`   ${link.identity.type} ${link.identity.value} belongs to customer ${link.customerId}`);
-  const ada = await crm.customers.merge(web.customer.id, atTill.customer.id);
+  // On a second run on the same database the two records are already one customer.
+  const ada = atTill.customer.id === web.customer.id ? atTill.customer : await crm.customers.merge(web.customer.id, atTill.customer.id);
   log(`   merged into ${ada.id}; ${ada.identities.length} identities: ${ada.identities.map((identity) => identity.value).join(', ')}`);
 
   log('4. More purchases arrive (one is sent twice by a retrying webhook)');
   const batch = await crm.interactions.recordMany([
     { customerId: ada.id, channel: 'web', type: 'purchase', properties: { amount: 120 }, idempotencyKey: 'web-order-5001' },
     { customerId: ada.id, channel: 'web', type: 'purchase', properties: { amount: 120 }, idempotencyKey: 'web-order-5001' },
-    { identity: { type: 'phone', value: '+44 7400 123456' }, channel: 'sms', type: 'reply', properties: { text: 'YES' } },
+    {
+      identity: { type: 'phone', value: '+44 7400 123456' },
+      channel: 'sms',
+      type: 'reply',
+      properties: { text: 'YES' },
+      idempotencyKey: 'sms-reply-77',
+    },
     { customerId: ada.id, channel: 'web', type: 'purchase', properties: { amount: 'lots' } },
   ]);
   log(`   stored ${batch.stored}, duplicates ${batch.duplicates}, rejected ${batch.rejected}`);
@@ -71,7 +78,9 @@ export async function runQuickstart(storage: Storage, log: Log): Promise<Crm> {
   );
 
   log('6. A segment: high-value customers we may e-mail');
-  await crm.segments.define({
+  // `declare` defines the segment, or updates it when its definition changed, or leaves it:
+  // a setup step that can run on every start.
+  const declared = await crm.segments.declare({
     key: 'high-value-emailable',
     name: 'High value, e-mail opt-in',
     condition: {
@@ -82,8 +91,9 @@ export async function runQuickstart(storage: Storage, log: Log): Promise<Crm> {
       ],
     },
   });
+  log(`   segment "${declared.segment.name}": ${declared.status}`);
   const changes = await crm.segments.refresh('high-value-emailable');
-  log(`   entered: ${changes['high-value-emailable']?.entered.join(', ')}`);
+  log(`   entered: ${changes['high-value-emailable']?.entered.join(', ') || 'nobody new'}`);
 
   log('7. The 360° view');
   const profile = await crm.profile(ada.id);
@@ -97,6 +107,6 @@ export async function runQuickstart(storage: Storage, log: Log): Promise<Crm> {
   );
   log(`   timeline: ${profile.timeline.map((item) => `${item.channel}/${item.type}`).join(', ')}`);
   log(`   consent: ${profile.consents.map((state) => `${state.purpose}/${state.channel}=${state.status}`).join(', ')}`);
-  log(`   segments: ${profile.segments.map((segment) => segment.name).join(', ')}`);
+  log(`   segments (${profile.segments.length}): ${profile.segments.map((segment) => `"${segment.name}"`).join(', ')}`);
   return crm;
 }

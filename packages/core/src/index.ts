@@ -101,6 +101,9 @@ export {
 export {
   DIRECTIONS,
   type Direction,
+  DUPLICATE_FIELDS,
+  type DuplicateField,
+  type DuplicateOutcome,
   type Interaction,
   type RecordInteractionInput,
   RecordInteractionInputSchema,
@@ -176,14 +179,23 @@ export {
   type MergeOptions,
   type UpdateCustomerInput,
   type UpsertCustomerInput,
+  type UpsertOptions,
   type UpsertResult,
 } from './services/customer-service.js';
+export {
+  type ConflictingMatch,
+  type ConflictingMatchPolicy,
+  isSharedIdentity,
+  matchUpsert,
+  SHARED_IDENTITY_TYPES,
+  type UpsertMatch,
+} from './services/identity-match.js';
 export { InteractionService, MAX_BATCH_SIZE } from './services/interaction-service.js';
 export { metricsDeltas, type PurchaseRules } from './services/metrics-delta.js';
 export { type CustomerProfile, ProfileService } from './services/profile-service.js';
 export { composeProfileSnapshot, readProfileSnapshot } from './services/profile-snapshot.js';
 export { SEGMENT_CATALOG_TTL_MS, SegmentCatalog } from './services/segment-catalog.js';
-export { type SegmentPatch, SegmentService } from './services/segment-service.js';
+export { type SegmentDeclaration, type SegmentPatch, SegmentService } from './services/segment-service.js';
 export type { TraitSurvivorship } from './services/survivorship.js';
 export { memoryStorage } from './storage/memory/memory-storage.js';
 export { parseInput, toValidationIssues } from './util/parse.js';

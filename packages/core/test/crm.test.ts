@@ -1,7 +1,8 @@
-import { createCrm, isRapportError, memoryStorage, type RapportError, ValidationError } from '@rapport/core';
+import { createCrm, memoryStorage, ValidationError } from '@rapport/core';
 import { FakeClock, sequentialIds } from '@rapport/testkit';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
+import { rejection } from './rejection.js';
 
 const traits = z.object({
   tier: z.enum(['bronze', 'silver', 'gold']),
@@ -17,15 +18,6 @@ const makeCrm = () =>
     ids: sequentialIds('c'),
     identities: { defaultRegion: 'CN' },
   });
-
-async function rejection(promise: Promise<unknown>): Promise<RapportError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!isRapportError(error)) throw new Error(`expected a RapportError, got ${String(error)}`);
-  return error;
-}
 
 describe("createCrm with the app's schemas", () => {
   it("types reads with the app's trait and property types", async () => {
@@ -117,7 +109,7 @@ describe('Crm services', () => {
     const crm = await makeCrm();
     const seen: string[] = [];
     crm.events.on('customer.updated', ({ changed }) => void seen.push(changed.join(',')));
-    const customer = await crm.customers.create({ traits: { tier: 'gold' } });
+    const customer = await crm.customers.create({ identities: [{ type: 'email', value: 'tags@x.io' }], traits: { tier: 'gold' } });
     await crm.customers.tag(customer.id, ['vip', 'vip', 'beta']);
     await crm.customers.untag(customer.id, ['beta', 'absent']);
     await crm.customers.addIdentity(customer.id, { type: 'phone', value: '13800138000' });
@@ -126,9 +118,11 @@ describe('Crm services', () => {
     expect((await rejection(crm.customers.removeIdentity(customer.id, { type: 'phone', value: '+8613800138000' }))).code).toBe(
       'IDENTITY_NOT_FOUND',
     );
+    const last = await rejection(crm.customers.removeIdentity(customer.id, { type: 'email', value: 'tags@x.io' }));
+    expect([last.code, last.kind]).toEqual(['CUSTOMER_LAST_IDENTITY', 'conflict']);
     const read = await crm.customers.get(customer.id);
     expect(read.tags).toEqual(['vip']);
-    expect(read.identities).toEqual([]);
+    expect(read.identities).toEqual([{ type: 'email', namespace: '', value: 'tags@x.io' }]);
     expect(seen).toEqual(['tags', 'tags', 'identities', 'identities']);
   });
 

@@ -118,7 +118,11 @@ export interface CustomerRepository {
   update(customer: Customer, expectedVersion: number): Promise<boolean>;
   /** Adds an identity. Throws `IDENTITY_TAKEN` if another customer owns it; no-op if this one does. */
   addIdentity(customerId: string, identity: Identity): Promise<void>;
-  /** Removes an identity; false if the customer did not have it. */
+  /**
+   * Removes an identity; false if the customer did not have it. Throws the `ConflictError`
+   * `CUSTOMER_LAST_IDENTITY` instead of removing the customer's only identity, decided
+   * atomically: two concurrent removals of a customer's last two identities leave one.
+   */
   removeIdentity(customerId: string, identity: Identity): Promise<boolean>;
   /** Moves every identity of `fromId` to `toId` (for merges). */
   moveIdentities(fromId: string, toId: string): Promise<void>;
@@ -145,6 +149,12 @@ export interface InteractionRepository {
    * earlier in the same call) is a duplicate and is not written. Returns one status per item.
    */
   insertMany(interactions: readonly Interaction[]): Promise<InsertStatus[]>;
+  /**
+   * The stored interactions holding any of these idempotency keys, in no particular order
+   * (unknown keys are left out). Used to describe duplicates, so it is only called for keys
+   * that were just reported `duplicate`.
+   */
+  findByIdempotencyKeys(keys: readonly string[]): Promise<Interaction[]>;
   /** A customer's interactions, newest first (ties by id, descending). */
   timeline(customerId: string, filter: TimelineFilter): Promise<Page<Interaction>>;
   /** Re-points every interaction of `fromId` to `toId` (for merges). Returns how many moved. */

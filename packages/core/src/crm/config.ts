@@ -8,6 +8,7 @@ import type { ListenerErrorHandler } from '../events/event-bus.js';
 import type { JobDefinition, JobHandler } from '../jobs/job-handler.js';
 import { type AnyObjectSchema, buildTraitsSchema } from '../model/traits.js';
 import type { RapportPlugin } from '../plugins/define-plugin.js';
+import type { ConflictingMatchPolicy } from '../services/identity-match.js';
 import { parseInput } from '../util/parse.js';
 
 /** Options of `createCrm`. The schemas make the returned Crm typed over the app's fields. */
@@ -27,6 +28,15 @@ export interface CrmOptions<TTraits extends AnyObjectSchema = AnyObjectSchema, T
   identities?: {
     /** Region for phone numbers written without a country code, e.g. `CN`. */
     defaultRegion?: CountryCode;
+    /**
+     * What `crm.customers.upsert` does when the input matches customers only through a shared
+     * identity (a phone) while it carries a personal one (an e-mail, an external id) they
+     * already have with another value: `create` a customer of its own and report the conflict
+     * in the result, or `reject` the upsert with `CUSTOMER_CONFLICTING_MATCH`. Per call:
+     * `upsert(input, { onConflictingMatch })`.
+     * @defaultValue `'create'`
+     */
+    onConflictingMatch?: ConflictingMatchPolicy;
   };
   metrics?: {
     /** Interaction types that count as purchases. Default `['purchase', 'order.completed']`. */
@@ -54,6 +64,7 @@ export interface ResolvedCrmConfig {
   readonly traitsSchema: AnyObjectSchema;
   readonly interactionPropertiesSchema: z.ZodType<Record<string, unknown>>;
   readonly defaultRegion: CountryCode | undefined;
+  readonly onConflictingMatch: ConflictingMatchPolicy;
   readonly purchaseTypes: ReadonlySet<string>;
   readonly amountProperty: string;
   readonly refreshOnChange: boolean;
@@ -67,6 +78,7 @@ const OptionsShapeSchema = z.object({
         .string()
         .regex(/^[A-Z]{2}$/, 'must be a two-letter region such as "CN"')
         .optional(),
+      onConflictingMatch: z.enum(['create', 'reject']).optional(),
     })
     .optional(),
   metrics: z
@@ -91,6 +103,7 @@ export function resolveCrmConfig(options: CrmOptions): ResolvedCrmConfig {
       ? ((isLoose(props) ? props : props.strict()) as unknown as z.ZodType<Record<string, unknown>>)
       : z.record(z.string(), z.unknown()),
     defaultRegion: options.identities?.defaultRegion,
+    onConflictingMatch: options.identities?.onConflictingMatch ?? 'create',
     purchaseTypes: new Set(options.metrics?.purchaseTypes ?? ['purchase', 'order.completed']),
     amountProperty: options.metrics?.amountProperty ?? 'amount',
     refreshOnChange: options.segments?.refreshOnChange ?? false,

@@ -10,7 +10,13 @@ export const CoreErrorCode = {
   SegmentExists: 'SEGMENT_EXISTS',
   IdentityTaken: 'IDENTITY_TAKEN',
   IdentityNotFound: 'IDENTITY_NOT_FOUND',
+  /** `removeIdentity` would leave the customer with no identity (a `ConflictError`). */
   LastIdentity: 'CUSTOMER_LAST_IDENTITY',
+  /**
+   * `upsert` matched customers only through shared identities (a phone) while the input holds
+   * a personal identity they already have with another value, and the policy is `reject`.
+   */
+  ConflictingMatch: 'CUSTOMER_CONFLICTING_MATCH',
   VersionConflict: 'CUSTOMER_VERSION_CONFLICT',
   MergeSelf: 'CUSTOMER_MERGE_SELF',
   /** The customer was merged into another while a write to it ran; retried internally. */

@@ -66,10 +66,37 @@ export type TimelineQuery = z.input<typeof TimelineQuerySchema>;
 /** Timeline filters after defaults. */
 export type TimelineFilter = z.output<typeof TimelineQuerySchema>;
 
+/** The fields compared when an item's idempotency key is already taken. */
+export const DUPLICATE_FIELDS = ['customerId', 'channel', 'type', 'direction', 'occurredAt', 'properties', 'source'] as const;
+/** One of {@link DUPLICATE_FIELDS}. */
+export type DuplicateField = (typeof DUPLICATE_FIELDS)[number];
+
+/**
+ * An item not stored because its idempotency key is taken: by an interaction stored before,
+ * or by an earlier item of the same batch. `conflict` tells a retry of the same event (a
+ * natural duplicate: `false`) from a different event that claimed the same key (a synthetic
+ * duplicate: `true`, with the fields that differ). Either way nothing is written for it.
+ */
+export interface DuplicateOutcome {
+  index: number;
+  status: 'duplicate';
+  idempotencyKey: string;
+  /** The interaction that holds the key; null only if it can no longer be read. */
+  existing: { id: string; customerId: string } | null;
+  /** True when this item differs from `existing` in any of {@link DUPLICATE_FIELDS}. */
+  conflict: boolean;
+  /**
+   * The fields that differ, in {@link DUPLICATE_FIELDS} order. `occurredAt` is compared only
+   * when the item gives one (otherwise it defaults to the time of recording, which a retry
+   * cannot repeat); `properties` as JSON, whatever the key order; `customerId` after merges.
+   */
+  differences: DuplicateField[];
+}
+
 /** What happened to one item of a `recordMany` batch. */
 export type RecordOutcome<TProps = Record<string, unknown>> =
   | { index: number; status: 'stored'; interaction: Interaction<TProps> }
-  | { index: number; status: 'duplicate'; idempotencyKey: string }
+  | DuplicateOutcome
   | { index: number; status: 'rejected'; error: import('../errors/rapport-error.js').RapportError };
 
 /** The result of `recordMany`: one outcome per input item, in input order, plus counts. */

@@ -1,4 +1,5 @@
 import { inject } from 'tsyringe';
+import { z } from 'zod';
 import type { Clock } from '../contracts/clock.js';
 import type { IdGenerator } from '../contracts/id-generator.js';
 import type { Storage, TenantStore } from '../contracts/storage.js';
@@ -8,15 +9,7 @@ import { CLOCK, CRM_CONFIG, EVENT_BUS, ID_GENERATOR, STORAGE, TENANT_STORE } fro
 import { CoreErrorCode } from '../errors/codes.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/error-classes.js';
 import type { EventBus } from '../events/event-bus.js';
-import {
-  CreateCustomerInputSchema,
-  type Customer,
-  type CustomerListQuery,
-  CustomerListQuerySchema,
-  TagSchema,
-  UpdateCustomerInputSchema,
-  UpsertCustomerInputSchema,
-} from '../model/customer.js';
+import { type Customer, type CustomerListQuery, CustomerListQuerySchema, TagSchema, UpdateCustomerInputSchema } from '../model/customer.js';
 import { type Identity, type IdentityInput, identityKey } from '../model/identity.js';
 import { combineMetrics, emptyMetrics } from '../model/metrics.js';
 import type { Page } from '../model/page.js';
@@ -24,7 +17,9 @@ import { assertStorable } from '../util/nul.js';
 import { parseInput } from '../util/parse.js';
 import { retryOnConflict } from '../util/retry.js';
 import { lockCustomers, lockLiveCustomer } from './customer-locks.js';
-import { normalizeIdentityInput, normalizeIdentityList } from './identities.js';
+import { normalizeIdentityInput, uniqueIdentities } from './identities.js';
+import { type ConflictingMatch, type ConflictingMatchPolicy, conflictingMatchError, matchUpsert } from './identity-match.js';
+import { inputSchemasFor } from './input-schemas.js';
 import { SegmentService } from './segment-service.js';
 import { mergeTraitsBySurvivorship, type TraitSurvivorship } from './survivorship.js';
 import { changedKeys, mergeTraits } from './traits-patch.js';
@@ -56,7 +51,26 @@ export interface UpsertResult<TTraits> {
    * records that share a person are merged explicitly with {@link CustomerService.merge}.
    */
   unlinked: { identity: Identity; customerId: string }[];
+  /**
+   * Customers the input matched only through shared identities (a phone) and was not merged
+   * into, because it carries a personal identity (an e-mail, an external id of the same
+   * namespace) they already have with another value — most likely two people sharing a
+   * phone. Empty in the common case. See {@link matchUpsert} for the rule.
+   */
+  conflicts: ConflictingMatch[];
 }
+
+/** Options of {@link CustomerService.upsert}. */
+export interface UpsertOptions {
+  /**
+   * What to do when the only match is a conflicting one: `create` a customer of its own (and
+   * report the conflict in `conflicts`) or `reject` with `CUSTOMER_CONFLICTING_MATCH`.
+   * @defaultValue `createCrm({ identities: { onConflictingMatch } })`, else `'create'`
+   */
+  onConflictingMatch?: ConflictingMatchPolicy;
+}
+
+const UpsertOptionsSchema = z.object({ onConflictingMatch: z.enum(['create', 'reject']).optional() });
 
 /** Input of {@link CustomerService.update}. */
 export interface UpdateCustomerInput<TTraits> {
@@ -88,11 +102,11 @@ export class CustomerService<TTraits = Record<string, unknown>> {
 
   /** Creates a customer. Fails with `IDENTITY_TAKEN` when an identity belongs to someone else. */
   async create(input: CreateCustomerInput<TTraits> = {}): Promise<Customer<TTraits>> {
-    const parsed = parseInput(CreateCustomerInputSchema, input);
+    const parsed = parseInput(inputSchemasFor(this.config).create, input);
     assertStorable(this.storage, parsed);
-    const identities = normalizeIdentityList(parsed.identities, ['identities'], this.config.defaultRegion);
-    const traits = this.validateTraits(parsed.traits);
-    const customer = this.newCustomer(identities, traits, parsed.tags, parsed.lifecycleStage);
+    const identities = uniqueIdentities(parsed.identities);
+    // Checked with the rest of the input above; every write of traits still goes through validateTraits.
+    const customer = this.newCustomer(identities, this.validateTraits(parsed.traits), parsed.tags, parsed.lifecycleStage);
     await this.store.customers.insert(untyped(customer));
     await this.afterChange('customer.created', customer);
     return customer;
@@ -113,12 +127,20 @@ export class CustomerService<TTraits = Record<string, unknown>> {
    * Finds the customer by any of the identities and updates it, or creates one. Identities it
    * lacks are added unless they belong to another customer (then they are reported in
    * `unlinked`). Safe under concurrency: two upserts of one new e-mail give one customer.
+   *
+   * A match through a personal identity (e-mail, external id) wins over one through a shared
+   * identity (phone). A match through shared identities alone is not taken when the input
+   * carries a personal identity that the matched customer already has with another value:
+   * the record is created as a customer of its own and the conflict reported in `conflicts`
+   * (or, with `onConflictingMatch: 'reject'`, the upsert fails with a `ConflictError`
+   * `CUSTOMER_CONFLICTING_MATCH` whose details list the conflicts) — see {@link matchUpsert}.
    */
-  async upsert(input: UpsertCustomerInput<TTraits>): Promise<UpsertResult<TTraits>> {
-    const parsed = parseInput(UpsertCustomerInputSchema, input);
+  async upsert(input: UpsertCustomerInput<TTraits>, options: UpsertOptions = {}): Promise<UpsertResult<TTraits>> {
+    const parsed = parseInput(inputSchemasFor(this.config).upsert, input);
+    const policy = parseInput(UpsertOptionsSchema, options, 'options').onConflictingMatch ?? this.config.onConflictingMatch;
     assertStorable(this.storage, parsed);
-    const identities = normalizeIdentityList(parsed.identities, ['identities'], this.config.defaultRegion);
-    return retryOnConflict(() => this.upsertOnce(identities, parsed));
+    const identities = uniqueIdentities(parsed.identities);
+    return retryOnConflict(() => this.upsertOnce(identities, parsed, policy));
   }
 
   /**
@@ -150,7 +172,12 @@ export class CustomerService<TTraits = Record<string, unknown>> {
     return customer;
   }
 
-  /** Removes an identity. Fails with `IDENTITY_NOT_FOUND` when the customer does not have it. */
+  /**
+   * Removes an identity. Fails with `IDENTITY_NOT_FOUND` when the customer does not have it,
+   * and with the `ConflictError` `CUSTOMER_LAST_IDENTITY` when it is the customer's only one
+   * (a customer found by an identity stays findable; add the new identity first, then remove
+   * the old). The check holds under concurrent removals.
+   */
   async removeIdentity(id: string, identity: IdentityInput): Promise<Customer<TTraits>> {
     const normalized = normalizeIdentityInput(identity, ['identity'], this.config.defaultRegion);
     const customer = await this.writeLocked(id, async (tx, current) => {
@@ -301,16 +328,20 @@ export class CustomerService<TTraits = Record<string, unknown>> {
   private async upsertOnce(
     identities: Identity[],
     parsed: { traits: Record<string, unknown>; tags: string[]; lifecycleStage?: string | null | undefined },
+    policy: ConflictingMatchPolicy,
   ): Promise<UpsertResult<TTraits>> {
     const owners = await this.store.customers.findOwners(identities);
     const ownerByKey = new Map(owners.map((owner) => [identityKey(owner.identity), owner.customerId]));
-    const primaryId = identities.map((identity) => ownerByKey.get(identityKey(identity))).find((id) => id !== undefined);
+    const { customerId: primaryId, conflicts } = await matchUpsert(identities, owners, (ids) => this.store.customers.getMany(ids));
     if (primaryId === undefined) {
+      if (conflicts.length > 0 && policy === 'reject') throw conflictingMatchError(conflicts);
+      // Identities owned by the customers passed over stay theirs: an identity has one owner.
+      const free = identities.filter((identity) => !ownerByKey.has(identityKey(identity)));
       const traits = this.validateTraits(parsed.traits);
-      const customer = this.newCustomer(identities, traits, parsed.tags, parsed.lifecycleStage ?? null);
+      const customer = this.newCustomer(free, traits, parsed.tags, parsed.lifecycleStage ?? null);
       await this.store.customers.insert(untyped(customer));
       await this.afterChange('customer.created', customer);
-      return { customer, created: true, unlinked: [] };
+      return { customer, created: true, unlinked: owners.map(({ identity, customerId }) => ({ identity, customerId })), conflicts };
     }
     const unlinked = owners.filter((owner) => owner.customerId !== primaryId);
     const missing = identities.filter((identity) => !ownerByKey.has(identityKey(identity)));
@@ -332,7 +363,7 @@ export class CustomerService<TTraits = Record<string, unknown>> {
       return { customer: await this.requireLive(tx, current.id), changed };
     });
     if (outcome.changed.length > 0) await this.afterChange('customer.updated', outcome.customer, outcome.changed);
-    return { customer: outcome.customer, created: false, unlinked };
+    return { customer: outcome.customer, created: false, unlinked, conflicts };
   }
 
   private async mutate(

@@ -27,12 +27,9 @@ export function normalizeIdentityInput(input: unknown, path: (string | number)[]
   }
 }
 
-/** Normalises a list of identities and drops repeats (the same person typed two ways). */
-export function normalizeIdentityList(inputs: readonly unknown[], path: (string | number)[], defaultRegion?: CountryCode): Identity[] {
+/** Drops repeats from normalised identities (the same person typed two ways), keeping the first's place. */
+export function uniqueIdentities(identities: readonly Identity[]): Identity[] {
   const seen = new Map<string, Identity>();
-  inputs.forEach((input, index) => {
-    const identity = normalizeIdentityInput(input, [...path, index], defaultRegion);
-    seen.set(identityKey(identity), identity);
-  });
+  for (const identity of identities) if (!seen.has(identityKey(identity))) seen.set(identityKey(identity), identity);
   return [...seen.values()];
 }

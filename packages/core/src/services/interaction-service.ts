@@ -12,9 +12,9 @@ import type { EventBus } from '../events/event-bus.js';
 import type { Customer } from '../model/customer.js';
 import { type Identity, identityKey } from '../model/identity.js';
 import {
+  type DuplicateOutcome,
   type Interaction,
   type RecordInteractionInput,
-  RecordInteractionInputSchema,
   type RecordManyResult,
   type RecordOutcome,
   type TimelineQuery,
@@ -26,7 +26,8 @@ import { parseInput } from '../util/parse.js';
 import { retryOnConflict } from '../util/retry.js';
 import { lockCustomers } from './customer-locks.js';
 import { CustomerService } from './customer-service.js';
-import { normalizeIdentityInput } from './identities.js';
+import { type DuplicateAttempt, describeDuplicates } from './duplicate-outcomes.js';
+import { inputSchemasFor, type ParsedRecordInput } from './input-schemas.js';
 import { metricsDeltas } from './metrics-delta.js';
 import { SegmentService } from './segment-service.js';
 
@@ -36,7 +37,7 @@ export const MAX_BATCH_SIZE = 10_000;
 /** A validated item waiting for its customer. */
 interface PendingItem {
   index: number;
-  input: ReturnType<typeof RecordInteractionInputSchema.parse>;
+  input: ParsedRecordInput;
   identity: Identity | null;
 }
 
@@ -55,12 +56,14 @@ export class InteractionService<TProps = Record<string, unknown>> {
   ) {}
 
   /**
-   * Records one interaction. Returns `duplicate` when its idempotency key is already stored;
-   * throws a `ValidationError` or `CUSTOMER_NOT_FOUND` for bad input.
+   * Records one interaction. Returns `duplicate` when its idempotency key is already stored,
+   * with the interaction holding the key and whether this one differs from it (`conflict`,
+   * `differences`: two different events claimed one key); throws a `ValidationError` or
+   * `CUSTOMER_NOT_FOUND` for bad input.
    */
   async record(
     input: RecordInteractionInput<TProps>,
-  ): Promise<{ status: 'stored'; interaction: Interaction<TProps> } | { status: 'duplicate'; idempotencyKey: string }> {
+  ): Promise<{ status: 'stored'; interaction: Interaction<TProps> } | Omit<DuplicateOutcome, 'index'>> {
     const [outcome] = (await this.recordMany([input])).outcomes;
     if (!outcome) throw new RapportError({ code: 'INTERNAL', kind: 'internal', message: 'no outcome for a recorded item' });
     if (outcome.status === 'rejected') throw outcome.error;
@@ -70,7 +73,8 @@ export class InteractionService<TProps = Record<string, unknown>> {
 
   /**
    * Records a batch. Each item gets an outcome: `stored`, `duplicate` (its idempotency key
-   * is already stored, or repeats in the batch) or `rejected` with a typed error naming the
+   * is already stored, or repeats in the batch; see {@link DuplicateOutcome} for how a
+   * conflicting duplicate is told from a retry) or `rejected` with a typed error naming the
    * field. Good items are kept when others are rejected; the stored ones and their metrics
    * are written in one transaction.
    */
@@ -98,6 +102,8 @@ export class InteractionService<TProps = Record<string, unknown>> {
     // person first makes the whole attempt retry, reading that person's id the second time.
     const written = await retryOnConflict(() => this.store.transaction((tx) => this.writeBatch(tx, pending, now)));
     for (const [index, outcome] of written.outcomes) outcomes[index] = outcome;
+    for (const outcome of await describeDuplicates(this.store, duplicateAttempts(written.duplicates, pending)))
+      outcomes[outcome.index] = outcome;
     for (const customer of written.created) await this.customers.announceCreated(customer);
     for (const interaction of written.stored) this.events.emit('interaction.recorded', { tenantId: this.store.tenantId, interaction });
     if (this.config.refreshOnChange) {
@@ -115,22 +121,11 @@ export class InteractionService<TProps = Record<string, unknown>> {
   }
 
   private validate(input: unknown, index: number): PendingItem {
-    const parsed = parseInput(RecordInteractionInputSchema, input);
-    parsed.properties = parseInput(this.config.interactionPropertiesSchema, parsed.properties, 'properties');
+    // One pass over the whole item (structure, the identity, the app's properties, the
+    // purchase amount), so the error lists every bad field.
+    const parsed = parseInput(inputSchemasFor(this.config).record, input);
     assertStorable(this.storage, parsed);
-    if (this.config.purchaseTypes.has(parsed.type)) {
-      const amount = parsed.properties[this.config.amountProperty];
-      if (amount !== undefined && (typeof amount !== 'number' || !Number.isFinite(amount))) {
-        throw new ValidationError(CoreErrorCode.InvalidInput, [
-          { path: ['properties', this.config.amountProperty], message: 'the amount of a purchase must be a finite number' },
-        ]);
-      }
-    }
-    const identity =
-      parsed.customerId === undefined && parsed.identity
-        ? normalizeIdentityInput(parsed.identity, ['identity'], this.config.defaultRegion)
-        : null;
-    return { index, input: parsed, identity };
+    return { index, input: parsed, identity: parsed.customerId === undefined ? (parsed.identity ?? null) : null };
   }
 
   /** One attempt at writing a batch inside `tx`: the outcome of every pending item. */
@@ -150,17 +145,18 @@ export class InteractionService<TProps = Record<string, unknown>> {
     }
     const statuses = await tx.interactions.insertMany(interactions.map((entry) => entry.interaction));
     const stored: Interaction[] = [];
+    const duplicates: { index: number; interaction: Interaction }[] = [];
     interactions.forEach((entry, position) => {
       if (statuses[position] === 'stored') {
         stored.push(entry.interaction);
         outcomes.set(entry.index, { index: entry.index, status: 'stored', interaction: entry.interaction as Interaction<TProps> });
       } else {
-        outcomes.set(entry.index, { index: entry.index, status: 'duplicate', idempotencyKey: entry.interaction.idempotencyKey ?? '' });
+        duplicates.push(entry); // described once the batch has committed
       }
     });
     const deltas = metricsDeltas(stored, this.config);
     await tx.customers.applyMetrics([...deltas].map(([customerId, delta]) => ({ customerId, delta })));
-    return { outcomes, created, stored };
+    return { outcomes, created, stored, duplicates };
   }
 
   private newInteraction(item: PendingItem, customerId: string, now: Date): Interaction {
@@ -241,6 +237,15 @@ interface BatchWrite<TProps> {
   /** Customers created for unknown identities, to announce after the commit. */
   created: Customer[];
   stored: Interaction[];
+  /** Items whose idempotency key was taken, to describe after the commit. */
+  duplicates: { index: number; interaction: Interaction }[];
+}
+
+/** The duplicates of a batch with whether each gave its own `occurredAt`. */
+function duplicateAttempts(duplicates: BatchWrite<unknown>['duplicates'], pending: readonly PendingItem[]): DuplicateAttempt[] {
+  if (duplicates.length === 0) return [];
+  const timeGiven = new Map(pending.map((item) => [item.index, item.input.occurredAt !== undefined]));
+  return duplicates.map((entry) => ({ ...entry, timeGiven: timeGiven.get(entry.index) ?? false }));
 }
 
 function summarize<TProps>(outcomes: RecordOutcome<TProps>[]): RecordManyResult<TProps> {

@@ -7,6 +7,7 @@ import { service } from '../di/service.js';
 import { CLOCK, EVENT_BUS, ID_GENERATOR, TENANT_STORE } from '../di/tokens.js';
 import { CoreErrorCode } from '../errors/codes.js';
 import { NotFoundError, ValidationError } from '../errors/error-classes.js';
+import { isRapportError } from '../errors/rapport-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Customer } from '../model/customer.js';
 import type { Page } from '../model/page.js';
@@ -15,9 +16,11 @@ import {
   type SegmentCondition,
   type SegmentConditionInput,
   SegmentConditionSchema,
+  type SegmentDefinition,
   type SegmentDefinitionInput,
   SegmentDefinitionSchema,
 } from '../model/segment-definition.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import { parseInput } from '../util/parse.js';
 import { SegmentCatalog } from './segment-catalog.js';
 
@@ -26,6 +29,12 @@ export interface SegmentPatch {
   name?: string;
   description?: string | null;
   condition?: SegmentConditionInput;
+}
+
+/** What {@link SegmentService.declare} did: the stored segment, and whether it was new, changed or already so. */
+export interface SegmentDeclaration {
+  segment: Segment;
+  status: 'created' | 'updated' | 'unchanged';
 }
 
 const PageQuerySchema = z.object({ limit: z.number().int().min(1).max(10_000).default(100), cursor: z.string().optional() });
@@ -49,6 +58,39 @@ export class SegmentService {
     await this.store.segments.insert(segment);
     this.catalog.invalidate();
     return segment;
+  }
+
+  /**
+   * Declares a segment: defines it when its key is new, updates it when the stored definition
+   * differs (name, description or condition), and leaves it alone when it is the same — so a
+   * setup script that declares its segments can run on every start. Returns the stored
+   * segment and which of the three happened. Concurrent declarations of one new key give one
+   * segment.
+   *
+   * @example
+   * ```ts
+   * const { status } = await crm.segments.declare({ key: 'vip', name: 'VIP', condition: { kind: 'tag', op: 'has', value: 'vip' } });
+   * // 'created' on the first run, 'unchanged' on the next ones, 'updated' after an edit
+   * ```
+   */
+  async declare(input: SegmentDefinitionInput): Promise<SegmentDeclaration> {
+    const definition = parseInput(SegmentDefinitionSchema, input, 'segment');
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.store.segments.get(definition.key);
+      if (current) {
+        if (sameDefinition(current, definition)) return { segment: current, status: 'unchanged' };
+        const segment: Segment = { ...current, ...definition, updatedAt: this.clock.now() };
+        await this.store.segments.update(segment);
+        this.catalog.invalidate();
+        return { segment, status: 'updated' };
+      }
+      try {
+        return { segment: await this.define(definition), status: 'created' };
+      } catch (error) {
+        // A concurrent declaration stored the key first: compare with what it stored.
+        if (!isRapportError(error, CoreErrorCode.SegmentExists) || attempt >= 3) throw error;
+      }
+    }
   }
 
   /** Changes a segment's name, description or condition. */
@@ -167,4 +209,12 @@ export class SegmentService {
   private emitMembership(event: 'segment.entered' | 'segment.exited', segmentKey: string, customerId: string, at: Date): void {
     this.events.emit(event, { tenantId: this.store.tenantId, segmentKey, customerId, at });
   }
+}
+
+function sameDefinition(stored: Segment, definition: SegmentDefinition): boolean {
+  return (
+    stored.name === definition.name &&
+    stored.description === definition.description &&
+    canonicalJson(stored.condition) === canonicalJson(definition.condition)
+  );
 }

@@ -15,6 +15,7 @@ import type { Kysely } from 'kysely';
 import { type CustomerParts, customerFromRow, customerToRow, metricsToColumns } from '../rows.js';
 import type { CustomersTable, RapportDatabase } from '../schema.js';
 import { applyMetricIncrements } from './metric-increments.js';
+import { removeIdentityUnlessLast } from './remove-identity.js';
 import { atomically, chunksFor, guarded, inList, type SqlContext } from './sql-context.js';
 
 /** Customers and identities of one tenant in SQL. */
@@ -179,15 +180,9 @@ export class SqlCustomerRepository implements CustomerRepository {
   }
 
   removeIdentity(customerId: string, identity: Identity): Promise<boolean> {
-    return guarded(this.ctx, 'remove identity', async () => {
-      const result = await this.ctx.db
-        .deleteFrom('rapport_identities')
-        .where('tenant_id', '=', this.ctx.tenantId)
-        .where('customer_id', '=', customerId)
-        .where('value_hash', '=', this.ctx.blindIndex(identity))
-        .executeTakeFirst();
-      return Number(result.numDeletedRows) > 0;
-    });
+    return guarded(this.ctx, 'remove identity', () =>
+      atomically(this.ctx, (db) => removeIdentityUnlessLast(db, this.ctx, customerId, identity)),
+    );
   }
 
   moveIdentities(fromId: string, toId: string): Promise<void> {

@@ -60,6 +60,22 @@ export class SqlInteractionRepository implements InteractionRepository {
     );
   }
 
+  findByIdempotencyKeys(keys: readonly string[]): Promise<Interaction[]> {
+    return guarded(this.ctx, 'find interactions by idempotency key', async () => {
+      const found: Interaction[] = [];
+      for (const chunk of chunksFor([...new Set(keys)], 1, this.ctx.dialect)) {
+        const rows = await this.ctx.db
+          .selectFrom('rapport_interactions')
+          .selectAll()
+          .where('tenant_id', '=', this.ctx.tenantId)
+          .where(inList(this.ctx, 'idempotency_key', chunk))
+          .execute();
+        for (const row of rows) found.push(interactionFromRow(row, this.ctx.dialect));
+      }
+      return found;
+    });
+  }
+
   timeline(customerId: string, filter: TimelineFilter): Promise<Page<Interaction>> {
     return guarded(this.ctx, 'read timeline', async () => {
       let query = this.ctx.db

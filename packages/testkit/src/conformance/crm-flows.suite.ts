@@ -1,28 +1,7 @@
-import { type Crm, createCrm, isRapportError, type RapportEventName } from '@rapport/core';
+import { isRapportError } from '@rapport/core';
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../fake-clock.js';
-import { uniqueId } from '../fixtures/builders.js';
 import type { ConformanceContext } from './context.js';
-
-/** A Crm over the storage under test, for a fresh tenant (the storage is not closed). */
-async function crmFor(
-  ctx: ConformanceContext,
-  clock = new FakeClock('2026-06-01T00:00:00Z'),
-): Promise<{ crm: Crm; clock: FakeClock; events: { name: string; payload: unknown }[] }> {
-  const crm = await createCrm({ storage: ctx.storage(), tenant: uniqueId('crm'), clock, identities: { defaultRegion: 'GB' } });
-  const events: { name: string; payload: unknown }[] = [];
-  const names: RapportEventName[] = [
-    'customer.created',
-    'customer.updated',
-    'customer.merged',
-    'interaction.recorded',
-    'consent.changed',
-    'segment.entered',
-    'segment.exited',
-  ];
-  for (const name of names) crm.events.on(name, (payload) => void events.push({ name, payload }));
-  return { crm, clock, events };
-}
+import { crmFor } from './crm-for.js';
 
 /** End-to-end flows through `createCrm` that a storage must support. */
 export function crmFlowsSuite(ctx: ConformanceContext): void {

@@ -4,10 +4,13 @@ import { consentRepositorySuite } from './consent-repository.suite.js';
 import { makeContext, type StorageFactory } from './context.js';
 import { crmFlowsSuite } from './crm-flows.suite.js';
 import { customerRepositorySuite } from './customer-repository.suite.js';
+import { idempotencyConflictsSuite } from './idempotency-conflicts.suite.js';
+import { identityMatchSuite } from './identity-match.suite.js';
 import { interactionRepositorySuite } from './interaction-repository.suite.js';
 import { jobsSuite } from './jobs.suite.js';
 import { mergeConcurrencySuite } from './merge-concurrency.suite.js';
 import { profileReaderSuite } from './profile-reader.suite.js';
+import { segmentDeclarationSuite } from './segment-declaration.suite.js';
 import { segmentEquivalenceSuite } from './segment-equivalence.suite.js';
 import { segmentRepositorySuite } from './segment-repository.suite.js';
 import { tenancySuite } from './tenancy.suite.js';
@@ -26,7 +29,8 @@ export interface StorageConformanceOptions {
 /**
  * The suite every storage must pass: customers and identity uniqueness, merges, the
  * interaction log and idempotency, the consent ledger, every segment DSL operator,
- * profile snapshots (a storage's one-read fast path equals its repositories), pagination, transactions, tenant isolation (property-based), Crm flows, durable jobs and merges racing with writes and with each other. Call it from a
+ * profile snapshots (a storage's one-read fast path equals its repositories), pagination, transactions, tenant isolation (property-based), Crm flows, the upsert match rule and last-identity guard,
+ * conflicting duplicates, segment declarations, durable jobs and merges racing with writes and with each other. Call it from a
  * vitest test file; the storage is made once, migrated, shared by the tests (each uses its
  * own tenant) and closed at the end.
  *
@@ -61,5 +65,8 @@ export function runStorageConformance(name: string, makeStorage: StorageFactory,
     crmFlowsSuite(ctx);
     jobsSuite(ctx);
     mergeConcurrencySuite(ctx, options.concurrencyRounds ?? 200);
+    identityMatchSuite(ctx);
+    idempotencyConflictsSuite(ctx);
+    segmentDeclarationSuite(ctx);
   });
 }

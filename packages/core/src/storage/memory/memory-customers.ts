@@ -105,9 +105,9 @@ export class MemoryCustomerRepository implements CustomerRepository {
     return this.ctx.exec((state) => {
       const stored = this.live(state, customerId);
       if (!stored) return false;
-      const before = stored.identities.length;
+      if (!stored.identities.some((existing) => sameIdentity(existing, identity))) return false;
+      if (stored.identities.length === 1) throw lastIdentity(customerId, identity);
       stored.identities = stored.identities.filter((existing) => !sameIdentity(existing, identity));
-      if (stored.identities.length === before) return false;
       state.identityOwners.delete(this.ownerKey(identity));
       return true;
     });
@@ -192,6 +192,14 @@ export class MemoryCustomerRepository implements CustomerRepository {
       });
     }
   }
+}
+
+function lastIdentity(customerId: string, identity: Identity): ConflictError {
+  return new ConflictError(
+    CoreErrorCode.LastIdentity,
+    `the ${identity.type} identity is customer "${customerId}"'s last one; add another before removing it`,
+    { customerId, identity },
+  );
 }
 
 function matchesListFilter(customer: StoredCustomer, filter: CustomerListFilter): boolean {

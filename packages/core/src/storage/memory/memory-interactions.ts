@@ -21,6 +21,16 @@ export class MemoryInteractionRepository implements InteractionRepository {
     );
   }
 
+  findByIdempotencyKeys(keys: readonly string[]): Promise<Interaction[]> {
+    return this.ctx.exec((state) =>
+      [...new Set(keys)].flatMap((key) => {
+        const id = state.idempotencyKeys.get(tenantKey(this.ctx.tenantId, key));
+        const found = id === undefined ? undefined : state.interactions.get(id);
+        return found ? [copy(found)] : [];
+      }),
+    );
+  }
+
   timeline(customerId: string, filter: TimelineFilter): Promise<Page<Interaction>> {
     return this.ctx.exec((state) => {
       const position = filter.cursor ? decodeCursor(filter.cursor) : null;
