@@ -101,7 +101,16 @@ export {
   type MetricsDelta,
   roundMoney,
 } from './model/metrics.js';
-export { type CursorPosition, decodeCursor, encodeCursor, type Page } from './model/page.js';
+export {
+  type CursorPosition,
+  decodeCursor,
+  decodeIdCursor,
+  decodeTimeCursor,
+  encodeCursor,
+  type IdCursor,
+  type Page,
+  type TimeCursor,
+} from './model/page.js';
 export {
   COUNT_OPERATORS,
   ConsentConditionSchema,

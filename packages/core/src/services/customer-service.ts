@@ -1,4 +1,5 @@
 import { inject } from 'tsyringe';
+import { z } from 'zod';
 import type { Clock } from '../contracts/clock.js';
 import type { IdGenerator } from '../contracts/id-generator.js';
 import type { Storage, TenantStore } from '../contracts/storage.js';
@@ -13,14 +14,14 @@ import {
   type Customer,
   type CustomerListQuery,
   CustomerListQuerySchema,
-  TagSchema,
+  TagListSchema,
   UpdateCustomerInputSchema,
   UpsertCustomerInputSchema,
 } from '../model/customer.js';
 import { type Identity, type IdentityInput, identityKey } from '../model/identity.js';
 import { combineMetrics, emptyMetrics } from '../model/metrics.js';
 import type { Page } from '../model/page.js';
-import { assertStorable } from '../util/nul.js';
+import { assertId, assertStorable } from '../util/storable.js';
 import { parseInput } from '../util/parse.js';
 import { retryOnConflict } from '../util/retry.js';
 import { normalizeIdentityInput, normalizeIdentityList } from './identities.js';
@@ -72,6 +73,8 @@ export interface MergeOptions<TTraits> {
   traits?: TraitSurvivorship<TTraits>;
 }
 
+const MergeOptionsSchema = z.object({ traits: z.unknown().optional() });
+
 /** Customers of one tenant: create, find, upsert by any identity, update, tag, list, merge. */
 @service()
 export class CustomerService<TTraits = Record<string, unknown>> {
@@ -87,8 +90,8 @@ export class CustomerService<TTraits = Record<string, unknown>> {
 
   /** Creates a customer. Fails with `IDENTITY_TAKEN` when an identity belongs to someone else. */
   async create(input: CreateCustomerInput<TTraits> = {}): Promise<Customer<TTraits>> {
+    assertStorable(this.storage, input);
     const parsed = parseInput(CreateCustomerInputSchema, input);
-    assertStorable(this.storage, parsed);
     const identities = normalizeIdentityList(parsed.identities, ['identities'], this.config.defaultRegion);
     const traits = this.validateTraits(parsed.traits);
     const customer = this.newCustomer(identities, traits, parsed.tags, parsed.lifecycleStage);
@@ -99,11 +102,13 @@ export class CustomerService<TTraits = Record<string, unknown>> {
 
   /** A customer by id. A merged-away id resolves to the customer it was merged into. */
   async get(id: string): Promise<Customer<TTraits>> {
+    assertId(id);
     return this.requireLive(this.store, id);
   }
 
   /** The customer known by an identity, or null. */
   async find(identity: IdentityInput): Promise<Customer<TTraits> | null> {
+    assertStorable(this.storage, identity, ['identity']);
     const normalized = normalizeIdentityInput(identity, ['identity'], this.config.defaultRegion);
     return (await this.store.customers.findByIdentity(normalized)) as Customer<TTraits> | null;
   }
@@ -114,8 +119,8 @@ export class CustomerService<TTraits = Record<string, unknown>> {
    * `unlinked`). Safe under concurrency: two upserts of one new e-mail give one customer.
    */
   async upsert(input: UpsertCustomerInput<TTraits>): Promise<UpsertResult<TTraits>> {
+    assertStorable(this.storage, input);
     const parsed = parseInput(UpsertCustomerInputSchema, input);
-    assertStorable(this.storage, parsed);
     const identities = normalizeIdentityList(parsed.identities, ['identities'], this.config.defaultRegion);
     return retryOnConflict(() => this.upsertOnce(identities, parsed));
   }
@@ -126,8 +131,9 @@ export class CustomerService<TTraits = Record<string, unknown>> {
    * `CUSTOMER_VERSION_CONFLICT`.
    */
   async update(id: string, input: UpdateCustomerInput<TTraits>): Promise<Customer<TTraits>> {
+    assertId(id);
+    assertStorable(this.storage, input);
     const parsed = parseInput(UpdateCustomerInputSchema, input);
-    assertStorable(this.storage, parsed);
     return this.mutate(id, parsed.expectedVersion, (current) => {
       const traits = parsed.traits
         ? this.validateTraits(mergeTraits(current.traits as Record<string, unknown>, parsed.traits))
@@ -139,8 +145,9 @@ export class CustomerService<TTraits = Record<string, unknown>> {
 
   /** Adds an identity. Fails with `IDENTITY_TAKEN` when another customer has it. */
   async addIdentity(id: string, identity: IdentityInput): Promise<Customer<TTraits>> {
+    assertId(id);
+    assertStorable(this.storage, identity, ['identity']);
     const normalized = normalizeIdentityInput(identity, ['identity'], this.config.defaultRegion);
-    assertStorable(this.storage, normalized, ['identity']);
     const customer = await this.store.transaction(async (tx) => {
       const current = await this.requireLive(tx, id);
       await tx.customers.addIdentity(current.id, normalized);
@@ -152,6 +159,8 @@ export class CustomerService<TTraits = Record<string, unknown>> {
 
   /** Removes an identity. Fails with `IDENTITY_NOT_FOUND` when the customer does not have it. */
   async removeIdentity(id: string, identity: IdentityInput): Promise<Customer<TTraits>> {
+    assertId(id);
+    assertStorable(this.storage, identity, ['identity']);
     const normalized = normalizeIdentityInput(identity, ['identity'], this.config.defaultRegion);
     const customer = await this.store.transaction(async (tx) => {
       const current = await this.requireLive(tx, id);
@@ -163,21 +172,21 @@ export class CustomerService<TTraits = Record<string, unknown>> {
     return customer;
   }
 
-  /** Adds tags (already present ones are ignored). */
-  async tag(id: string, tags: readonly string[]): Promise<Customer<TTraits>> {
-    const parsed = tags.map((tag, index) => parseInput(TagSchema, tag, ['tags', index]));
-    assertStorable(this.storage, parsed, ['tags']);
+  /** Adds a tag or tags (already present ones are ignored); at most 200 per call. */
+  async tag(id: string, tags: string | readonly string[]): Promise<Customer<TTraits>> {
+    const parsed = this.parseTags(id, tags);
     return this.mutate(id, undefined, (current) => ({ ...current, tags: [...new Set([...current.tags, ...parsed])] }));
   }
 
-  /** Removes tags (absent ones are ignored). */
-  async untag(id: string, tags: readonly string[]): Promise<Customer<TTraits>> {
-    const parsed = new Set(tags.map((tag, index) => parseInput(TagSchema, tag, ['tags', index])));
+  /** Removes a tag or tags (absent ones are ignored); at most 200 per call. */
+  async untag(id: string, tags: string | readonly string[]): Promise<Customer<TTraits>> {
+    const parsed = new Set(this.parseTags(id, tags));
     return this.mutate(id, undefined, (current) => ({ ...current, tags: current.tags.filter((tag) => !parsed.has(tag)) }));
   }
 
   /** Customers in id (= creation) order, filtered, a page at a time. */
   async list(query: CustomerListQuery = {}): Promise<Page<Customer<TTraits>>> {
+    assertStorable(this.storage, query, ['query']);
     const filter = parseInput(CustomerListQuerySchema, query, 'query');
     return (await this.store.customers.list(filter)) as Page<Customer<TTraits>>;
   }
@@ -188,6 +197,7 @@ export class CustomerService<TTraits = Record<string, unknown>> {
    * id keeps resolving to the survivor. All in one transaction.
    */
   async merge(survivorId: string, mergedId: string, options: MergeOptions<TTraits> = {}): Promise<Customer<TTraits>> {
+    assertMergeArguments(survivorId, mergedId, options);
     const result = await this.store.transaction(async (tx) => {
       const survivor = await this.requireLive(tx, survivorId);
       const merged = await this.requireLive(tx, mergedId);
@@ -369,6 +379,12 @@ export class CustomerService<TTraits = Record<string, unknown>> {
     };
   }
 
+  private parseTags(id: string, tags: unknown): string[] {
+    assertId(id);
+    assertStorable(this.storage, tags, ['tags']);
+    return parseInput(TagListSchema, tags, 'tags');
+  }
+
   private validateTraits(traits: Record<string, unknown>): Record<string, unknown> {
     return parseInput(this.config.traitsSchema, traits, 'traits') as Record<string, unknown>;
   }
@@ -380,6 +396,13 @@ export class CustomerService<TTraits = Record<string, unknown>> {
       actualVersion: actual,
     });
   }
+}
+
+/** Input checks of {@link CustomerService.merge}, before it reads anything. */
+function assertMergeArguments(survivorId: unknown, mergedId: unknown, options: unknown): void {
+  assertId(survivorId, 'survivorId');
+  assertId(mergedId, 'mergedId');
+  parseInput(MergeOptionsSchema, options, 'options');
 }
 
 /** Storage works with untyped traits; the app's trait type is a compile-time view over them. */

@@ -21,13 +21,19 @@ import {
   TimelineQuerySchema,
 } from '../model/interaction.js';
 import type { Page } from '../model/page.js';
-import { assertStorable } from '../util/nul.js';
+import { assertId, assertStorable } from '../util/storable.js';
 import { parseInput } from '../util/parse.js';
 import { retryOnConflict } from '../util/retry.js';
 import { CustomerService } from './customer-service.js';
 import { normalizeIdentityInput } from './identities.js';
 import { metricsDeltas } from './metrics-delta.js';
 import { SegmentService } from './segment-service.js';
+
+/**
+ * Largest absolute amount of one purchase (10^15, a quadrillion in any currency), so that
+ * totals stay finite and exact to the cent in the storage's double-precision sum.
+ */
+export const MAX_AMOUNT = 1e15;
 
 /** Largest batch `recordMany` accepts; split bigger imports. */
 export const MAX_BATCH_SIZE = 10_000;
@@ -108,20 +114,26 @@ export class InteractionService<TProps = Record<string, unknown>> {
 
   /** A customer's interactions, newest first, filtered, a page at a time. */
   async timeline(customerId: string, query: TimelineQuery = {}): Promise<Page<Interaction<TProps>>> {
+    assertId(customerId, 'customerId');
+    assertStorable(this.storage, query, ['query']);
     const filter = parseInput(TimelineQuerySchema, query, 'query');
     const customer = await this.customers.requireLive(this.store, customerId);
     return (await this.store.interactions.timeline(customer.id, filter)) as Page<Interaction<TProps>>;
   }
 
   private validate(input: unknown, index: number): PendingItem {
+    // Checked before parsing: the schema would drop `__proto__` keys, and deep values would exhaust its stack.
+    assertStorable(this.storage, input);
     const parsed = parseInput(RecordInteractionInputSchema, input);
     parsed.properties = parseInput(this.config.interactionPropertiesSchema, parsed.properties, 'properties');
-    assertStorable(this.storage, parsed);
     if (this.config.purchaseTypes.has(parsed.type)) {
       const amount = parsed.properties[this.config.amountProperty];
-      if (amount !== undefined && (typeof amount !== 'number' || !Number.isFinite(amount))) {
+      if (amount !== undefined && (typeof amount !== 'number' || !Number.isFinite(amount) || Math.abs(amount) > MAX_AMOUNT)) {
         throw new ValidationError(CoreErrorCode.InvalidInput, [
-          { path: ['properties', this.config.amountProperty], message: 'the amount of a purchase must be a finite number' },
+          {
+            path: ['properties', this.config.amountProperty],
+            message: `the amount of a purchase must be a finite number between -${MAX_AMOUNT} and ${MAX_AMOUNT}`,
+          },
         ]);
       }
     }

@@ -19,6 +19,7 @@ import {
   SegmentDefinitionSchema,
 } from '../model/segment-definition.js';
 import { parseInput } from '../util/parse.js';
+import { assertId, storableIssues } from '../util/storable.js';
 import { SegmentCatalog } from './segment-catalog.js';
 
 /** Changes to a segment; the key stays. */
@@ -28,7 +29,24 @@ export interface SegmentPatch {
   condition?: SegmentConditionInput;
 }
 
+const SegmentPatchSchema = z.strictObject({
+  name: z.string().optional(),
+  description: z.string().nullable().optional(),
+  condition: z.unknown().optional(),
+});
+
 const PageQuerySchema = z.object({ limit: z.number().int().min(1).max(10_000).default(100), cursor: z.string().optional() });
+
+/**
+ * Returns `input` when it is safe to hand to the schema (well-formed strings, no
+ * `__proto__`, bounded nesting: the condition schema recurses), or throws naming the field.
+ */
+function checked<T>(input: T, path: string[]): T {
+  // NUL is left to the storage, which refuses it where it cannot compare it (PostgreSQL).
+  const issues = storableIssues(input, path);
+  if (issues.length > 0) throw new ValidationError(CoreErrorCode.InvalidInput, issues);
+  return input;
+}
 
 /** Segments of one tenant: definitions as data, live evaluation, and enter/exit events. */
 @service()
@@ -43,7 +61,7 @@ export class SegmentService {
 
   /** Stores a new segment. Fails with `SEGMENT_EXISTS` when the key is taken. */
   async define(input: SegmentDefinitionInput): Promise<Segment> {
-    const definition = parseInput(SegmentDefinitionSchema, input, 'segment');
+    const definition = parseInput(SegmentDefinitionSchema, checked(input, ['segment']), 'segment');
     const now = this.clock.now();
     const segment: Segment = { ...definition, id: this.ids.next(), tenantId: this.store.tenantId, createdAt: now, updatedAt: now };
     await this.store.segments.insert(segment);
@@ -53,6 +71,7 @@ export class SegmentService {
 
   /** Changes a segment's name, description or condition. */
   async update(key: string, patch: SegmentPatch): Promise<Segment> {
+    parseInput(SegmentPatchSchema, checked(patch, ['patch']), 'patch');
     const current = await this.get(key);
     const definition = parseInput(
       SegmentDefinitionSchema,
@@ -72,6 +91,7 @@ export class SegmentService {
 
   /** Deletes a segment and its stored memberships. */
   async remove(key: string): Promise<void> {
+    assertId(key, 'key');
     const removed = await this.store.segments.remove(key);
     this.catalog.invalidate();
     if (!removed) throw new NotFoundError(CoreErrorCode.SegmentNotFound, 'segment', key);
@@ -79,6 +99,7 @@ export class SegmentService {
 
   /** A segment by key, or `SEGMENT_NOT_FOUND`. */
   async get(key: string): Promise<Segment> {
+    assertId(key, 'key');
     const segment = await this.store.segments.get(key);
     if (!segment) throw new NotFoundError(CoreErrorCode.SegmentNotFound, 'segment', key);
     return segment;
@@ -104,14 +125,14 @@ export class SegmentService {
 
   /** How many customers match a condition now, without saving it (for previews). */
   async countWhere(condition: SegmentConditionInput): Promise<number> {
-    const parsed = parseInput(SegmentConditionSchema, condition, 'condition');
+    const parsed = parseInput(SegmentConditionSchema, checked(condition, ['condition']), 'condition');
     return this.store.segments.count(parsed, this.clock.now());
   }
 
   /** Ids of customers matching a segment now, in id order, a page at a time. */
   async memberIds(key: string, page: { limit?: number; cursor?: string } = {}): Promise<Page<string>> {
     const segment = await this.get(key);
-    const query = parseInput(PageQuerySchema, page, 'page');
+    const query = parseInput(PageQuerySchema, checked(page, ['page']), 'page');
     return this.store.segments.members(segment.condition, this.clock.now(), query);
   }
 
@@ -152,13 +173,11 @@ export class SegmentService {
 
   /** Checks a condition without storing it; throws a `ValidationError` naming the bad field. */
   validate(condition: SegmentConditionInput): SegmentCondition {
-    return parseInput(SegmentConditionSchema, condition, 'condition');
+    return parseInput(SegmentConditionSchema, checked(condition, ['condition']), 'condition');
   }
 
   private async requireCustomerId(customerId: string): Promise<string> {
-    if (typeof customerId !== 'string' || customerId.length === 0) {
-      throw new ValidationError(CoreErrorCode.InvalidInput, [{ path: ['customerId'], message: 'must be a non-empty string' }]);
-    }
+    assertId(customerId, 'customerId');
     const id = await this.store.customers.resolveId(customerId);
     if (!id) throw new NotFoundError(CoreErrorCode.CustomerNotFound, 'customer', customerId);
     return id;

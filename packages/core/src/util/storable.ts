@@ -1,0 +1,206 @@
+import type { Storage } from '../contracts/storage.js';
+import { CoreErrorCode } from '../errors/codes.js';
+import { ValidationError, type ValidationIssue } from '../errors/error-classes.js';
+
+/**
+ * How deep objects and arrays may nest in a JSON field (traits, interaction properties,
+ * consent proof), the field itself counting as the first level: `{ a: { b: 1 } }` is two.
+ * MariaDB refuses JSON deeper than 32 levels and SQLite's JSON functions stop at 1,000;
+ * 20 leaves room for the storage's own wrapping.
+ */
+export const MAX_JSON_DEPTH = 20;
+
+/** Largest JSON field (traits, interaction properties, consent proof), in characters of its JSON text. */
+export const MAX_JSON_SIZE = 65_536;
+
+/** Most entries (keys of an object, items of an array) any input value may hold. */
+export const MAX_ENTRIES = 10_000;
+
+/** How deep any argument may nest outside JSON fields (segment conditions, filters). */
+export const MAX_INPUT_DEPTH = 64;
+
+/** Top-level fields of an input that are stored as JSON and get the JSON limits. */
+const JSON_FIELDS = new Set(['traits', 'properties', 'proof']);
+/** Issues reported at most per call; the walk stops there. */
+const MAX_ISSUES = 20;
+
+type Path = (string | number)[];
+interface Frame {
+  value: unknown;
+  path: Path;
+  depth: number;
+  /** The JSON field this value is inside, with its running size, if any. */
+  json: { size: number; reported: boolean } | null;
+}
+
+/** Options of {@link storableIssues}. */
+export interface StorableOptions {
+  /** Reject NUL (U+0000) in strings and keys (PostgreSQL cannot store it). */
+  rejectsNul?: boolean;
+  /** Treat the value itself as a JSON field (otherwise only its `traits`, `properties`, `proof`). */
+  json?: boolean;
+  /** Nesting bound outside JSON fields. Default {@link MAX_INPUT_DEPTH}. */
+  maxDepth?: number;
+}
+
+/**
+ * Every reason `value` cannot be stored losslessly, each with its path: ill-formed strings
+ * (lone UTF-16 surrogates) in keys or values, NUL where the storage refuses it, `__proto__`
+ * keys (JavaScript objects drop them), non-finite numbers, BigInt, functions, symbols,
+ * invalid dates, and nesting or size beyond the documented limits; inside JSON fields also
+ * `undefined` in arrays, dates and other non-plain objects. Walks iteratively, so no input
+ * can exhaust the stack.
+ */
+export function storableIssues(value: unknown, path: Path = [], options: StorableOptions = {}): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const maxDepth = options.maxDepth ?? MAX_INPUT_DEPTH;
+  const stack: Frame[] = [{ value, path, depth: 0, json: options.json ? { size: 0, reported: false } : null }];
+  const report = (at: Path, message: string) => issues.push({ path: at, message });
+  while (stack.length > 0 && issues.length < MAX_ISSUES) {
+    const frame = stack.pop() as Frame;
+    const { value: current, path: at, json } = frame;
+    if (json) {
+      json.size += sizeOf(current);
+      if (json.size > MAX_JSON_SIZE && !json.reported) {
+        json.reported = true;
+        report(at.slice(0, path.length + (options.json ? 0 : 1)), `is larger than ${MAX_JSON_SIZE} characters of JSON`);
+      }
+    }
+    const leafIssue = leafProblem(current, json !== null, options.rejectsNul === true);
+    if (leafIssue) {
+      report(at, leafIssue);
+      continue;
+    }
+    if (typeof current !== 'object' || current === null || current instanceof Date) continue;
+    const depth = frame.depth + 1;
+    if (json ? depth > MAX_JSON_DEPTH : depth > maxDepth) {
+      report(at, `nests deeper than ${json ? MAX_JSON_DEPTH : maxDepth} levels of objects and arrays`);
+      continue;
+    }
+    const count = Array.isArray(current) ? current.length : Object.keys(current).length;
+    if (count > MAX_ENTRIES) {
+      report(at, `holds ${count} entries; at most ${MAX_ENTRIES}`);
+      continue;
+    }
+    const entries = Array.isArray(current) ? current.map((item, index) => [index, item] as const) : ownEntries(current);
+    for (let index = entries.length - 1; index >= 0; index--) {
+      const [key, item] = entries[index] as readonly [string | number, unknown];
+      const itemPath = [...at, key];
+      if (typeof key === 'string') {
+        const keyIssue = keyProblem(key, options.rejectsNul === true);
+        if (keyIssue) {
+          report(itemPath, keyIssue);
+          continue;
+        }
+      }
+      if (item === undefined && !Array.isArray(current)) continue;
+      const entersJson = json === null && frame.depth === 0 && typeof key === 'string' && JSON_FIELDS.has(key);
+      stack.push({
+        value: item,
+        path: itemPath,
+        depth: entersJson ? 0 : depth,
+        json: entersJson ? { size: 0, reported: false } : json,
+      });
+    }
+  }
+  return issues;
+}
+
+/**
+ * Rejects input the storage cannot hold losslessly, before anything is written, with a
+ * `ValidationError` naming each bad field (see {@link storableIssues}); a NUL character
+ * alone gives the code `STORAGE_UNSUPPORTED_VALUE`, anything else `INVALID_INPUT`.
+ */
+export function assertStorable(storage: Storage, value: unknown, path: Path = [], options: Omit<StorableOptions, 'rejectsNul'> = {}): void {
+  const issues = storableIssues(value, path, { ...options, rejectsNul: storage.capabilities.rejectsNul === true });
+  if (issues.length === 0) return;
+  const onlyNul = issues.every((issue) => issue.message.includes(NUL_MESSAGE));
+  throw new ValidationError(onlyNul ? CoreErrorCode.UnsupportedValue : CoreErrorCode.InvalidInput, issues);
+}
+
+/**
+ * Checks an id argument: a non-empty, well-formed string without NUL (no stored id has one),
+ * or a `ValidationError` naming `field`.
+ */
+export function assertId(id: unknown, field = 'id'): asserts id is string {
+  const problem =
+    typeof id !== 'string' || id.length === 0
+      ? 'must be a non-empty string'
+      : id.length > 256
+        ? 'is longer than 256 characters'
+        : !isWellFormed(id)
+          ? ILL_FORMED_MESSAGE
+          : id.includes('\u0000')
+            ? 'contains a NUL character (U+0000)'
+            : null;
+  if (problem) throw new ValidationError(CoreErrorCode.InvalidInput, [{ path: [field], message: problem }]);
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** True when `text` is well-formed Unicode: no lone UTF-16 surrogate (`String.prototype.isWellFormed`). */
+export function isWellFormed(text: string): boolean {
+  const native = (text as { isWellFormed?: () => boolean }).isWellFormed;
+  return native ? native.call(text) : !LONE_SURROGATE.test(text);
+}
+
+const NUL_MESSAGE = 'contains a NUL character (U+0000)';
+const ILL_FORMED_MESSAGE = 'is not well-formed Unicode (it holds a lone UTF-16 surrogate)';
+
+function leafProblem(value: unknown, inJson: boolean, rejectsNul: boolean): string | null {
+  switch (typeof value) {
+    case 'string':
+      if (!isWellFormed(value)) return ILL_FORMED_MESSAGE;
+      if (rejectsNul && value.includes('\u0000')) return `${NUL_MESSAGE}, which this storage cannot hold`;
+      return null;
+    case 'number':
+      return Number.isFinite(value) ? null : `must be a finite number, not ${value}`;
+    case 'bigint':
+      return 'is a BigInt, which JSON cannot hold; pass a number or a string';
+    case 'function':
+    case 'symbol':
+      return `is a ${typeof value}, which cannot be stored`;
+    case 'undefined':
+      return inJson ? 'is undefined inside an array; use null' : null;
+    case 'object':
+      if (value === null || Array.isArray(value)) return null;
+      if (value instanceof Date) {
+        if (Number.isNaN(value.getTime())) return 'is an invalid Date';
+        return inJson ? 'is a Date, which JSON stores as text; pass date.toISOString()' : null;
+      }
+      if (inJson && !isPlainObject(value)) return 'is not a plain object (a class instance, Map, Set, …), which JSON cannot hold';
+      return null;
+    default:
+      return null;
+  }
+}
+
+function keyProblem(key: string, rejectsNul: boolean): string | null {
+  if (key === '__proto__') return 'is the key "__proto__", which JavaScript objects cannot hold as data';
+  if (!isWellFormed(key)) return `the key ${ILL_FORMED_MESSAGE}`;
+  if (rejectsNul && key.includes('\u0000')) return `the key ${NUL_MESSAGE}, which this storage cannot hold`;
+  return null;
+}
+
+function ownEntries(value: object): (readonly [string, unknown])[] {
+  // Own enumerable string keys, `__proto__` included (JSON.parse makes it an own key).
+  return Object.keys(value).map((key) => [key, (value as Record<string, unknown>)[key]] as const);
+}
+
+function isPlainObject(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** Characters the value adds to its JSON text, not counting nested values (approximate for numbers). */
+function sizeOf(value: unknown): number {
+  if (typeof value === 'string') return value.length + 2;
+  if (typeof value === 'number') return 24;
+  if (Array.isArray(value)) return 2 + value.length;
+  if (typeof value === 'object' && value !== null) {
+    let size = 2;
+    for (const key of Object.keys(value)) size += key.length + 4;
+    return size;
+  }
+  return 5;
+}
