@@ -44,6 +44,7 @@ export {
   type ConsentCheckInput,
   ConsentCheckInputSchema,
   type ConsentDecision,
+  ConsentHistoryFilterSchema,
   type ConsentRecord,
   type ConsentStatus,
   consentStates,
@@ -58,10 +59,13 @@ export {
   CustomerSchema,
   LIFECYCLE_STAGES,
   LifecycleStageSchema,
+  MAX_TAGS_PER_CALL,
+  TagListSchema,
   TagSchema,
   UpdateCustomerInputSchema,
   UpsertCustomerInputSchema,
 } from './model/customer.js';
+export { DateInputSchema } from './model/date-input.js';
 export {
   IDENTITY_TYPES,
   type Identity,
@@ -81,6 +85,7 @@ export {
   DIRECTIONS,
   type Direction,
   type Interaction,
+  MAX_FILTER_VALUES,
   type RecordInteractionInput,
   RecordInteractionInputSchema,
   type RecordManyResult,
@@ -166,7 +171,7 @@ export {
   type UpsertCustomerInput,
   type UpsertResult,
 } from './services/customer-service.js';
-export { InteractionService, MAX_BATCH_SIZE } from './services/interaction-service.js';
+export { InteractionService, MAX_AMOUNT, MAX_BATCH_SIZE } from './services/interaction-service.js';
 export { metricsDeltas, type PurchaseRules } from './services/metrics-delta.js';
 export { type CustomerProfile, ProfileService } from './services/profile-service.js';
 export { composeProfileSnapshot, readProfileSnapshot } from './services/profile-snapshot.js';
@@ -175,3 +180,12 @@ export { type SegmentPatch, SegmentService } from './services/segment-service.js
 export type { TraitSurvivorship } from './services/survivorship.js';
 export { memoryStorage } from './storage/memory/memory-storage.js';
 export { parseInput, toValidationIssues } from './util/parse.js';
+export {
+  isWellFormed,
+  MAX_ENTRIES,
+  MAX_INPUT_DEPTH,
+  MAX_JSON_DEPTH,
+  MAX_JSON_SIZE,
+  type StorableOptions,
+  storableIssues,
+} from './util/storable.js';

@@ -59,7 +59,9 @@ export interface ResolvedCrmConfig {
 const hasMethods =
   (...methods: string[]) =>
   (value: unknown): boolean =>
-    typeof value === 'object' && value !== null && methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
+    typeof value === 'object' &&
+    value !== null &&
+    methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
 const isZodObject = (value: unknown): boolean => value instanceof z.ZodObject;
 const isPromise = (value: unknown): boolean => hasMethods('then')(value);
 

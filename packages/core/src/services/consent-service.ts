@@ -11,14 +11,14 @@ import {
   ConsentChangeInputSchema,
   type ConsentCheckInput,
   ConsentCheckInputSchema,
-  ConsentHistoryFilterSchema,
   type ConsentDecision,
+  ConsentHistoryFilterSchema,
   type ConsentRecord,
   consentStates,
   decideConsent,
 } from '../model/consent.js';
-import { assertId, assertStorable } from '../util/storable.js';
 import { parseInput } from '../util/parse.js';
+import { assertId, assertStorable } from '../util/storable.js';
 import { CustomerService } from './customer-service.js';
 import { SegmentService } from './segment-service.js';
 

@@ -21,9 +21,9 @@ import {
 import { type Identity, type IdentityInput, identityKey } from '../model/identity.js';
 import { combineMetrics, emptyMetrics } from '../model/metrics.js';
 import type { Page } from '../model/page.js';
-import { assertId, assertStorable } from '../util/storable.js';
 import { parseInput } from '../util/parse.js';
 import { retryOnConflict } from '../util/retry.js';
+import { assertId, assertStorable } from '../util/storable.js';
 import { normalizeIdentityInput, normalizeIdentityList } from './identities.js';
 import { SegmentService } from './segment-service.js';
 import { mergeTraitsBySurvivorship, type TraitSurvivorship } from './survivorship.js';

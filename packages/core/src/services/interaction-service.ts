@@ -21,19 +21,20 @@ import {
   TimelineQuerySchema,
 } from '../model/interaction.js';
 import type { Page } from '../model/page.js';
-import { assertId, assertStorable } from '../util/storable.js';
 import { parseInput } from '../util/parse.js';
 import { retryOnConflict } from '../util/retry.js';
+import { assertId, assertStorable } from '../util/storable.js';
 import { CustomerService } from './customer-service.js';
 import { normalizeIdentityInput } from './identities.js';
 import { metricsDeltas } from './metrics-delta.js';
 import { SegmentService } from './segment-service.js';
 
 /**
- * Largest absolute amount of one purchase (10^15, a quadrillion in any currency), so that
- * totals stay finite and exact to the cent in the storage's double-precision sum.
+ * Largest absolute amount of one purchase: 10^12 (a trillion in any currency). Bounded so
+ * that totals stay finite in every storage's sum; they are exact to the cent while below
+ * 10^13 (PostgreSQL rounds sums to 15 significant digits).
  */
-export const MAX_AMOUNT = 1e15;
+export const MAX_AMOUNT = 1e12;
 
 /** Largest batch `recordMany` accepts; split bigger imports. */
 export const MAX_BATCH_SIZE = 10_000;

@@ -4,6 +4,7 @@ import { consentRepositorySuite } from './consent-repository.suite.js';
 import { makeContext, type StorageFactory } from './context.js';
 import { crmFlowsSuite } from './crm-flows.suite.js';
 import { customerRepositorySuite } from './customer-repository.suite.js';
+import { hostileInputSuite } from './hostile-input.suite.js';
 import { interactionRepositorySuite } from './interaction-repository.suite.js';
 import { profileReaderSuite } from './profile-reader.suite.js';
 import { segmentEquivalenceSuite } from './segment-equivalence.suite.js';
@@ -55,5 +56,6 @@ export function runStorageConformance(name: string, makeStorage: StorageFactory,
     segmentEquivalenceSuite(ctx, options.equivalenceRuns ?? 100);
     tenancySuite(ctx, options.tenancyRuns ?? 25);
     crmFlowsSuite(ctx);
+    hostileInputSuite(ctx);
   });
 }
