@@ -5,6 +5,7 @@ import { makeContext, type StorageFactory } from './context.js';
 import { crmFlowsSuite } from './crm-flows.suite.js';
 import { customerRepositorySuite } from './customer-repository.suite.js';
 import { hostileInputSuite } from './hostile-input.suite.js';
+import { inputFuzzSuite } from './input-fuzz.suite.js';
 import { interactionRepositorySuite } from './interaction-repository.suite.js';
 import { profileReaderSuite } from './profile-reader.suite.js';
 import { segmentEquivalenceSuite } from './segment-equivalence.suite.js';
@@ -18,12 +19,14 @@ export interface StorageConformanceOptions {
   equivalenceRuns?: number;
   /** Random operation sequences in the tenant isolation property. Default 25. */
   tenancyRuns?: number;
+  /** Runs of each hostile-input property (wrong types, deep values, bad strings, …). Default 150. */
+  fuzzRuns?: number;
 }
 
 /**
  * The suite every storage must pass: customers and identity uniqueness, merges, the
  * interaction log and idempotency, the consent ledger, every segment DSL operator,
- * profile snapshots (a storage's one-read fast path equals its repositories), pagination, transactions, tenant isolation (property-based) and Crm flows. Call it from a
+ * profile snapshots (a storage's one-read fast path equals its repositories), pagination, transactions, tenant isolation (property-based), Crm flows, and hostile input (fixed cases and a fast-check fuzz of every public method). Call it from a
  * vitest test file; the storage is made once, migrated, shared by the tests (each uses its
  * own tenant) and closed at the end.
  *
@@ -57,5 +60,6 @@ export function runStorageConformance(name: string, makeStorage: StorageFactory,
     tenancySuite(ctx, options.tenancyRuns ?? 25);
     crmFlowsSuite(ctx);
     hostileInputSuite(ctx);
+    inputFuzzSuite(ctx, options.fuzzRuns ?? 150);
   });
 }
