@@ -27,10 +27,12 @@ const MAX_ISSUES = 20;
 type Path = (string | number)[];
 interface Frame {
   value: unknown;
-  path: Path;
+  /** The containing value's frame and this value's key in it; paths are built only for issues. */
+  parent: Frame | null;
+  key: string | number | null;
   depth: number;
-  /** The JSON field this value is inside, with its running size, if any. */
-  json: { size: number; reported: boolean } | null;
+  /** The JSON field this value is inside (its frame and running size), if any. */
+  json: { field: Frame; size: number; reported: boolean } | null;
 }
 
 /** Options of {@link storableIssues}. */
@@ -54,56 +56,73 @@ export interface StorableOptions {
 export function storableIssues(value: unknown, path: Path = [], options: StorableOptions = {}): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const maxDepth = options.maxDepth ?? MAX_INPUT_DEPTH;
-  const stack: Frame[] = [{ value, path, depth: 0, json: options.json ? { size: 0, reported: false } : null }];
-  const report = (at: Path, message: string) => issues.push({ path: at, message });
+  const rejectsNul = options.rejectsNul === true;
+  const root: Frame = { value, parent: null, key: null, depth: 0, json: null };
+  if (options.json) root.json = { field: root, size: 0, reported: false };
+  const stack: Frame[] = [root];
+  const report = (frame: Frame, message: string, key?: string) =>
+    issues.push({ path: key === undefined ? pathOf(frame, path) : [...pathOf(frame, path), key], message });
   while (stack.length > 0 && issues.length < MAX_ISSUES) {
     const frame = stack.pop() as Frame;
-    const { value: current, path: at, json } = frame;
+    const { value: current, json } = frame;
     if (json) {
       json.size += sizeOf(current);
       if (json.size > MAX_JSON_SIZE && !json.reported) {
         json.reported = true;
-        report(at.slice(0, path.length + (options.json ? 0 : 1)), `is larger than ${MAX_JSON_SIZE} characters of JSON`);
+        report(json.field, `is larger than ${MAX_JSON_SIZE} characters of JSON`);
       }
     }
-    const leafIssue = leafProblem(current, json !== null, options.rejectsNul === true);
+    const leafIssue = leafProblem(current, json !== null, rejectsNul);
     if (leafIssue) {
-      report(at, leafIssue);
+      report(frame, leafIssue);
       continue;
     }
     if (typeof current !== 'object' || current === null || current instanceof Date) continue;
     const depth = frame.depth + 1;
     if (json ? depth > MAX_JSON_DEPTH : depth > maxDepth) {
-      report(at, `nests deeper than ${json ? MAX_JSON_DEPTH : maxDepth} levels of objects and arrays`);
+      report(frame, `nests deeper than ${json ? MAX_JSON_DEPTH : maxDepth} levels of objects and arrays`);
       continue;
     }
-    const count = Array.isArray(current) ? current.length : Object.keys(current).length;
-    if (count > MAX_ENTRIES) {
-      report(at, `holds ${count} entries; at most ${MAX_ENTRIES}`);
-      continue;
-    }
-    const entries = Array.isArray(current) ? current.map((item, index) => [index, item] as const) : ownEntries(current);
-    for (let index = entries.length - 1; index >= 0; index--) {
-      const [key, item] = entries[index] as readonly [string | number, unknown];
-      const itemPath = [...at, key];
-      if (typeof key === 'string') {
-        const keyIssue = keyProblem(key, options.rejectsNul === true);
-        if (keyIssue) {
-          report(itemPath, keyIssue);
-          continue;
-        }
+    if (Array.isArray(current)) {
+      if (current.length > MAX_ENTRIES) {
+        report(frame, `holds ${current.length} entries; at most ${MAX_ENTRIES}`);
+        continue;
       }
-      if (item === undefined && !Array.isArray(current)) continue;
-      const entersJson = json === null && frame.depth === 0 && typeof key === 'string' && JSON_FIELDS.has(key);
-      stack.push({
-        value: item,
-        path: itemPath,
-        depth: entersJson ? 0 : depth,
-        json: entersJson ? { size: 0, reported: false } : json,
-      });
+      for (let index = current.length - 1; index >= 0; index--) {
+        stack.push({ value: current[index], parent: frame, key: index, depth, json });
+      }
+      continue;
+    }
+    // Own enumerable string keys, `__proto__` included (JSON.parse makes it an own key).
+    const keys = Object.keys(current);
+    if (keys.length > MAX_ENTRIES) {
+      report(frame, `holds ${keys.length} entries; at most ${MAX_ENTRIES}`);
+      continue;
+    }
+    for (let index = keys.length - 1; index >= 0; index--) {
+      const key = keys[index] as string;
+      const keyIssue = keyProblem(key, rejectsNul);
+      if (keyIssue) {
+        report(frame, keyIssue, key);
+        continue;
+      }
+      const item = (current as Record<string, unknown>)[key];
+      if (item === undefined) continue;
+      const child: Frame = { value: item, parent: frame, key, depth, json };
+      if (json === null && frame === root && JSON_FIELDS.has(key)) {
+        child.depth = 0;
+        child.json = { field: child, size: 0, reported: false };
+      }
+      stack.push(child);
     }
   }
   return issues;
+}
+
+function pathOf(frame: Frame, prefix: Path): Path {
+  const keys: Path = [];
+  for (let at: Frame | null = frame; at?.key != null; at = at.parent) keys.push(at.key);
+  return [...prefix, ...keys.reverse()];
 }
 
 /**
@@ -180,11 +199,6 @@ function keyProblem(key: string, rejectsNul: boolean): string | null {
   if (!isWellFormed(key)) return `the key ${ILL_FORMED_MESSAGE}`;
   if (rejectsNul && key.includes('\u0000')) return `the key ${NUL_MESSAGE}, which this storage cannot hold`;
   return null;
-}
-
-function ownEntries(value: object): (readonly [string, unknown])[] {
-  // Own enumerable string keys, `__proto__` included (JSON.parse makes it an own key).
-  return Object.keys(value).map((key) => [key, (value as Record<string, unknown>)[key]] as const);
 }
 
 function isPlainObject(value: object): boolean {
