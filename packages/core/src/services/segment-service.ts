@@ -2,11 +2,11 @@ import { inject } from 'tsyringe';
 import { z } from 'zod';
 import type { Clock } from '../contracts/clock.js';
 import type { IdGenerator } from '../contracts/id-generator.js';
-import type { MembershipChanges, TenantStore } from '../contracts/storage.js';
+import type { MembershipChanges, Storage, TenantStore } from '../contracts/storage.js';
 import { service } from '../di/service.js';
-import { CLOCK, EVENT_BUS, ID_GENERATOR, TENANT_STORE } from '../di/tokens.js';
+import { CLOCK, EVENT_BUS, ID_GENERATOR, STORAGE, TENANT_STORE } from '../di/tokens.js';
 import { CoreErrorCode } from '../errors/codes.js';
-import { NotFoundError, ValidationError } from '../errors/error-classes.js';
+import { NotFoundError } from '../errors/error-classes.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Customer } from '../model/customer.js';
 import type { Page } from '../model/page.js';
@@ -19,7 +19,7 @@ import {
   SegmentDefinitionSchema,
 } from '../model/segment-definition.js';
 import { parseInput } from '../util/parse.js';
-import { assertId, storableIssues } from '../util/storable.js';
+import { assertId, assertStorable } from '../util/storable.js';
 import { SegmentCatalog } from './segment-catalog.js';
 
 /** Changes to a segment; the key stays. */
@@ -37,22 +37,12 @@ const SegmentPatchSchema = z.strictObject({
 
 const PageQuerySchema = z.object({ limit: z.number().int().min(1).max(10_000).default(100), cursor: z.string().optional() });
 
-/**
- * Returns `input` when it is safe to hand to the schema (well-formed strings, no
- * `__proto__`, bounded nesting: the condition schema recurses), or throws naming the field.
- */
-function checked<T>(input: T, path: string[]): T {
-  // NUL is left to the storage, which refuses it where it cannot compare it (PostgreSQL).
-  const issues = storableIssues(input, path);
-  if (issues.length > 0) throw new ValidationError(CoreErrorCode.InvalidInput, issues);
-  return input;
-}
-
 /** Segments of one tenant: definitions as data, live evaluation, and enter/exit events. */
 @service()
 export class SegmentService {
   constructor(
     @inject(TENANT_STORE) private readonly store: TenantStore,
+    @inject(STORAGE) private readonly storage: Storage,
     @inject(EVENT_BUS) private readonly events: EventBus,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(ID_GENERATOR) private readonly ids: IdGenerator,
@@ -61,7 +51,7 @@ export class SegmentService {
 
   /** Stores a new segment. Fails with `SEGMENT_EXISTS` when the key is taken. */
   async define(input: SegmentDefinitionInput): Promise<Segment> {
-    const definition = parseInput(SegmentDefinitionSchema, checked(input, ['segment']), 'segment');
+    const definition = parseInput(SegmentDefinitionSchema, this.checked(input, ['segment']), 'segment');
     const now = this.clock.now();
     const segment: Segment = { ...definition, id: this.ids.next(), tenantId: this.store.tenantId, createdAt: now, updatedAt: now };
     await this.store.segments.insert(segment);
@@ -71,7 +61,7 @@ export class SegmentService {
 
   /** Changes a segment's name, description or condition. */
   async update(key: string, patch: SegmentPatch): Promise<Segment> {
-    parseInput(SegmentPatchSchema, checked(patch, ['patch']), 'patch');
+    parseInput(SegmentPatchSchema, this.checked(patch, ['patch']), 'patch');
     const current = await this.get(key);
     const definition = parseInput(
       SegmentDefinitionSchema,
@@ -125,14 +115,14 @@ export class SegmentService {
 
   /** How many customers match a condition now, without saving it (for previews). */
   async countWhere(condition: SegmentConditionInput): Promise<number> {
-    const parsed = parseInput(SegmentConditionSchema, checked(condition, ['condition']), 'condition');
+    const parsed = parseInput(SegmentConditionSchema, this.checked(condition, ['condition']), 'condition');
     return this.store.segments.count(parsed, this.clock.now());
   }
 
   /** Ids of customers matching a segment now, in id order, a page at a time. */
   async memberIds(key: string, page: { limit?: number; cursor?: string } = {}): Promise<Page<string>> {
     const segment = await this.get(key);
-    const query = parseInput(PageQuerySchema, checked(page, ['page']), 'page');
+    const query = parseInput(PageQuerySchema, this.checked(page, ['page']), 'page');
     return this.store.segments.members(segment.condition, this.clock.now(), query);
   }
 
@@ -173,7 +163,17 @@ export class SegmentService {
 
   /** Checks a condition without storing it; throws a `ValidationError` naming the bad field. */
   validate(condition: SegmentConditionInput): SegmentCondition {
-    return parseInput(SegmentConditionSchema, checked(condition, ['condition']), 'condition');
+    return parseInput(SegmentConditionSchema, this.checked(condition, ['condition']), 'condition');
+  }
+
+  /**
+   * Returns `input` when it is safe to hand to the schema and the storage (well-formed
+   * strings, no `__proto__`, NUL only where the storage holds it, bounded nesting: the
+   * condition schema recurses), or throws naming the field.
+   */
+  private checked<T>(input: T, path: string[]): T {
+    assertStorable(this.storage, input, path);
+    return input;
   }
 
   private async requireCustomerId(customerId: string): Promise<string> {

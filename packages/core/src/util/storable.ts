@@ -25,14 +25,21 @@ const JSON_FIELDS = new Set(['traits', 'properties', 'proof']);
 const MAX_ISSUES = 20;
 
 type Path = (string | number)[];
-interface Frame {
-  value: unknown;
-  /** The containing value's frame and this value's key in it; paths are built only for issues. */
-  parent: Frame | null;
-  key: string | number | null;
-  depth: number;
-  /** The JSON field this value is inside (its frame and running size), if any. */
-  json: { field: Frame; size: number; reported: boolean } | null;
+
+/** A JSON field being walked: where it is, and its running size. */
+interface JsonField {
+  path: Path;
+  size: number;
+  reported: boolean;
+}
+
+/** What one walk shares: the options, the path to the current value (a stack), the issues. */
+interface Walk {
+  readonly prefix: Path;
+  readonly keys: Path;
+  readonly issues: ValidationIssue[];
+  readonly rejectsNul: boolean;
+  readonly maxDepth: number;
 }
 
 /** Options of {@link storableIssues}. */
@@ -50,79 +57,77 @@ export interface StorableOptions {
  * (lone UTF-16 surrogates) in keys or values, NUL where the storage refuses it, `__proto__`
  * keys (JavaScript objects drop them), non-finite numbers, BigInt, functions, symbols,
  * invalid dates, and nesting or size beyond the documented limits; inside JSON fields also
- * `undefined` in arrays, dates and other non-plain objects. Walks iteratively, so no input
- * can exhaust the stack.
+ * `undefined` in arrays, dates and other non-plain objects. The walk stops at the depth
+ * limit, so no input can exhaust the stack.
  */
 export function storableIssues(value: unknown, path: Path = [], options: StorableOptions = {}): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  const maxDepth = options.maxDepth ?? MAX_INPUT_DEPTH;
-  const rejectsNul = options.rejectsNul === true;
-  const root: Frame = { value, parent: null, key: null, depth: 0, json: null };
-  if (options.json) root.json = { field: root, size: 0, reported: false };
-  const stack: Frame[] = [root];
-  const report = (frame: Frame, message: string, key?: string) =>
-    issues.push({ path: key === undefined ? pathOf(frame, path) : [...pathOf(frame, path), key], message });
-  while (stack.length > 0 && issues.length < MAX_ISSUES) {
-    const frame = stack.pop() as Frame;
-    const { value: current, json } = frame;
-    if (json) {
-      json.size += sizeOf(current);
-      if (json.size > MAX_JSON_SIZE && !json.reported) {
-        json.reported = true;
-        report(json.field, `is larger than ${MAX_JSON_SIZE} characters of JSON`);
-      }
-    }
-    const leafIssue = leafProblem(current, json !== null, rejectsNul);
-    if (leafIssue) {
-      report(frame, leafIssue);
-      continue;
-    }
-    if (typeof current !== 'object' || current === null || current instanceof Date) continue;
-    const depth = frame.depth + 1;
-    if (json ? depth > MAX_JSON_DEPTH : depth > maxDepth) {
-      report(frame, `nests deeper than ${json ? MAX_JSON_DEPTH : maxDepth} levels of objects and arrays`);
-      continue;
-    }
-    if (Array.isArray(current)) {
-      if (current.length > MAX_ENTRIES) {
-        report(frame, `holds ${current.length} entries; at most ${MAX_ENTRIES}`);
-        continue;
-      }
-      for (let index = current.length - 1; index >= 0; index--) {
-        stack.push({ value: current[index], parent: frame, key: index, depth, json });
-      }
-      continue;
-    }
-    // Own enumerable string keys, `__proto__` included (JSON.parse makes it an own key).
-    const keys = Object.keys(current);
-    if (keys.length > MAX_ENTRIES) {
-      report(frame, `holds ${keys.length} entries; at most ${MAX_ENTRIES}`);
-      continue;
-    }
-    for (let index = keys.length - 1; index >= 0; index--) {
-      const key = keys[index] as string;
-      const keyIssue = keyProblem(key, rejectsNul);
-      if (keyIssue) {
-        report(frame, keyIssue, key);
-        continue;
-      }
-      const item = (current as Record<string, unknown>)[key];
-      if (item === undefined) continue;
-      const child: Frame = { value: item, parent: frame, key, depth, json };
-      if (json === null && frame === root && JSON_FIELDS.has(key)) {
-        child.depth = 0;
-        child.json = { field: child, size: 0, reported: false };
-      }
-      stack.push(child);
-    }
-  }
-  return issues;
+  const walk: Walk = {
+    prefix: path,
+    keys: [],
+    issues: [],
+    rejectsNul: options.rejectsNul === true,
+    maxDepth: Math.min(options.maxDepth ?? MAX_INPUT_DEPTH, MAX_INPUT_DEPTH),
+  };
+  visit(walk, value, 0, options.json ? { path, size: 0, reported: false } : null, true);
+  return walk.issues;
 }
 
-function pathOf(frame: Frame, prefix: Path): Path {
-  const keys: Path = [];
-  for (let at: Frame | null = frame; at?.key != null; at = at.parent) keys.push(at.key);
-  return [...prefix, ...keys.reverse()];
+function visit(walk: Walk, value: unknown, depth: number, json: JsonField | null, isRoot: boolean): void {
+  if (walk.issues.length >= MAX_ISSUES) return;
+  if (json) {
+    json.size += sizeOf(value);
+    if (json.size > MAX_JSON_SIZE && !json.reported) {
+      json.reported = true;
+      walk.issues.push({ path: json.path, message: `is larger than ${MAX_JSON_SIZE} characters of JSON` });
+    }
+  }
+  const leafIssue = leafProblem(value, json !== null, walk.rejectsNul);
+  if (leafIssue) {
+    report(walk, leafIssue);
+    return;
+  }
+  if (typeof value !== 'object' || value === null || value instanceof Date) return;
+  const level = depth + 1;
+  const limit = json ? MAX_JSON_DEPTH : walk.maxDepth;
+  if (level > limit) {
+    report(walk, `nests deeper than ${limit} levels of objects and arrays`);
+    return;
+  }
+  const { keys } = walk;
+  if (Array.isArray(value)) {
+    if (value.length > MAX_ENTRIES) {
+      report(walk, `holds ${value.length} entries; at most ${MAX_ENTRIES}`);
+      return;
+    }
+    for (let index = 0; index < value.length; index++) {
+      keys.push(index);
+      visit(walk, value[index], level, json, false);
+      keys.pop();
+    }
+    return;
+  }
+  // Own enumerable string keys, `__proto__` included (JSON.parse makes it an own key).
+  const names = Object.keys(value);
+  if (names.length > MAX_ENTRIES) {
+    report(walk, `holds ${names.length} entries; at most ${MAX_ENTRIES}`);
+    return;
+  }
+  for (const name of names) {
+    keys.push(name);
+    const keyIssue = keyProblem(name, walk.rejectsNul);
+    const item = (value as Record<string, unknown>)[name];
+    if (keyIssue) report(walk, keyIssue);
+    else if (item !== undefined) {
+      const field = json === null && isRoot && JSON_FIELDS.has(name);
+      if (field) visit(walk, item, 0, { path: [...walk.prefix, ...keys], size: 0, reported: false }, false);
+      else visit(walk, item, level, json, false);
+    }
+    keys.pop();
+  }
+}
+
+function report(walk: Walk, message: string): void {
+  walk.issues.push({ path: [...walk.prefix, ...walk.keys], message });
 }
 
 /**
