@@ -188,7 +188,7 @@ export function inputFuzzSuite(ctx: ConformanceContext, numRuns: number): void {
       );
     });
 
-    it('reads (get, find, list, timeline, profile, consent, segments): a typed answer and no change', async () => {
+    it('reads and whole-argument calls (get, find, list, timeline, profile, consent, segments, merge, record): a typed answer and no change', async () => {
       const crm = await hostileCrm(ctx);
       const customer = await crm.customers.create({ identities: [{ type: 'email', value: `${uniqueId('q')}@fuzz.io` }] });
       await crm.segments.define({ key: 'fuzz', name: 'Fuzz', condition: { kind: 'tag', op: 'has', value: 'a' } });
@@ -212,6 +212,16 @@ export function inputFuzzSuite(ctx: ConformanceContext, numRuns: number): void {
         'segment-count-where': (value) => crm.segments.countWhere({ kind: 'trait', field: 'name', op: 'eq', value } as never),
         'segment-validate': (value) => Promise.resolve().then(() => crm.segments.validate(value as never)),
         merge: (value) => crm.customers.merge(id, value as never),
+        'merge-options': (value) => crm.customers.merge(id, id, value as never),
+        upsert: (value) => crm.customers.upsert(value as never),
+        record: (value) => crm.interactions.record(value as never),
+        recordMany: (value) => crm.interactions.recordMany(value as never),
+        'segment-remove': (value) => crm.segments.remove(value as never),
+        'segment-refresh': (value) => crm.segments.refresh(value as never),
+        'segment-refresh-customer': (value) => crm.segments.refreshCustomer(value as never),
+        'segment-update': (value) => crm.segments.update('fuzz', { name: value } as never),
+        'consent-withdraw': (value) => crm.consent.withdraw({ customerId: id, purpose: 'marketing', source: value } as never),
+        'for-tenant': (value) => Promise.resolve().then(() => crm.forTenant(value as never).tenantId),
       };
       const before = await tenantTotals(crm);
       await fc.assert(
