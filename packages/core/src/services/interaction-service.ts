@@ -133,7 +133,7 @@ export class InteractionService<TProps = Record<string, unknown>> {
         throw new ValidationError(CoreErrorCode.InvalidInput, [
           {
             path: ['properties', this.config.amountProperty],
-            message: `the amount of a purchase must be a finite number between -${MAX_AMOUNT} and ${MAX_AMOUNT}`,
+            message: `the amount of a purchase must be a finite number of at most ${MAX_AMOUNT.toLocaleString('en')} either way`,
           },
         ]);
       }
