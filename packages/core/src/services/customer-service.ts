@@ -135,9 +135,7 @@ export class CustomerService<TTraits = Record<string, unknown>> {
     assertStorable(this.storage, input);
     const parsed = parseInput(UpdateCustomerInputSchema, input);
     return this.mutate(id, parsed.expectedVersion, (current) => {
-      const traits = parsed.traits
-        ? this.validateTraits(mergeTraits(current.traits as Record<string, unknown>, parsed.traits))
-        : current.traits;
+      const traits = parsed.traits ? this.validateTraits(this.patchedTraits(current, parsed.traits)) : current.traits;
       const lifecycleStage = parsed.lifecycleStage === undefined ? current.lifecycleStage : parsed.lifecycleStage;
       return { ...current, traits: traits as TTraits, lifecycleStage };
     });
@@ -297,7 +295,7 @@ export class CustomerService<TTraits = Record<string, unknown>> {
       for (const identity of missing) await tx.customers.addIdentity(current.id, identity);
       const next: Customer<TTraits> = {
         ...current,
-        traits: this.validateTraits(mergeTraits(current.traits as Record<string, unknown>, parsed.traits)) as TTraits,
+        traits: this.validateTraits(this.patchedTraits(current, parsed.traits)) as TTraits,
         tags: [...new Set([...current.tags, ...parsed.tags])],
         lifecycleStage: parsed.lifecycleStage === undefined ? current.lifecycleStage : parsed.lifecycleStage,
       };
@@ -377,6 +375,13 @@ export class CustomerService<TTraits = Record<string, unknown>> {
       updatedAt: now,
       version: 1,
     };
+  }
+
+  /** The stored traits with the patch applied, within the JSON limits as a whole (a patch alone may be small). */
+  private patchedTraits(current: Customer<TTraits>, patch: Record<string, unknown>): Record<string, unknown> {
+    const traits = mergeTraits(current.traits as Record<string, unknown>, patch);
+    assertStorable(this.storage, { traits });
+    return traits;
   }
 
   private parseTags(id: string, tags: unknown): string[] {

@@ -1,4 +1,4 @@
-import { encodeCursor, isRapportError, MAX_AMOUNT, MAX_JSON_DEPTH } from '@rapport/core';
+import { encodeCursor, isRapportError, MAX_AMOUNT, MAX_JSON_DEPTH, MAX_JSON_SIZE } from '@rapport/core';
 import { describe, expect, it } from 'vitest';
 import { uniqueId } from '../fixtures/builders.js';
 import type { ConformanceContext } from './context.js';
@@ -56,7 +56,7 @@ export function hostileInputSuite(ctx: ConformanceContext): void {
       expect((await tenantTotals(crm)).interactions).toBe(0);
     });
 
-    it(`bounds nesting at ${MAX_JSON_DEPTH} levels: deeper traits are refused, and segments over the tenant keep working`, async () => {
+    it(`bounds nesting at ${MAX_JSON_DEPTH} levels and size at ${MAX_JSON_SIZE} characters: larger traits are refused, and segments over the tenant keep working`, async () => {
       const crm = await hostileCrm(ctx);
       await crm.segments.define({ key: 'named', name: 'Named', condition: { kind: 'trait', field: 'name', op: 'exists' } });
       const deepest = { name: 'Deep', deep: nested(MAX_JSON_DEPTH - 1) };
@@ -66,6 +66,11 @@ export function hostileInputSuite(ctx: ConformanceContext): void {
         await expectInvalid(crm.customers.create({ traits: { name: 'Deeper', deep: nested(levels) } }), ['traits', 'deep']);
         await expectInvalid(crm.customers.update(kept.id, { traits: { deep: nested(levels) } }), ['traits', 'deep']);
       }
+      // The limits hold for the traits as stored, not only for each patch.
+      const chunk = 'x'.repeat(MAX_JSON_SIZE / 2);
+      await crm.customers.update(kept.id, { traits: { a: chunk } });
+      await expectInvalid(crm.customers.update(kept.id, { traits: { b: chunk } }), ['traits']);
+      expect(Object.keys((await crm.customers.get(kept.id)).traits)).toEqual(expect.not.arrayContaining(['b']));
       expect(await crm.segments.count('named')).toBe(1);
       expect((await crm.segments.refresh()).named?.entered).toEqual([kept.id]);
     });
