@@ -65,6 +65,7 @@ export {
   type ConsentCheckInput,
   ConsentCheckInputSchema,
   type ConsentDecision,
+  ConsentHistoryFilterSchema,
   type ConsentRecord,
   type ConsentStatus,
   consentStates,
@@ -79,10 +80,13 @@ export {
   CustomerSchema,
   LIFECYCLE_STAGES,
   LifecycleStageSchema,
+  MAX_TAGS_PER_CALL,
+  TagListSchema,
   TagSchema,
   UpdateCustomerInputSchema,
   UpsertCustomerInputSchema,
 } from './model/customer.js';
+export { DateInputSchema } from './model/date-input.js';
 export {
   IDENTITY_TYPES,
   type Identity,
@@ -105,6 +109,7 @@ export {
   type DuplicateField,
   type DuplicateOutcome,
   type Interaction,
+  MAX_FILTER_VALUES,
   type RecordInteractionInput,
   RecordInteractionInputSchema,
   type RecordManyResult,
@@ -125,7 +130,16 @@ export {
   type MetricsDelta,
   roundMoney,
 } from './model/metrics.js';
-export { type CursorPosition, decodeCursor, encodeCursor, type Page } from './model/page.js';
+export {
+  type CursorPosition,
+  decodeCursor,
+  decodeIdCursor,
+  decodeTimeCursor,
+  encodeCursor,
+  type IdCursor,
+  type Page,
+  type TimeCursor,
+} from './model/page.js';
 export {
   COUNT_OPERATORS,
   ConsentConditionSchema,
@@ -190,7 +204,7 @@ export {
   SHARED_IDENTITY_TYPES,
   type UpsertMatch,
 } from './services/identity-match.js';
-export { InteractionService, MAX_BATCH_SIZE } from './services/interaction-service.js';
+export { InteractionService, MAX_AMOUNT, MAX_BATCH_SIZE } from './services/interaction-service.js';
 export { metricsDeltas, type PurchaseRules } from './services/metrics-delta.js';
 export { type CustomerProfile, ProfileService } from './services/profile-service.js';
 export { composeProfileSnapshot, readProfileSnapshot } from './services/profile-snapshot.js';
@@ -199,3 +213,12 @@ export { type SegmentDeclaration, type SegmentPatch, SegmentService } from './se
 export type { TraitSurvivorship } from './services/survivorship.js';
 export { memoryStorage } from './storage/memory/memory-storage.js';
 export { parseInput, toValidationIssues } from './util/parse.js';
+export {
+  isWellFormed,
+  MAX_ENTRIES,
+  MAX_INPUT_DEPTH,
+  MAX_JSON_DEPTH,
+  MAX_JSON_SIZE,
+  type StorableOptions,
+  storableIssues,
+} from './util/storable.js';

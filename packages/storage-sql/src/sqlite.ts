@@ -1,4 +1,4 @@
-import { parsePluginOptions } from '@rapport/core';
+import { CoreErrorCode, PluginError, parsePluginOptions } from '@rapport/core';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { z } from 'zod';
@@ -44,8 +44,8 @@ export type SqliteOptions = z.input<typeof SqliteOptionsSchema>;
  * ```
  */
 export function sqlite(options: SqliteOptions = {}): SqlStorage {
-  const parsed = parsePluginOptions('@rapport/storage-sql/sqlite', SqliteOptionsSchema, options);
-  const database = new Database(parsed.filename);
+  const parsed = parsePluginOptions(PLUGIN, SqliteOptionsSchema, options);
+  const database = openDatabase(parsed.filename);
   database.pragma('journal_mode = WAL');
   database.pragma('foreign_keys = ON');
   database.pragma(`busy_timeout = ${parsed.busyTimeoutMs}`);
@@ -54,4 +54,23 @@ export function sqlite(options: SqliteOptions = {}): SqlStorage {
   database.pragma(`wal_autocheckpoint = ${parsed.walAutocheckpointPages}`);
   const db = new Kysely<RapportDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return new SqlStorage('sqlite', db, sqliteDialect, createBlindIndex(parsed.blindIndexKey), sqliteNativeWriter(database));
+}
+
+const PLUGIN = '@rapport/storage-sql/sqlite';
+
+/** Opens the file, or fails naming `filename` (a missing directory, a file that is not a database). */
+function openDatabase(filename: string): Database.Database {
+  try {
+    return new Database(filename);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const message = `cannot open "${filename}": ${reason}`;
+    throw new PluginError(
+      CoreErrorCode.PluginInvalidOptions,
+      PLUGIN,
+      `invalid options — filename: ${message}`,
+      { issues: [{ path: ['filename'], message }] },
+      error,
+    );
+  }
 }

@@ -15,6 +15,22 @@ const pragma = async (storage: ReturnType<typeof sqlite>, name: string) => {
 };
 
 describe('sqlite()', () => {
+  it('fails with a typed invalid_input error naming filename when the file cannot be opened', () => {
+    const error = (() => {
+      try {
+        sqlite({ filename: '/nonexistent/dir/x.db' });
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(isRapportError(error, 'PLUGIN_INVALID_OPTIONS'), String(error)).toBe(true);
+    const typed = error as { kind: string; message: string; details: { issues: { path: string[] }[] } };
+    expect(typed.kind).toBe('invalid_input');
+    expect(typed.details.issues[0]?.path).toEqual(['filename']);
+    expect(typed.message).toContain('/nonexistent/dir/x.db');
+  });
+
   it('opens a file with WAL, foreign keys on, a busy timeout and synchronous = NORMAL', async () => {
     const storage = sqlite({ filename: join(dir, 'settings.db') });
     expect(await pragma(storage, 'journal_mode')).toBe('wal');

@@ -1,4 +1,4 @@
-import type { CountryCode } from 'libphonenumber-js';
+import { type CountryCode, isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
 import type { Clock } from '../contracts/clock.js';
 import type { IdGenerator } from '../contracts/id-generator.js';
@@ -70,13 +70,44 @@ export interface ResolvedCrmConfig {
   readonly refreshOnChange: boolean;
 }
 
+const hasMethods =
+  (...methods: string[]) =>
+  (value: unknown): boolean =>
+    typeof value === 'object' &&
+    value !== null &&
+    methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
+const isZodObject = (value: unknown): boolean => value instanceof z.ZodObject;
+const isPromise = (value: unknown): boolean => hasMethods('then')(value);
+
 const OptionsShapeSchema = z.object({
+  storage: z
+    .custom<Storage>((value) => !isPromise(value), 'is a Promise: await postgres(…) and mysql(…) before passing them')
+    .refine(hasMethods('migrate', 'forTenant', 'close'), 'must be a Storage such as sqlite(), memoryStorage() or await postgres(…)')
+    .optional(),
+  plugins: z
+    .array(
+      z.custom<RapportPlugin>(
+        (value) => typeof value === 'object' && value !== null && typeof (value as { name?: unknown }).name === 'string',
+        'must be a plugin object with a name, as made by a plugin factory such as sms(options)',
+      ),
+    )
+    .optional(),
+  schema: z
+    .object({
+      traits: z.custom<AnyObjectSchema>(isZodObject, 'must be a zod object schema such as z.object({ … })').optional(),
+      interactionProperties: z.custom<AnyObjectSchema>(isZodObject, 'must be a zod object schema such as z.object({ … })').optional(),
+    })
+    .optional(),
+  clock: z.custom<Clock>(hasMethods('now'), 'must be a Clock: an object with a now() method').optional(),
+  ids: z.custom<IdGenerator>(hasMethods('next'), 'must be an IdGenerator: an object with a next() method').optional(),
+  onListenerError: z.custom<ListenerErrorHandler>((value) => typeof value === 'function', 'must be a function').optional(),
   tenant: z.string().min(1).max(128).optional(),
   identities: z
     .object({
       defaultRegion: z
         .string()
         .regex(/^[A-Z]{2}$/, 'must be a two-letter region such as "CN"')
+        .refine((region) => isSupportedCountry(region), 'is not a region with phone numbers, e.g. "GB" or "CN"')
         .optional(),
       onConflictingMatch: z.enum(['create', 'reject']).optional(),
     })

@@ -1,4 +1,5 @@
-import { RapportError } from './rapport-error.js';
+import { CoreErrorCode } from './codes.js';
+import { type ErrorKind, RapportError } from './rapport-error.js';
 
 /** One problem found while validating input. */
 export interface ValidationIssue {
@@ -43,10 +44,20 @@ export class ConflictError extends RapportError {
   }
 }
 
-/** A plugin is misconfigured, duplicated, missing a dependency, or failed to start. */
+/**
+ * A plugin is misconfigured, duplicated, missing a dependency, or failed to start. Kind
+ * `internal`, except bad options (`PLUGIN_INVALID_OPTIONS`), which are `invalid_input`.
+ */
 export class PluginError extends RapportError<{ plugin: string } & Record<string, unknown>> {
-  constructor(code: string, plugin: string, message: string, details: Record<string, unknown> = {}, cause?: unknown) {
-    super({ code, kind: 'internal', message: `[${plugin}] ${message}`, details: { plugin, ...details }, cause });
+  constructor(
+    code: string,
+    plugin: string,
+    message: string,
+    details: Record<string, unknown> = {},
+    cause?: unknown,
+    kind: ErrorKind = code === CoreErrorCode.PluginInvalidOptions ? 'invalid_input' : 'internal',
+  ) {
+    super({ code, kind, message: `[${plugin}] ${message}`, details: { plugin, ...details }, cause });
     this.name = 'PluginError';
   }
 }

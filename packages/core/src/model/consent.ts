@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DateInputSchema } from './date-input.js';
 
 /** Purposes Rapport knows by name; apps may add their own slugs. */
 export const CONSENT_PURPOSES = ['marketing', 'analytics', 'personalisation', 'profiling', 'transactional'] as const;
@@ -36,7 +37,7 @@ export const ConsentChangeInputSchema = z.object({
   source: z.string().min(1).max(128),
   noticeVersion: z.string().min(1).max(64).nullable().default(null),
   proof: z.record(z.string(), z.unknown()).nullable().default(null),
-  occurredAt: z.coerce.date().optional(),
+  occurredAt: DateInputSchema.optional(),
 });
 /** A consent change as the app passes it in. */
 export type ConsentChangeInput = z.input<typeof ConsentChangeInputSchema>;
@@ -47,6 +48,9 @@ export const ConsentCheckInputSchema = z.object({
   purpose: slug,
   channel: channelSchema.default(ALL_CHANNELS),
 });
+/** The filter of `crm.consent.history`: one purpose, or every purpose when left out. */
+export const ConsentHistoryFilterSchema = z.object({ purpose: slug.optional() });
+
 /** A consent question as the app passes it in. */
 export type ConsentCheckInput = z.input<typeof ConsentCheckInputSchema>;
 

@@ -1,8 +1,12 @@
 import { z } from 'zod';
+import { DateInputSchema } from './date-input.js';
 import { type Identity, IdentityInputSchema, IdentitySchema } from './identity.js';
 import { type CustomerMetrics, CustomerMetricsSchema } from './metrics.js';
 
 const tagSchema = z.string().trim().min(1).max(64);
+
+/** Most tags a customer may be given in one call (`create`, `upsert`, `tag`, `untag`). */
+export const MAX_TAGS_PER_CALL = 200;
 const lifecycleStageSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'must be a lower-case slug such as "lead" or "customer"');
 
 /** Lifecycle stages Rapport knows by name; apps may use their own slugs too. */
@@ -41,7 +45,7 @@ export const CustomerSchema = z.object({
 export const CreateCustomerInputSchema = z.object({
   identities: z.array(IdentityInputSchema).max(100).default([]),
   traits: z.record(z.string(), z.unknown()).default({}),
-  tags: z.array(tagSchema).max(200).default([]),
+  tags: z.array(tagSchema).max(MAX_TAGS_PER_CALL).default([]),
   lifecycleStage: lifecycleStageSchema.nullable().default(null),
 });
 
@@ -49,7 +53,7 @@ export const CreateCustomerInputSchema = z.object({
 export const UpsertCustomerInputSchema = z.object({
   identities: z.array(IdentityInputSchema).min(1, 'at least one identity is needed to upsert').max(100),
   traits: z.record(z.string(), z.unknown()).default({}),
-  tags: z.array(tagSchema).max(200).default([]),
+  tags: z.array(tagSchema).max(MAX_TAGS_PER_CALL).default([]),
   lifecycleStage: lifecycleStageSchema.nullable().optional(),
 });
 
@@ -68,9 +72,9 @@ export const UpdateCustomerInputSchema = z.object({
 export const CustomerListQuerySchema = z.object({
   tag: tagSchema.optional(),
   lifecycleStage: lifecycleStageSchema.optional(),
-  createdAfter: z.date().optional(),
-  createdBefore: z.date().optional(),
-  updatedSince: z.date().optional(),
+  createdAfter: DateInputSchema.optional(),
+  createdBefore: DateInputSchema.optional(),
+  updatedSince: DateInputSchema.optional(),
   limit: z.number().int().min(1).max(1000).default(50),
   cursor: z.string().optional(),
 });
@@ -78,5 +82,11 @@ export const CustomerListQuerySchema = z.object({
 export type CustomerListQuery = z.input<typeof CustomerListQuerySchema>;
 /** Filters for `crm.customers.list`, after defaults. */
 export type CustomerListFilter = z.output<typeof CustomerListQuerySchema>;
+
+/** The tags argument of `crm.customers.tag` and `untag`: one tag, or a list of them. */
+export const TagListSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? [value] : value),
+  z.array(tagSchema).max(MAX_TAGS_PER_CALL, `at most ${MAX_TAGS_PER_CALL} tags per call`),
+);
 
 export { lifecycleStageSchema as LifecycleStageSchema, tagSchema as TagSchema };

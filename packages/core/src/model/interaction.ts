@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DateInputSchema } from './date-input.js';
 import { IdentityInputSchema } from './identity.js';
 
 /** Whether the customer reached out, the business did, or it happened without contact. */
@@ -38,7 +39,7 @@ export const RecordInteractionInputSchema = z
     channel: slug,
     type: slug,
     direction: z.enum(DIRECTIONS).default('inbound'),
-    occurredAt: z.coerce.date().optional(),
+    occurredAt: DateInputSchema.optional(),
     properties: z.record(z.string(), z.unknown()).default({}),
     source: z.string().min(1).max(128).nullable().default(null),
     idempotencyKey: z.string().min(1).max(256).nullable().default(null),
@@ -52,12 +53,24 @@ export type RecordInteractionInput<TProps = Record<string, unknown>> = Omit<z.in
   properties?: TProps;
 };
 
-/** Filters for a customer's timeline. Newest first. */
+/** Most values a timeline filter list (`types`, `channels`) may hold. */
+export const MAX_FILTER_VALUES = 100;
+
+const filterList = (what: string) =>
+  z
+    .array(slug)
+    .min(1, `give at least one ${what}, or leave the filter out for all of them`)
+    .max(MAX_FILTER_VALUES, `at most ${MAX_FILTER_VALUES} values`);
+
+/**
+ * Filters for a customer's timeline. Newest first. `types` and `channels`, when given, hold
+ * 1-100 slugs (an empty list is rejected: leave the filter out to see every type).
+ */
 export const TimelineQuerySchema = z.object({
-  types: z.array(z.string()).optional(),
-  channels: z.array(z.string()).optional(),
-  since: z.date().optional(),
-  until: z.date().optional(),
+  types: filterList('type').optional(),
+  channels: filterList('channel').optional(),
+  since: DateInputSchema.optional(),
+  until: DateInputSchema.optional(),
   limit: z.number().int().min(1).max(1000).default(50),
   cursor: z.string().optional(),
 });

@@ -12,12 +12,13 @@ import {
   type ConsentCheckInput,
   ConsentCheckInputSchema,
   type ConsentDecision,
+  ConsentHistoryFilterSchema,
   type ConsentRecord,
   consentStates,
   decideConsent,
 } from '../model/consent.js';
-import { assertStorable } from '../util/nul.js';
 import { parseInput } from '../util/parse.js';
+import { assertId, assertStorable } from '../util/storable.js';
 import { CustomerService } from './customer-service.js';
 import { SegmentService } from './segment-service.js';
 
@@ -50,6 +51,7 @@ export class ConsentService {
    * (withdrawn) or `unknown` (never asked), with the record that decided it.
    */
   async check(input: ConsentCheckInput): Promise<ConsentDecision> {
+    assertStorable(this.storage, input);
     const parsed = parseInput(ConsentCheckInputSchema, input);
     const customer = await this.customers.requireLive(this.store, parsed.customerId);
     const history = await this.store.consents.history(customer.id, { purpose: parsed.purpose });
@@ -58,8 +60,11 @@ export class ConsentService {
 
   /** The customer's ledger, oldest first, optionally for one purpose. */
   async history(customerId: string, filter: { purpose?: string } = {}): Promise<ConsentRecord[]> {
+    assertId(customerId, 'customerId');
+    assertStorable(this.storage, filter, ['filter']);
+    const parsed = parseInput(ConsentHistoryFilterSchema, filter, 'filter');
     const customer = await this.customers.requireLive(this.store, customerId);
-    return this.store.consents.history(customer.id, filter);
+    return this.store.consents.history(customer.id, parsed.purpose === undefined ? {} : { purpose: parsed.purpose });
   }
 
   /** The current decision for each (purpose, channel) the customer has a record for. */
@@ -68,8 +73,8 @@ export class ConsentService {
   }
 
   private async append(input: ConsentChangeInput, status: ConsentRecord['status']): Promise<ConsentRecord> {
+    assertStorable(this.storage, input);
     const parsed = parseInput(ConsentChangeInputSchema, input);
-    assertStorable(this.storage, parsed);
     const record = await this.customers.writeLocked(parsed.customerId, async (tx, customer) => {
       const now = this.clock.now();
       const entry: ConsentRecord = {

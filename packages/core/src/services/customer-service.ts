@@ -9,13 +9,19 @@ import { CLOCK, CRM_CONFIG, EVENT_BUS, ID_GENERATOR, STORAGE, TENANT_STORE } fro
 import { CoreErrorCode } from '../errors/codes.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/error-classes.js';
 import type { EventBus } from '../events/event-bus.js';
-import { type Customer, type CustomerListQuery, CustomerListQuerySchema, TagSchema, UpdateCustomerInputSchema } from '../model/customer.js';
+import {
+  type Customer,
+  type CustomerListQuery,
+  CustomerListQuerySchema,
+  TagListSchema,
+  UpdateCustomerInputSchema,
+} from '../model/customer.js';
 import { type Identity, type IdentityInput, identityKey } from '../model/identity.js';
 import { combineMetrics, emptyMetrics } from '../model/metrics.js';
 import type { Page } from '../model/page.js';
-import { assertStorable } from '../util/nul.js';
 import { parseInput } from '../util/parse.js';
 import { retryOnConflict } from '../util/retry.js';
+import { assertId, assertStorable } from '../util/storable.js';
 import { lockCustomers, lockLiveCustomer } from './customer-locks.js';
 import { normalizeIdentityInput, uniqueIdentities } from './identities.js';
 import { type ConflictingMatch, type ConflictingMatchPolicy, conflictingMatchError, matchUpsert } from './identity-match.js';
@@ -87,6 +93,8 @@ export interface MergeOptions<TTraits> {
   traits?: TraitSurvivorship<TTraits>;
 }
 
+const MergeOptionsSchema = z.object({ traits: z.unknown().optional() });
+
 /** Customers of one tenant: create, find, upsert by any identity, update, tag, list, merge. */
 @service()
 export class CustomerService<TTraits = Record<string, unknown>> {
@@ -102,8 +110,9 @@ export class CustomerService<TTraits = Record<string, unknown>> {
 
   /** Creates a customer. Fails with `IDENTITY_TAKEN` when an identity belongs to someone else. */
   async create(input: CreateCustomerInput<TTraits> = {}): Promise<Customer<TTraits>> {
+    // Checked before parsing: the schema would drop `__proto__` keys, and deep values would exhaust its stack.
+    assertStorable(this.storage, input);
     const parsed = parseInput(inputSchemasFor(this.config).create, input);
-    assertStorable(this.storage, parsed);
     const identities = uniqueIdentities(parsed.identities);
     // Checked with the rest of the input above; every write of traits still goes through validateTraits.
     const customer = this.newCustomer(identities, this.validateTraits(parsed.traits), parsed.tags, parsed.lifecycleStage);
@@ -114,11 +123,13 @@ export class CustomerService<TTraits = Record<string, unknown>> {
 
   /** A customer by id. A merged-away id resolves to the customer it was merged into. */
   async get(id: string): Promise<Customer<TTraits>> {
+    assertId(id);
     return this.requireLive(this.store, id);
   }
 
   /** The customer known by an identity, or null. */
   async find(identity: IdentityInput): Promise<Customer<TTraits> | null> {
+    assertStorable(this.storage, identity, ['identity']);
     const normalized = normalizeIdentityInput(identity, ['identity'], this.config.defaultRegion);
     return (await this.store.customers.findByIdentity(normalized)) as Customer<TTraits> | null;
   }
@@ -136,9 +147,9 @@ export class CustomerService<TTraits = Record<string, unknown>> {
    * `CUSTOMER_CONFLICTING_MATCH` whose details list the conflicts) — see {@link matchUpsert}.
    */
   async upsert(input: UpsertCustomerInput<TTraits>, options: UpsertOptions = {}): Promise<UpsertResult<TTraits>> {
+    assertStorable(this.storage, input);
     const parsed = parseInput(inputSchemasFor(this.config).upsert, input);
     const policy = parseInput(UpsertOptionsSchema, options, 'options').onConflictingMatch ?? this.config.onConflictingMatch;
-    assertStorable(this.storage, parsed);
     const identities = uniqueIdentities(parsed.identities);
     return retryOnConflict(() => this.upsertOnce(identities, parsed, policy));
   }
@@ -149,12 +160,11 @@ export class CustomerService<TTraits = Record<string, unknown>> {
    * `CUSTOMER_VERSION_CONFLICT`.
    */
   async update(id: string, input: UpdateCustomerInput<TTraits>): Promise<Customer<TTraits>> {
+    assertId(id);
+    assertStorable(this.storage, input);
     const parsed = parseInput(UpdateCustomerInputSchema, input);
-    assertStorable(this.storage, parsed);
     return this.mutate(id, parsed.expectedVersion, (current) => {
-      const traits = parsed.traits
-        ? this.validateTraits(mergeTraits(current.traits as Record<string, unknown>, parsed.traits))
-        : current.traits;
+      const traits = parsed.traits ? this.validateTraits(this.patchedTraits(current, parsed.traits)) : current.traits;
       const lifecycleStage = parsed.lifecycleStage === undefined ? current.lifecycleStage : parsed.lifecycleStage;
       return { ...current, traits: traits as TTraits, lifecycleStage };
     });
@@ -162,8 +172,9 @@ export class CustomerService<TTraits = Record<string, unknown>> {
 
   /** Adds an identity. Fails with `IDENTITY_TAKEN` when another customer has it. */
   async addIdentity(id: string, identity: IdentityInput): Promise<Customer<TTraits>> {
+    assertId(id);
+    assertStorable(this.storage, identity, ['identity']);
     const normalized = normalizeIdentityInput(identity, ['identity'], this.config.defaultRegion);
-    assertStorable(this.storage, normalized, ['identity']);
     const customer = await this.writeLocked(id, async (tx, current) => {
       await tx.customers.addIdentity(current.id, normalized);
       return this.requireLive(tx, current.id);
@@ -179,6 +190,8 @@ export class CustomerService<TTraits = Record<string, unknown>> {
    * the old). The check holds under concurrent removals.
    */
   async removeIdentity(id: string, identity: IdentityInput): Promise<Customer<TTraits>> {
+    assertId(id);
+    assertStorable(this.storage, identity, ['identity']);
     const normalized = normalizeIdentityInput(identity, ['identity'], this.config.defaultRegion);
     const customer = await this.writeLocked(id, async (tx, current) => {
       const removed = await tx.customers.removeIdentity(current.id, normalized);
@@ -189,21 +202,21 @@ export class CustomerService<TTraits = Record<string, unknown>> {
     return customer;
   }
 
-  /** Adds tags (already present ones are ignored). */
-  async tag(id: string, tags: readonly string[]): Promise<Customer<TTraits>> {
-    const parsed = tags.map((tag, index) => parseInput(TagSchema, tag, ['tags', index]));
-    assertStorable(this.storage, parsed, ['tags']);
+  /** Adds a tag or tags (already present ones are ignored); at most 200 per call. */
+  async tag(id: string, tags: string | readonly string[]): Promise<Customer<TTraits>> {
+    const parsed = this.parseTags(id, tags);
     return this.mutate(id, undefined, (current) => ({ ...current, tags: [...new Set([...current.tags, ...parsed])] }));
   }
 
-  /** Removes tags (absent ones are ignored). */
-  async untag(id: string, tags: readonly string[]): Promise<Customer<TTraits>> {
-    const parsed = new Set(tags.map((tag, index) => parseInput(TagSchema, tag, ['tags', index])));
+  /** Removes a tag or tags (absent ones are ignored); at most 200 per call. */
+  async untag(id: string, tags: string | readonly string[]): Promise<Customer<TTraits>> {
+    const parsed = new Set(this.parseTags(id, tags));
     return this.mutate(id, undefined, (current) => ({ ...current, tags: current.tags.filter((tag) => !parsed.has(tag)) }));
   }
 
   /** Customers in id (= creation) order, filtered, a page at a time. */
   async list(query: CustomerListQuery = {}): Promise<Page<Customer<TTraits>>> {
+    assertStorable(this.storage, query, ['query']);
     const filter = parseInput(CustomerListQuerySchema, query, 'query');
     return (await this.store.customers.list(filter)) as Page<Customer<TTraits>>;
   }
@@ -219,6 +232,7 @@ export class CustomerService<TTraits = Record<string, unknown>> {
    * round), nothing changes and that customer is returned.
    */
   async merge(survivorId: string, mergedId: string, options: MergeOptions<TTraits> = {}): Promise<Customer<TTraits>> {
+    assertMergeArguments(survivorId, mergedId, options);
     const result = await retryOnConflict(() => this.store.transaction((tx) => this.mergeOnce(tx, survivorId, mergedId, options)));
     if (result.mergedId === null) return result.customer;
     this.events.emit('customer.merged', {
@@ -350,7 +364,7 @@ export class CustomerService<TTraits = Record<string, unknown>> {
       for (const identity of missing) await tx.customers.addIdentity(current.id, identity);
       const next: Customer<TTraits> = {
         ...current,
-        traits: this.validateTraits(mergeTraits(current.traits as Record<string, unknown>, parsed.traits)) as TTraits,
+        traits: this.validateTraits(this.patchedTraits(current, parsed.traits)) as TTraits,
         tags: [...new Set([...current.tags, ...parsed.tags])],
         lifecycleStage: parsed.lifecycleStage === undefined ? current.lifecycleStage : parsed.lifecycleStage,
       };
@@ -432,6 +446,19 @@ export class CustomerService<TTraits = Record<string, unknown>> {
     };
   }
 
+  /** The stored traits with the patch applied, within the JSON limits as a whole (a patch alone may be small). */
+  private patchedTraits(current: Customer<TTraits>, patch: Record<string, unknown>): Record<string, unknown> {
+    const traits = mergeTraits(current.traits as Record<string, unknown>, patch);
+    assertStorable(this.storage, { traits });
+    return traits;
+  }
+
+  private parseTags(id: string, tags: unknown): string[] {
+    assertId(id);
+    assertStorable(this.storage, tags, ['tags']);
+    return parseInput(TagListSchema, tags, 'tags');
+  }
+
   private validateTraits(traits: Record<string, unknown>): Record<string, unknown> {
     return parseInput(this.config.traitsSchema, traits, 'traits') as Record<string, unknown>;
   }
@@ -443,6 +470,13 @@ export class CustomerService<TTraits = Record<string, unknown>> {
       actualVersion: actual,
     });
   }
+}
+
+/** Input checks of {@link CustomerService.merge}, before it reads anything. */
+function assertMergeArguments(survivorId: unknown, mergedId: unknown, options: unknown): void {
+  assertId(survivorId, 'survivorId');
+  assertId(mergedId, 'mergedId');
+  parseInput(MergeOptionsSchema, options, 'options');
 }
 
 /** Storage works with untyped traits; the app's trait type is a compile-time view over them. */

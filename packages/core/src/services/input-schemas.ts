@@ -23,6 +23,13 @@ export interface InputSchemas {
 /** A validated `record` input. */
 export type ParsedRecordInput = z.output<InputSchemas['record']>;
 
+/**
+ * Largest absolute amount of one purchase: 10^12 (a trillion in any currency). Bounded so
+ * that totals stay finite in every storage's sum; they are exact to the cent while below
+ * 10^13 (PostgreSQL rounds sums to 15 significant digits).
+ */
+export const MAX_AMOUNT = 1e12;
+
 const cache = new WeakMap<ResolvedCrmConfig, InputSchemas>();
 
 /** The input schemas of a Crm's configuration, built once per configuration. */
@@ -88,11 +95,11 @@ function recordSchema(config: ResolvedCrmConfig) {
       }
       if (!config.purchaseTypes.has(input.type)) return;
       const amount = input.properties[config.amountProperty];
-      if (amount !== undefined && (typeof amount !== 'number' || !Number.isFinite(amount))) {
+      if (amount !== undefined && (typeof amount !== 'number' || !Number.isFinite(amount) || Math.abs(amount) > MAX_AMOUNT)) {
         ctx.addIssue({
           code: 'custom',
           path: ['properties', config.amountProperty],
-          message: 'the amount of a purchase must be a finite number',
+          message: `the amount of a purchase must be a finite number of at most ${MAX_AMOUNT.toLocaleString('en')} either way`,
         });
       }
     });

@@ -21,13 +21,16 @@ import {
   TimelineQuerySchema,
 } from '../model/interaction.js';
 import type { Page } from '../model/page.js';
-import { assertStorable } from '../util/nul.js';
 import { parseInput } from '../util/parse.js';
 import { retryOnConflict } from '../util/retry.js';
+import { assertId, assertStorable } from '../util/storable.js';
 import { lockCustomers } from './customer-locks.js';
 import { CustomerService } from './customer-service.js';
 import { type DuplicateAttempt, describeDuplicates } from './duplicate-outcomes.js';
 import { inputSchemasFor, type ParsedRecordInput } from './input-schemas.js';
+
+export { MAX_AMOUNT } from './input-schemas.js';
+
 import { metricsDeltas } from './metrics-delta.js';
 import { SegmentService } from './segment-service.js';
 
@@ -115,16 +118,19 @@ export class InteractionService<TProps = Record<string, unknown>> {
 
   /** A customer's interactions, newest first, filtered, a page at a time. */
   async timeline(customerId: string, query: TimelineQuery = {}): Promise<Page<Interaction<TProps>>> {
+    assertId(customerId, 'customerId');
+    assertStorable(this.storage, query, ['query']);
     const filter = parseInput(TimelineQuerySchema, query, 'query');
     const customer = await this.customers.requireLive(this.store, customerId);
     return (await this.store.interactions.timeline(customer.id, filter)) as Page<Interaction<TProps>>;
   }
 
   private validate(input: unknown, index: number): PendingItem {
+    // Checked before parsing: the schema would drop `__proto__` keys, and deep values would exhaust its stack.
+    assertStorable(this.storage, input);
     // One pass over the whole item (structure, the identity, the app's properties, the
     // purchase amount), so the error lists every bad field.
     const parsed = parseInput(inputSchemasFor(this.config).record, input);
-    assertStorable(this.storage, parsed);
     return { index, input: parsed, identity: parsed.customerId === undefined ? (parsed.identity ?? null) : null };
   }
 

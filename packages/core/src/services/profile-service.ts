@@ -10,6 +10,7 @@ import { type ConsentDecision, consentStates } from '../model/consent.js';
 import type { Customer } from '../model/customer.js';
 import type { Interaction } from '../model/interaction.js';
 import { parseInput } from '../util/parse.js';
+import { assertId } from '../util/storable.js';
 import { CustomerService } from './customer-service.js';
 import { readProfileSnapshot } from './profile-snapshot.js';
 import { SegmentCatalog } from './segment-catalog.js';
@@ -42,6 +43,7 @@ export class ProfileService<TTraits = Record<string, unknown>, TProps = Record<s
 
   /** The 360° view of a customer (a merged-away id gives the survivor's view). */
   async profile(customerId: string, options: { timelineLimit?: number } = {}): Promise<CustomerProfile<TTraits, TProps>> {
+    assertId(customerId, 'customerId');
     const { timelineLimit } = parseInput(ProfileOptionsSchema, options, 'options');
     const segments = await this.catalog.list();
     const request = { timelineLimit, segments, now: this.clock.now() };

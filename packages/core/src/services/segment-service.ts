@@ -2,11 +2,11 @@ import { inject } from 'tsyringe';
 import { z } from 'zod';
 import type { Clock } from '../contracts/clock.js';
 import type { IdGenerator } from '../contracts/id-generator.js';
-import type { MembershipChanges, TenantStore } from '../contracts/storage.js';
+import type { MembershipChanges, Storage, TenantStore } from '../contracts/storage.js';
 import { service } from '../di/service.js';
-import { CLOCK, EVENT_BUS, ID_GENERATOR, TENANT_STORE } from '../di/tokens.js';
+import { CLOCK, EVENT_BUS, ID_GENERATOR, STORAGE, TENANT_STORE } from '../di/tokens.js';
 import { CoreErrorCode } from '../errors/codes.js';
-import { NotFoundError, ValidationError } from '../errors/error-classes.js';
+import { NotFoundError } from '../errors/error-classes.js';
 import { isRapportError } from '../errors/rapport-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Customer } from '../model/customer.js';
@@ -22,6 +22,7 @@ import {
 } from '../model/segment-definition.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import { parseInput } from '../util/parse.js';
+import { assertId, assertStorable } from '../util/storable.js';
 import { SegmentCatalog } from './segment-catalog.js';
 
 /** Changes to a segment; the key stays. */
@@ -37,6 +38,12 @@ export interface SegmentDeclaration {
   status: 'created' | 'updated' | 'unchanged';
 }
 
+const SegmentPatchSchema = z.strictObject({
+  name: z.string().optional(),
+  description: z.string().nullable().optional(),
+  condition: z.unknown().optional(),
+});
+
 const PageQuerySchema = z.object({ limit: z.number().int().min(1).max(10_000).default(100), cursor: z.string().optional() });
 
 /** Segments of one tenant: definitions as data, live evaluation, and enter/exit events. */
@@ -44,6 +51,7 @@ const PageQuerySchema = z.object({ limit: z.number().int().min(1).max(10_000).de
 export class SegmentService {
   constructor(
     @inject(TENANT_STORE) private readonly store: TenantStore,
+    @inject(STORAGE) private readonly storage: Storage,
     @inject(EVENT_BUS) private readonly events: EventBus,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(ID_GENERATOR) private readonly ids: IdGenerator,
@@ -52,7 +60,7 @@ export class SegmentService {
 
   /** Stores a new segment. Fails with `SEGMENT_EXISTS` when the key is taken. */
   async define(input: SegmentDefinitionInput): Promise<Segment> {
-    const definition = parseInput(SegmentDefinitionSchema, input, 'segment');
+    const definition = parseInput(SegmentDefinitionSchema, this.checked(input, ['segment']), 'segment');
     const now = this.clock.now();
     const segment: Segment = { ...definition, id: this.ids.next(), tenantId: this.store.tenantId, createdAt: now, updatedAt: now };
     await this.store.segments.insert(segment);
@@ -95,6 +103,7 @@ export class SegmentService {
 
   /** Changes a segment's name, description or condition. */
   async update(key: string, patch: SegmentPatch): Promise<Segment> {
+    parseInput(SegmentPatchSchema, this.checked(patch, ['patch']), 'patch');
     const current = await this.get(key);
     const definition = parseInput(
       SegmentDefinitionSchema,
@@ -114,6 +123,7 @@ export class SegmentService {
 
   /** Deletes a segment and its stored memberships. */
   async remove(key: string): Promise<void> {
+    assertId(key, 'key');
     const removed = await this.store.segments.remove(key);
     this.catalog.invalidate();
     if (!removed) throw new NotFoundError(CoreErrorCode.SegmentNotFound, 'segment', key);
@@ -121,6 +131,7 @@ export class SegmentService {
 
   /** A segment by key, or `SEGMENT_NOT_FOUND`. */
   async get(key: string): Promise<Segment> {
+    assertId(key, 'key');
     const segment = await this.store.segments.get(key);
     if (!segment) throw new NotFoundError(CoreErrorCode.SegmentNotFound, 'segment', key);
     return segment;
@@ -146,14 +157,14 @@ export class SegmentService {
 
   /** How many customers match a condition now, without saving it (for previews). */
   async countWhere(condition: SegmentConditionInput): Promise<number> {
-    const parsed = parseInput(SegmentConditionSchema, condition, 'condition');
+    const parsed = parseInput(SegmentConditionSchema, this.checked(condition, ['condition']), 'condition');
     return this.store.segments.count(parsed, this.clock.now());
   }
 
   /** Ids of customers matching a segment now, in id order, a page at a time. */
   async memberIds(key: string, page: { limit?: number; cursor?: string } = {}): Promise<Page<string>> {
     const segment = await this.get(key);
-    const query = parseInput(PageQuerySchema, page, 'page');
+    const query = parseInput(PageQuerySchema, this.checked(page, ['page']), 'page');
     return this.store.segments.members(segment.condition, this.clock.now(), query);
   }
 
@@ -194,13 +205,21 @@ export class SegmentService {
 
   /** Checks a condition without storing it; throws a `ValidationError` naming the bad field. */
   validate(condition: SegmentConditionInput): SegmentCondition {
-    return parseInput(SegmentConditionSchema, condition, 'condition');
+    return parseInput(SegmentConditionSchema, this.checked(condition, ['condition']), 'condition');
+  }
+
+  /**
+   * Returns `input` when it is safe to hand to the schema and the storage (well-formed
+   * strings, no `__proto__`, NUL only where the storage holds it, bounded nesting: the
+   * condition schema recurses), or throws naming the field.
+   */
+  private checked<T>(input: T, path: string[]): T {
+    assertStorable(this.storage, input, path);
+    return input;
   }
 
   private async requireCustomerId(customerId: string): Promise<string> {
-    if (typeof customerId !== 'string' || customerId.length === 0) {
-      throw new ValidationError(CoreErrorCode.InvalidInput, [{ path: ['customerId'], message: 'must be a non-empty string' }]);
-    }
+    assertId(customerId, 'customerId');
     const id = await this.store.customers.resolveId(customerId);
     if (!id) throw new NotFoundError(CoreErrorCode.CustomerNotFound, 'customer', customerId);
     return id;

@@ -4,7 +4,7 @@ import {
   type CustomerListFilter,
   type CustomerMetrics,
   type CustomerRepository,
-  decodeCursor,
+  decodeIdCursor,
   encodeCursor,
   type Identity,
   type IdentityType,
@@ -245,7 +245,7 @@ export class SqlCustomerRepository implements CustomerRepository {
         .selectAll('c')
         .where('c.tenant_id', '=', this.ctx.tenantId)
         .where('c.merged_into', 'is', null);
-      if (filter.cursor) query = query.where('c.id', '>', String(decodeCursor(filter.cursor).id ?? ''));
+      if (filter.cursor) query = query.where('c.id', '>', decodeIdCursor(filter.cursor).id);
       if (filter.tag !== undefined) {
         const tag = filter.tag;
         query = query.where(({ exists, selectFrom }) =>

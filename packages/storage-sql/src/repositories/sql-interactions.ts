@@ -1,5 +1,5 @@
 import {
-  decodeCursor,
+  decodeTimeCursor,
   encodeCursor,
   type InsertStatus,
   type Interaction,
@@ -88,9 +88,7 @@ export class SqlInteractionRepository implements InteractionRepository {
       if (filter.since) query = query.where('occurred_at', '>=', filter.since.getTime());
       if (filter.until) query = query.where('occurred_at', '<', filter.until.getTime());
       if (filter.cursor) {
-        const position = decodeCursor(filter.cursor);
-        const time = Number(position.t);
-        const id = String(position.id ?? '');
+        const { t: time, id } = decodeTimeCursor(filter.cursor);
         query = query.where((eb) => eb.or([eb('occurred_at', '<', time), eb.and([eb('occurred_at', '=', time), eb('id', '<', id)])]));
       }
       const rows = await query

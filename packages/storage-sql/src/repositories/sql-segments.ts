@@ -1,6 +1,6 @@
 import {
   ConflictError,
-  decodeCursor,
+  decodeIdCursor,
   encodeCursor,
   type MembershipChanges,
   type Page,
@@ -105,7 +105,7 @@ export class SqlSegmentRepository implements SegmentRepository {
   members(condition: SegmentCondition, now: Date, page: { limit: number; cursor?: string | undefined }): Promise<Page<string>> {
     return guarded(this.ctx, 'list segment members', async () => {
       let query = this.matching(this.ctx.db, condition, now).select('c.id');
-      if (page.cursor) query = query.where('c.id', '>', String(decodeCursor(page.cursor).id ?? ''));
+      if (page.cursor) query = query.where('c.id', '>', decodeIdCursor(page.cursor).id);
       const rows = await query
         .orderBy('c.id')
         .limit(page.limit + 1)

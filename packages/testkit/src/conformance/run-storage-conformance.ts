@@ -4,8 +4,10 @@ import { consentRepositorySuite } from './consent-repository.suite.js';
 import { makeContext, type StorageFactory } from './context.js';
 import { crmFlowsSuite } from './crm-flows.suite.js';
 import { customerRepositorySuite } from './customer-repository.suite.js';
+import { hostileInputSuite } from './hostile-input.suite.js';
 import { idempotencyConflictsSuite } from './idempotency-conflicts.suite.js';
 import { identityMatchSuite } from './identity-match.suite.js';
+import { inputFuzzSuite } from './input-fuzz.suite.js';
 import { interactionRepositorySuite } from './interaction-repository.suite.js';
 import { jobsSuite } from './jobs.suite.js';
 import { mergeConcurrencySuite } from './merge-concurrency.suite.js';
@@ -24,13 +26,16 @@ export interface StorageConformanceOptions {
   tenancyRuns?: number;
   /** Rounds of each merge race (merge ‖ writes, opposing and chained merges). Default 200. */
   concurrencyRounds?: number;
+  /** Runs of each hostile-input property (wrong types, deep values, bad strings, …). Default 150. */
+  fuzzRuns?: number;
 }
 
 /**
  * The suite every storage must pass: customers and identity uniqueness, merges, the
  * interaction log and idempotency, the consent ledger, every segment DSL operator,
  * profile snapshots (a storage's one-read fast path equals its repositories), pagination, transactions, tenant isolation (property-based), Crm flows, the upsert match rule and last-identity guard,
- * conflicting duplicates, segment declarations, durable jobs and merges racing with writes and with each other. Call it from a
+ * conflicting duplicates, segment declarations, hostile input (fixed cases and a fast-check fuzz of every public method),
+ * durable jobs and merges racing with writes and with each other. Call it from a
  * vitest test file; the storage is made once, migrated, shared by the tests (each uses its
  * own tenant) and closed at the end.
  *
@@ -68,5 +73,7 @@ export function runStorageConformance(name: string, makeStorage: StorageFactory,
     identityMatchSuite(ctx);
     idempotencyConflictsSuite(ctx);
     segmentDeclarationSuite(ctx);
+    hostileInputSuite(ctx);
+    inputFuzzSuite(ctx, options.fuzzRuns ?? 150);
   });
 }

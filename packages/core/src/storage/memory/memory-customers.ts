@@ -4,7 +4,7 @@ import { ConflictError } from '../../errors/error-classes.js';
 import type { Customer, CustomerListFilter } from '../../model/customer.js';
 import { type Identity, identityKey, sameIdentity } from '../../model/identity.js';
 import { applyMetricsDelta, type CustomerMetrics } from '../../model/metrics.js';
-import { decodeCursor, encodeCursor, type Page } from '../../model/page.js';
+import { decodeIdCursor, encodeCursor, type Page } from '../../model/page.js';
 import { copy, type MemoryContext, type MemoryState, type StoredCustomer, tenantKey } from './memory-state.js';
 
 /** Customers of one tenant in a memory storage. */
@@ -156,7 +156,7 @@ export class MemoryCustomerRepository implements CustomerRepository {
 
   list(filter: CustomerListFilter): Promise<Page<Customer>> {
     return this.ctx.exec((state) => {
-      const after = filter.cursor ? String(decodeCursor(filter.cursor).id ?? '') : '';
+      const after = filter.cursor ? decodeIdCursor(filter.cursor).id : '';
       const matching = [...state.customers.values()]
         .filter((customer) => customer.tenantId === this.ctx.tenantId && customer.mergedInto === null)
         .filter((customer) => customer.id > after)

@@ -1,6 +1,6 @@
 import type { InsertStatus, InteractionRepository } from '../../contracts/storage.js';
 import type { Interaction, TimelineFilter } from '../../model/interaction.js';
-import { decodeCursor, encodeCursor, type Page } from '../../model/page.js';
+import { decodeTimeCursor, encodeCursor, type Page } from '../../model/page.js';
 import { copy, type MemoryContext, tenantKey } from './memory-state.js';
 
 /** The interaction log of one tenant in a memory storage. */
@@ -33,14 +33,14 @@ export class MemoryInteractionRepository implements InteractionRepository {
 
   timeline(customerId: string, filter: TimelineFilter): Promise<Page<Interaction>> {
     return this.ctx.exec((state) => {
-      const position = filter.cursor ? decodeCursor(filter.cursor) : null;
+      const position = filter.cursor ? decodeTimeCursor(filter.cursor) : null;
       const matching = [...state.interactions.values()]
         .filter((item) => item.tenantId === this.ctx.tenantId && item.customerId === customerId)
         .filter((item) => !filter.types || filter.types.includes(item.type))
         .filter((item) => !filter.channels || filter.channels.includes(item.channel))
         .filter((item) => !filter.since || item.occurredAt >= filter.since)
         .filter((item) => !filter.until || item.occurredAt < filter.until)
-        .filter((item) => !position || isBefore(item, Number(position.t), String(position.id)))
+        .filter((item) => !position || isBefore(item, position.t, position.id))
         .sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
       const items = matching.slice(0, filter.limit).map(copy);
       const last = items.at(-1);

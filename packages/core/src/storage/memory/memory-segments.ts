@@ -1,7 +1,7 @@
 import type { MembershipChanges, SegmentRepository } from '../../contracts/storage.js';
 import { CoreErrorCode } from '../../errors/codes.js';
 import { ConflictError } from '../../errors/error-classes.js';
-import { decodeCursor, encodeCursor, type Page } from '../../model/page.js';
+import { decodeIdCursor, encodeCursor, type Page } from '../../model/page.js';
 import type { Segment, SegmentCondition } from '../../model/segment-definition.js';
 import { type EvaluationSubject, evaluateCondition } from '../../segments/evaluate.js';
 import { copy, type MemoryContext, type MemoryState, tenantKey } from './memory-state.js';
@@ -59,7 +59,7 @@ export class MemorySegmentRepository implements SegmentRepository {
 
   members(condition: SegmentCondition, now: Date, page: { limit: number; cursor?: string | undefined }): Promise<Page<string>> {
     return this.ctx.exec((state) => {
-      const after = page.cursor ? String(decodeCursor(page.cursor).id ?? '') : '';
+      const after = page.cursor ? decodeIdCursor(page.cursor).id : '';
       const ids = this.matchingIds(state, condition, now).filter((id) => id > after);
       const items = ids.slice(0, page.limit);
       const last = items.at(-1);
