@@ -58,7 +58,7 @@ describe.each(targets.map((target) => [target.name, target] as const))('migratio
     const database = await target.fresh();
     const storage = await database.open();
     try {
-      expect(await storage.applyMigrations()).toEqual(['core/0001_core_tables']);
+      expect(await storage.applyMigrations()).toEqual(['core/0001_core_tables', 'core/0002_jobs']);
       expect(await storage.applyMigrations()).toEqual([]);
       const tables = (await storage.db.introspection.getTables()).map((table) => table.name).filter((name) => name.startsWith('rapport_'));
       expect(tables.sort()).toEqual(
@@ -69,6 +69,8 @@ describe.each(targets.map((target) => [target.name, target] as const))('migratio
           'rapport_customers',
           'rapport_identities',
           'rapport_interactions',
+          'rapport_job_schedules',
+          'rapport_jobs',
           MIGRATION_TABLE,
           `${MIGRATION_TABLE}_lock`,
           'rapport_segment_members',
@@ -85,7 +87,7 @@ describe.each(targets.map((target) => [target.name, target] as const))('migratio
     const database = await target.fresh();
     const storage = await database.open();
     try {
-      expect(await storage.applyMigrations()).toEqual(['core/0001_core_tables']);
+      expect(await storage.applyMigrations()).toEqual(['core/0001_core_tables', 'core/0002_jobs']);
       expect(await storage.applyMigrations([loyalty])).toEqual(['loyalty/0001_points']);
       expect(await storage.applyMigrations([loyalty])).toEqual([]);
       const tables = (await storage.db.introspection.getTables()).map((table) => table.name);
@@ -120,10 +122,10 @@ describe.each(targets.map((target) => [target.name, target] as const))('migratio
       const runs = await Promise.all(Array.from({ length: 5 }, () => runChild(target.name, database.location, startAt)));
       for (const run of runs) expect(run.code, run.stderr).toBe(0);
       const applied = runs.flatMap((run) => JSON.parse(run.stdout) as string[]);
-      expect(applied).toEqual(['core/0001_core_tables']);
+      expect(applied).toEqual(['core/0001_core_tables', 'core/0002_jobs']);
       const storage = await database.open();
       const rows = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(storage.db);
-      expect(rows.rows.map((row) => row.name)).toEqual(['0001_core_tables']);
+      expect(rows.rows.map((row) => row.name)).toEqual(['0001_core_tables', '0002_jobs']);
       await storage.close();
     } finally {
       await database.cleanup();
