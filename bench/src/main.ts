@@ -1,15 +1,16 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type IngestResult, ingestPostgres, ingestSqlite } from './ingest.js';
+import { type JobsResult, jobsPostgres, jobsSqlite } from './jobs.js';
 import { describeMachine } from './machine.js';
 import { renderReport, writeReport } from './report.js';
 import { type ScaleResult, scalePostgres, scaleSqlite } from './scale.js';
 
 /** Sizes: `full` is the issue's (1M interactions to ingest; 1M customers / ~10M interactions). */
 const SIZES = {
-  small: { ingest: 50_000, customers: 20_000 },
-  medium: { ingest: 200_000, customers: 200_000 },
-  full: { ingest: 1_000_000, customers: 1_000_000 },
+  small: { ingest: 50_000, customers: 20_000, jobs: 5_000 },
+  medium: { ingest: 200_000, customers: 200_000, jobs: 20_000 },
+  full: { ingest: 1_000_000, customers: 1_000_000, jobs: 50_000 },
 } as const;
 
 const { values } = parseArgs({
@@ -28,15 +29,22 @@ const started = Date.now();
 
 const ingest: IngestResult[] = [];
 const scale: ScaleResult[] = [];
-if (values.only !== 'scale') {
+const jobs: JobsResult[] = [];
+const runs = (part: string) => values.only === undefined || values.only === part;
+if (runs('ingest')) {
   if (dialects.has('sqlite')) ingest.push(await ingestSqlite(size.ingest));
   if (dialects.has('postgres')) ingest.push(await ingestPostgres(size.ingest, pgUrl));
   console.table(ingest);
 }
-if (values.only !== 'ingest') {
+if (runs('scale')) {
   if (dialects.has('sqlite')) scale.push(...(await scaleSqlite(size.customers)));
   if (dialects.has('postgres')) scale.push(...(await scalePostgres(size.customers, pgUrl)));
   console.table(scale);
+}
+if (runs('jobs')) {
+  if (dialects.has('sqlite')) jobs.push(...(await jobsSqlite(size.jobs)));
+  if (dialects.has('postgres')) jobs.push(...(await jobsPostgres(size.jobs, pgUrl)));
+  console.table(jobs);
 }
 const markdown = renderReport({
   machine: describeMachine(),
@@ -44,6 +52,7 @@ const markdown = renderReport({
   date: new Date().toISOString(),
   ingest,
   scale,
+  jobs,
   seconds: (Date.now() - started) / 1000,
 });
 writeReport(values.out as string, markdown);

@@ -55,7 +55,7 @@ export {
 } from './jobs/job.js';
 export type { JobContext, JobDefinition, JobHandler, JobResult } from './jobs/job-handler.js';
 export { DEFAULT_JOB_POLICY, JobRegistry, type ResolvedJobDefinition } from './jobs/job-registry.js';
-export { type EnqueueOptions, JobService } from './jobs/job-service.js';
+export { type EnqueueManyOutcome, type EnqueueOptions, JobService, MAX_ENQUEUE_BATCH } from './jobs/job-service.js';
 export { JobWorkers, type WorkerHost, type WorkerOptions } from './jobs/job-workers.js';
 export {
   ALL_CHANNELS,

@@ -14,6 +14,11 @@ export interface EnqueueOutcome {
 export interface JobRepository {
   /** Stores a pending job; with a taken idempotency key, returns the stored job instead. */
   enqueue(job: Job): Promise<EnqueueOutcome>;
+  /**
+   * {@link JobRepository.enqueue} for many jobs in few statements, one outcome per job in
+   * order; of jobs sharing an idempotency key the first (stored earlier or earlier in the list) wins.
+   */
+  enqueueMany(jobs: readonly Job[]): Promise<EnqueueOutcome[]>;
   get(id: string): Promise<Job | null>;
   /** Jobs newest first (by id), filtered, a page at a time. */
   list(filter: JobListFilter): Promise<Page<Job>>;
@@ -60,6 +65,11 @@ export type AttemptOutcome =
 export interface JobQueue {
   /** Claims up to `limit` due jobs: pending ones whose time has come, and running ones whose lease ran out. */
   claim(request: ClaimRequest): Promise<ClaimedJob[]>;
+  /**
+   * Marks succeeded the jobs among `jobs` whose claim still holds, in one write where the
+   * storage can (workers report successes in batches); returns how many it marked.
+   */
+  complete(jobs: readonly ClaimedJob[], now: Date): Promise<number>;
   /** Records how an attempt ended; false (and nothing changes) if the lease was lost to another claim. */
   report(job: ClaimedJob, outcome: AttemptOutcome, now: Date): Promise<boolean>;
   /** Gives a claimed job back unstarted (a worker stopping): due now, the attempt not counted. */

@@ -2,13 +2,15 @@ import { inject } from 'tsyringe';
 import type { Clock } from '../contracts/clock.js';
 import type { IdGenerator } from '../contracts/id-generator.js';
 import type { EnqueueOutcome } from '../contracts/job-store.js';
-import type { TenantStore } from '../contracts/storage.js';
+import type { Storage, TenantStore } from '../contracts/storage.js';
 import { service } from '../di/service.js';
-import { CLOCK, ID_GENERATOR, JOB_REGISTRY, TENANT_STORE } from '../di/tokens.js';
+import { CLOCK, ID_GENERATOR, JOB_REGISTRY, STORAGE, TENANT_STORE } from '../di/tokens.js';
 import { CoreErrorCode } from '../errors/codes.js';
-import { NotFoundError } from '../errors/error-classes.js';
+import { NotFoundError, ValidationError } from '../errors/error-classes.js';
+import { isRapportError, type RapportError } from '../errors/rapport-error.js';
 import type { Page } from '../model/page.js';
 import { parseInput } from '../util/parse.js';
+import { assertStorable } from '../util/storable.js';
 import { nextOccurrence } from './cron.js';
 import {
   type EnqueueJobInput,
@@ -31,11 +33,22 @@ export interface EnqueueOptions {
   in?: TenantStore;
 }
 
+/** Most jobs one `enqueueMany` call takes. */
+export const MAX_ENQUEUE_BATCH = 10_000;
+
+/** The outcome of one input of {@link JobService.enqueueMany}. */
+export type EnqueueManyOutcome =
+  | { index: number; status: 'enqueued'; job: Job }
+  /** An earlier job holds the idempotency key; it is that job. */
+  | { index: number; status: 'existing'; job: Job }
+  | { index: number; status: 'rejected'; error: RapportError };
+
 /** The durable jobs of one tenant (`crm.jobs`): enqueue, schedule, cancel, list, replay. */
 @service()
 export class JobService {
   constructor(
     @inject(TENANT_STORE) private readonly store: TenantStore,
+    @inject(STORAGE) private readonly storage: Storage,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @inject(JOB_REGISTRY) private readonly registry: JobRegistry,
@@ -46,25 +59,37 @@ export class JobService {
    * `idempotencyKey` already used in this tenant, returns that job (`created: false`).
    */
   async enqueue(input: EnqueueJobInput, options: EnqueueOptions = {}): Promise<EnqueueOutcome> {
-    const parsed = parseInput(EnqueueJobInputSchema, input);
-    const definition = this.registry.require(parsed.type);
+    return (options.in ?? this.store).jobs.enqueue(this.newJob(input, this.clock.now()));
+  }
+
+  /**
+   * Enqueues many jobs in few statements (an import, a campaign's sends): one outcome per
+   * input, in order. A bad input is `rejected` with its error and the others are stored;
+   * inside `options.in` they commit with the caller's transaction.
+   */
+  async enqueueMany(inputs: readonly EnqueueJobInput[], options: EnqueueOptions = {}): Promise<EnqueueManyOutcome[]> {
+    if (!Array.isArray(inputs) || inputs.length > MAX_ENQUEUE_BATCH) {
+      throw new ValidationError(CoreErrorCode.InvalidInput, [
+        { path: ['inputs'], message: `must be an array of at most ${MAX_ENQUEUE_BATCH.toLocaleString('en')} jobs` },
+      ]);
+    }
     const now = this.clock.now();
-    const job: Job = {
-      id: this.ids.next(),
-      tenantId: this.store.tenantId,
-      type: parsed.type,
-      payload: parsed.payload ?? null,
-      status: 'pending',
-      runAt: parsed.runAt ?? now,
-      attempts: 0,
-      maxAttempts: parsed.maxAttempts ?? definition.maxAttempts,
-      idempotencyKey: parsed.idempotencyKey ?? null,
-      lastError: null,
-      createdAt: now,
-      updatedAt: now,
-      finishedAt: null,
-    };
-    return (options.in ?? this.store).jobs.enqueue(job);
+    const outcomes: EnqueueManyOutcome[] = new Array(inputs.length);
+    const jobs: { index: number; job: Job }[] = [];
+    inputs.forEach((input, index) => {
+      try {
+        jobs.push({ index, job: this.newJob(input, now, [index]) });
+      } catch (error) {
+        if (!isRapportError(error)) throw error;
+        outcomes[index] = { index, status: 'rejected', error };
+      }
+    });
+    const stored = jobs.length > 0 ? await (options.in ?? this.store).jobs.enqueueMany(jobs.map((entry) => entry.job)) : [];
+    stored.forEach((outcome, position) => {
+      const index = (jobs[position] as { index: number }).index;
+      outcomes[index] = { index, status: outcome.created ? 'enqueued' : 'existing', job: outcome.job };
+    });
+    return outcomes;
   }
 
   /**
@@ -72,6 +97,7 @@ export class JobService {
    * `timezone`. Running workers enqueue each occurrence once, however many of them there are.
    */
   async schedule(input: ScheduleInput): Promise<JobSchedule> {
+    assertStorable(this.storage, input);
     const parsed = parseInput(ScheduleInputSchema, input);
     this.registry.require(parsed.type);
     const now = this.clock.now();
@@ -98,6 +124,28 @@ export class JobService {
   /** The tenant's schedules, by name. */
   schedules(): Promise<JobSchedule[]> {
     return this.store.jobs.schedules();
+  }
+
+  private newJob(input: EnqueueJobInput, now: Date, prefix: (string | number)[] = []): Job {
+    // Checked before parsing, as every write is: deep values would exhaust the schema's stack.
+    assertStorable(this.storage, input, prefix);
+    const parsed = parseInput(EnqueueJobInputSchema, input, prefix);
+    const definition = this.registry.require(parsed.type, [...prefix, 'type']);
+    return {
+      id: this.ids.next(),
+      tenantId: this.store.tenantId,
+      type: parsed.type,
+      payload: parsed.payload ?? null,
+      status: 'pending',
+      runAt: parsed.runAt ?? now,
+      attempts: 0,
+      maxAttempts: parsed.maxAttempts ?? definition.maxAttempts,
+      idempotencyKey: parsed.idempotencyKey ?? null,
+      lastError: null,
+      createdAt: now,
+      updatedAt: now,
+      finishedAt: null,
+    };
   }
 
   /** A job by id, or `JOB_NOT_FOUND`. */

@@ -20,6 +20,11 @@ export interface WorkerOptions {
    * handlers shorter than this.
    */
   leaseMs?: number;
+  /**
+   * Jobs claimed at once, each held under its lease until it runs; successes are reported
+   * in one write per batch. Default 10 (at least `concurrency`).
+   */
+  batchSize?: number;
   /** Job types to run; default every registered type. */
   types?: readonly string[];
   /** Receives errors of the workers themselves (the storage unreachable); default `console.error`. */
@@ -40,24 +45,35 @@ export interface WorkerHost {
  * Workers that claim due jobs from the storage's queue and run their handlers, with leases,
  * retries with backoff and jitter, dead letters and recurring schedules. Any number of them,
  * in one process or many, can share a storage: a claim hands a job to one of them only.
+ *
+ * Jobs are claimed `batchSize` at a time and successes are reported in one write per batch,
+ * so the queue costs a couple of statements per batch rather than per job; a job whose
+ * success was not yet written when the process died runs again (at least once).
  */
 export class JobWorkers {
   private readonly concurrency: number;
+  private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly leaseMs: number;
   private readonly types: readonly string[];
   private readonly onError: (error: unknown) => void;
   private readonly active = new Map<ClaimedJob, { done: Promise<void>; abort: AbortController }>();
+  /** Claimed, not started yet. */
+  private buffer: ClaimedJob[] = [];
+  /** Succeeded, not reported yet. */
+  private succeeded: ClaimedJob[] = [];
   private running = false;
   private loop: Promise<void> | null = null;
   private sleeper: (() => void) | null = null;
   private wakeRequested = false;
+  private schedulesCheckedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly host: WorkerHost,
     options: WorkerOptions = {},
   ) {
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
+    this.batchSize = Math.max(this.concurrency, Math.floor(options.batchSize ?? 10));
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.leaseMs = options.leaseMs ?? 300_000;
     this.types = options.types ?? host.registry.types();
@@ -74,7 +90,8 @@ export class JobWorkers {
 
   /**
    * Stops claiming; waits up to `timeoutMs` (default 30 s) for running handlers to finish,
-   * then aborts the rest and gives their jobs back to the queue, due at once.
+   * then aborts the rest and gives their jobs, and the claimed ones not started, back to the
+   * queue, due at once.
    */
   async stop(options: { timeoutMs?: number } = {}): Promise<void> {
     this.running = false;
@@ -88,6 +105,8 @@ export class JobWorkers {
         await this.host.storage.jobs.release(job, this.host.clock.now()).catch(this.onError);
       }
     }
+    for (const job of this.buffer.splice(0)) await this.host.storage.jobs.release(job, this.host.clock.now()).catch(this.onError);
+    await this.flushSucceeded().catch(this.onError);
   }
 
   /**
@@ -98,30 +117,38 @@ export class JobWorkers {
     let ran = 0;
     await this.fireSchedules();
     for (;;) {
-      const jobs = await this.claim(this.concurrency);
+      const jobs = await this.claim(this.batchSize);
       if (jobs.length === 0) return ran;
-      await Promise.all(jobs.map((job) => this.execute(job, new AbortController())));
+      for (let start = 0; start < jobs.length; start += this.concurrency) {
+        await Promise.all(jobs.slice(start, start + this.concurrency).map((job) => this.execute(job, new AbortController())));
+      }
+      await this.flushSucceeded();
       ran += jobs.length;
     }
   }
 
   private async run(): Promise<void> {
     while (this.running) {
-      let claimed = 0;
-      let free = 0;
       try {
-        await this.fireSchedules();
-        free = this.concurrency - this.active.size;
-        if (free > 0) {
-          const jobs = await this.claim(free);
-          claimed = jobs.length;
-          for (const job of jobs) this.track(job);
+        // Cron occurrences are whole minutes apart: a look a second is plenty, however short the poll.
+        if (performance.now() - this.schedulesCheckedAt >= Math.max(1_000, this.pollIntervalMs)) {
+          this.schedulesCheckedAt = performance.now();
+          await this.fireSchedules();
         }
+        while (this.active.size < this.concurrency && this.buffer.length > 0) this.track(this.buffer.shift() as ClaimedJob);
+        if (this.active.size < this.concurrency && this.buffer.length === 0) {
+          await this.flushSucceeded();
+          const jobs = await this.claim(this.batchSize);
+          if (jobs.length > 0) {
+            this.buffer.push(...jobs);
+            continue;
+          }
+        } else if (this.succeeded.length >= this.batchSize) await this.flushSucceeded();
       } catch (error) {
         this.onError(error);
       }
-      // Sleep until a slot frees or the poll interval passes; a full claim says more may be due.
-      if (this.running && !(claimed > 0 && claimed === free && this.active.size < this.concurrency)) await this.sleep();
+      // Sleep until a slot frees or the poll interval passes.
+      if (this.running) await this.sleep();
     }
   }
 
@@ -140,13 +167,25 @@ export class JobWorkers {
     return this.host.storage.jobs.claim({ types: this.types, limit, now: this.host.clock.now(), leaseMs: this.leaseMs });
   }
 
+  private async flushSucceeded(): Promise<void> {
+    if (this.succeeded.length === 0) return;
+    const batch = this.succeeded.splice(0);
+    try {
+      await this.host.storage.jobs.complete(batch, this.host.clock.now());
+    } catch (error) {
+      // Not written: the leases run out and the jobs run again (at least once), never lost.
+      this.onError(error);
+    }
+  }
+
   /** Runs one attempt and reports how it ended; a handler's error is an outcome, never a crash. */
   private async execute(job: ClaimedJob, abort: AbortController): Promise<void> {
     const definition = this.host.registry.get(job.type);
-    const outcome = definition
+    const outcome: AttemptOutcome = definition
       ? await this.attempt(job, definition, abort.signal)
-      : ({ status: 'dead', error: `no handler for job type "${job.type}"` } as const);
-    await this.host.storage.jobs.report(job, outcome, this.host.clock.now());
+      : { status: 'dead', error: `no handler for job type "${job.type}"` };
+    if (outcome.status === 'succeeded') this.succeeded.push(job);
+    else await this.host.storage.jobs.report(job, outcome, this.host.clock.now());
   }
 
   private async attempt(job: ClaimedJob, definition: ResolvedJobDefinition, signal: AbortSignal): Promise<AttemptOutcome> {

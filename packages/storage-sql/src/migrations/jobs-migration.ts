@@ -1,19 +1,23 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
 import type { SqlMigration } from './sql-migration.js';
 
-/** The durable job queue and recurring schedules (core migration `0002_jobs`). */
+/**
+ * The durable job queue and recurring schedules (core migration `0002_jobs`). Payloads are
+ * JSON text: a queue never queries inside them, and text keeps a payload that is itself a
+ * string (`"first"`) apart from one that is an object, which drivers returning JSON columns
+ * already parsed cannot.
+ */
 export const jobsMigration: SqlMigration = {
   // biome-ignore lint/suspicious/noExplicitAny: the schema is being created here.
   async up(db: Kysely<any>, dialect: SqlDialect) {
     const options = await dialect.tableOptions(db, { updateHeavy: true });
     const table = (name: string) => (options ? db.schema.createTable(name).modifyEnd(options) : db.schema.createTable(name));
-    const json = sql.raw(dialect.jsonType);
     await table('rapport_jobs')
       .addColumn('tenant_id', dialect.idType(128), (col) => col.notNull())
       .addColumn('id', dialect.idType(64), (col) => col.notNull())
       .addColumn('type', dialect.idType(100), (col) => col.notNull())
-      .addColumn('payload', json)
+      .addColumn('payload', 'text')
       .addColumn('status', 'varchar(16)', (col) => col.notNull())
       .addColumn('run_at', 'bigint', (col) => col.notNull())
       .addColumn('attempts', 'integer', (col) => col.notNull())
@@ -36,7 +40,7 @@ export const jobsMigration: SqlMigration = {
       .addColumn('type', dialect.idType(100), (col) => col.notNull())
       .addColumn('cron', 'varchar(200)', (col) => col.notNull())
       .addColumn('timezone', 'varchar(64)', (col) => col.notNull())
-      .addColumn('payload', json)
+      .addColumn('payload', 'text')
       .addColumn('next_run_at', 'bigint', (col) => col.notNull())
       .addColumn('created_at', 'bigint', (col) => col.notNull())
       .addColumn('updated_at', 'bigint', (col) => col.notNull())

@@ -1,16 +1,15 @@
 import type { ClaimedJob, Job, JobSchedule, JobStatus } from '@rapport/core';
-import type { SqlDialect } from '../dialect/sql-dialect.js';
 import type { JobSchedulesTable, JobsTable } from '../schema.js';
 
 const date = (value: number | string) => new Date(Number(value));
 
 /** A job row as the public type. */
-export function jobFromRow(row: JobsTable, dialect: SqlDialect): Job {
+export function jobFromRow(row: JobsTable): Job {
   return {
     id: row.id,
     tenantId: row.tenant_id,
     type: row.type,
-    payload: row.payload === null ? null : dialect.parseJson(row.payload),
+    payload: row.payload === null ? null : JSON.parse(String(row.payload)),
     status: row.status as JobStatus,
     runAt: date(row.run_at),
     attempts: Number(row.attempts),
@@ -24,17 +23,17 @@ export function jobFromRow(row: JobsTable, dialect: SqlDialect): Job {
 }
 
 /** A claimed row, with the token that proves the claim. */
-export function claimedFromRow(row: JobsTable, dialect: SqlDialect): ClaimedJob {
-  return { ...jobFromRow(row, dialect), leaseToken: row.lease_token ?? '' };
+export function claimedFromRow(row: JobsTable): ClaimedJob {
+  return { ...jobFromRow(row), leaseToken: row.lease_token ?? '' };
 }
 
 /** A job as the row to insert. */
-export function jobToRow(job: Job, dialect: SqlDialect): JobsTable {
+export function jobToRow(job: Job): JobsTable {
   return {
     tenant_id: job.tenantId,
     id: job.id,
     type: job.type,
-    payload: job.payload === undefined || job.payload === null ? null : dialect.jsonParam(job.payload, 'payload'),
+    payload: job.payload === undefined || job.payload === null ? null : payloadText(job.payload),
     status: job.status,
     run_at: job.runAt.getTime(),
     attempts: job.attempts,
@@ -49,16 +48,21 @@ export function jobToRow(job: Job, dialect: SqlDialect): JobsTable {
 }
 
 /** A schedule row as the public type. */
-export function scheduleFromRow(row: JobSchedulesTable, dialect: SqlDialect): JobSchedule {
+export function scheduleFromRow(row: JobSchedulesTable): JobSchedule {
   return {
     tenantId: row.tenant_id,
     name: row.name,
     type: row.type,
     cron: row.cron,
     timezone: row.timezone,
-    payload: row.payload === null ? null : dialect.parseJson(row.payload),
+    payload: row.payload === null ? null : JSON.parse(String(row.payload)),
     nextRunAt: date(row.next_run_at),
     createdAt: date(row.created_at),
     updatedAt: date(row.updated_at),
   };
+}
+
+/** A payload as the JSON text stored (JSON.stringify escapes NUL and lone surrogates, so any dialect holds it). */
+export function payloadText(payload: unknown): string {
+  return JSON.stringify(payload);
 }

@@ -25,7 +25,25 @@ export class SqlJobQueue implements JobQueue {
     const rows = await this.retryingConflicts('claim jobs', () =>
       this.dialect.supportsReturning ? this.claimReturning(request, token) : this.claimLocked(request, token),
     );
-    return rows.map((row) => claimedFromRow(row, this.dialect)).sort((a, b) => a.runAt.getTime() - b.runAt.getTime());
+    return rows.map((row) => claimedFromRow(row)).sort((a, b) => a.runAt.getTime() - b.runAt.getTime());
+  }
+
+  async complete(jobs: readonly ClaimedJob[], now: Date): Promise<number> {
+    let marked = 0;
+    const at = now.getTime();
+    for (let start = 0; start < jobs.length; start += 500) {
+      const keys = jobs.slice(start, start + 500).map((job) => sql`(${job.tenantId}, ${job.id}, ${job.leaseToken})`);
+      const result = await this.retryingConflicts('complete jobs', () =>
+        this.db
+          .updateTable('rapport_jobs')
+          .set({ status: 'succeeded', updated_at: at, finished_at: at, lease_token: null })
+          .where('status', '=', 'running')
+          .where(sql<boolean>`(tenant_id, id, lease_token) in (${sql.join(keys)})`)
+          .executeTakeFirst(),
+      );
+      marked += Number(result.numUpdatedRows);
+    }
+    return marked;
   }
 
   async report(job: ClaimedJob, outcome: AttemptOutcome, now: Date): Promise<boolean> {
@@ -62,7 +80,7 @@ export class SqlJobQueue implements JobQueue {
         .orderBy('next_run_at')
         .limit(1000)
         .execute();
-      return rows.map((row) => scheduleFromRow(row, this.dialect));
+      return rows.map((row) => scheduleFromRow(row));
     } catch (error) {
       throw wrapDriverError(error, this.dialect, 'read due schedules');
     }

@@ -10,8 +10,8 @@ import {
 } from '@rapport/core';
 import { type Kysely, sql } from 'kysely';
 import type { RapportDatabase } from '../schema.js';
-import { jobFromRow, jobToRow, scheduleFromRow } from './job-rows.js';
-import { atomically, guarded, type SqlContext } from './sql-context.js';
+import { jobFromRow, jobToRow, payloadText, scheduleFromRow } from './job-rows.js';
+import { atomically, chunksFor, guarded, type SqlContext } from './sql-context.js';
 
 /** The jobs and schedules of one tenant in SQL. */
 export class SqlJobRepository implements JobRepository {
@@ -20,7 +20,7 @@ export class SqlJobRepository implements JobRepository {
   enqueue(job: Job): Promise<EnqueueOutcome> {
     return guarded(this.ctx, 'enqueue job', () =>
       atomically(this.ctx, async (db) => {
-        const row = jobToRow({ ...job, tenantId: this.ctx.tenantId }, this.ctx.dialect);
+        const row = jobToRow({ ...job, tenantId: this.ctx.tenantId });
         if (job.idempotencyKey !== null) {
           const existing = await this.byKey(db, job.idempotencyKey);
           if (existing) return { job: existing, created: false };
@@ -40,6 +40,35 @@ export class SqlJobRepository implements JobRepository {
     );
   }
 
+  enqueueMany(jobs: readonly Job[]): Promise<EnqueueOutcome[]> {
+    return guarded(this.ctx, 'enqueue jobs', () =>
+      atomically(this.ctx, async (db) => {
+        const own = jobs.map((job) => ({ ...job, tenantId: this.ctx.tenantId }));
+        for (const chunk of chunksFor(own, 14, this.ctx.dialect, 1000)) {
+          const insert = db.insertInto('rapport_jobs').values(chunk.map((job) => jobToRow(job)));
+          if (this.ctx.dialect.upsertStyle === 'on-duplicate-key') await insert.onDuplicateKeyUpdate({ id: sql`id` }).execute();
+          else await insert.onConflict((conflict) => conflict.doNothing()).execute();
+        }
+        // Which job holds each key now: ours where it was new, the earlier one where not.
+        const keys = [...new Set(own.flatMap((job) => (job.idempotencyKey === null ? [] : [job.idempotencyKey])))];
+        const holders = new Map<string, Job>();
+        for (const chunk of chunksFor(keys, 1, this.ctx.dialect)) {
+          const rows = await db
+            .selectFrom('rapport_jobs')
+            .selectAll()
+            .where('tenant_id', '=', this.ctx.tenantId)
+            .where('idempotency_key', 'in', chunk)
+            .execute();
+          for (const row of rows) holders.set(row.idempotency_key as string, jobFromRow(row));
+        }
+        return own.map((job) => {
+          const holder = job.idempotencyKey === null ? undefined : holders.get(job.idempotencyKey);
+          return holder && holder.id !== job.id ? { job: holder, created: false } : { job, created: true };
+        });
+      }),
+    );
+  }
+
   get(id: string): Promise<Job | null> {
     return guarded(this.ctx, 'get job', async () => {
       const row = await this.ctx.db
@@ -48,7 +77,7 @@ export class SqlJobRepository implements JobRepository {
         .where('tenant_id', '=', this.ctx.tenantId)
         .where('id', '=', id)
         .executeTakeFirst();
-      return row ? jobFromRow(row, this.ctx.dialect) : null;
+      return row ? jobFromRow(row) : null;
     });
   }
 
@@ -62,7 +91,7 @@ export class SqlJobRepository implements JobRepository {
         .orderBy('id', 'desc')
         .limit(filter.limit + 1)
         .execute();
-      const items = rows.slice(0, filter.limit).map((row) => jobFromRow(row, this.ctx.dialect));
+      const items = rows.slice(0, filter.limit).map((row) => jobFromRow(row));
       const last = items.at(-1);
       return { items, nextCursor: rows.length > filter.limit && last ? encodeCursor({ id: last.id }) : null };
     });
@@ -95,8 +124,7 @@ export class SqlJobRepository implements JobRepository {
           type: schedule.type,
           cron: schedule.cron,
           timezone: schedule.timezone,
-          payload:
-            schedule.payload === undefined || schedule.payload === null ? null : this.ctx.dialect.jsonParam(schedule.payload, 'payload'),
+          payload: schedule.payload === undefined || schedule.payload === null ? null : payloadText(schedule.payload),
           next_run_at: schedule.nextRunAt.getTime(),
           updated_at: schedule.updatedAt.getTime(),
         };
@@ -134,7 +162,7 @@ export class SqlJobRepository implements JobRepository {
         .where('tenant_id', '=', this.ctx.tenantId)
         .orderBy('name')
         .execute();
-      return rows.map((row) => scheduleFromRow(row, this.ctx.dialect));
+      return rows.map((row) => scheduleFromRow(row));
     });
   }
 
@@ -171,6 +199,6 @@ export class SqlJobRepository implements JobRepository {
       .where('tenant_id', '=', this.ctx.tenantId)
       .where('idempotency_key', '=', key)
       .executeTakeFirst();
-    return row ? jobFromRow(row, this.ctx.dialect) : null;
+    return row ? jobFromRow(row) : null;
   }
 }

@@ -45,6 +45,28 @@ export function jobsSuite(ctx: ConformanceContext): void {
       expect((await crm.jobs.list()).items).toHaveLength(1);
     });
 
+    it('enqueues many at once: bad inputs rejected by index, repeated keys resolved to the first job, the rest stored', async () => {
+      const { crm, type } = await crmWithJob(ctx, () => undefined);
+      const earlier = await crm.jobs.enqueue({ type, idempotencyKey: 'k-old' });
+      const outcomes = await crm.jobs.enqueueMany([
+        { type, payload: 1 },
+        { type: 'no.such-type' },
+        { type, idempotencyKey: 'k-new', payload: 'first' },
+        { type, idempotencyKey: 'k-new', payload: 'second' },
+        { type, idempotencyKey: 'k-old' },
+        { type, runAt: 'tomorrow' as unknown as Date },
+      ]);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['enqueued', 'rejected', 'enqueued', 'existing', 'existing', 'rejected']);
+      const [first, unknown, fresh, repeated, old, badDate] = outcomes;
+      expect(isRapportError(unknown?.status === 'rejected' ? unknown.error : null, 'JOB_UNKNOWN_TYPE')).toBe(true);
+      expect(badDate?.status === 'rejected' && JSON.stringify(badDate.error.details)).toContain('"runAt"');
+      expect(repeated?.status === 'existing' && fresh?.status === 'enqueued' && repeated.job.id === fresh.job.id).toBe(true);
+      expect(old?.status === 'existing' && old.job.id === earlier.job.id).toBe(true);
+      const stored = await crm.jobs.list();
+      expect(stored.items.map((job) => job.payload).sort()).toEqual([1, 'first', null].sort());
+      expect(first?.status === 'enqueued' && (await crm.jobs.get(first.job.id)).payload).toBe(1);
+    });
+
     it('never runs a job enqueued in a transaction that rolled back, and runs one that committed', async () => {
       let runs = 0;
       const { crm, type } = await crmWithJob(ctx, () => void runs++);

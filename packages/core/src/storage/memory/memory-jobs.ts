@@ -21,6 +21,12 @@ export class MemoryJobRepository implements JobRepository {
     });
   }
 
+  async enqueueMany(jobs: readonly Job[]): Promise<EnqueueOutcome[]> {
+    const outcomes: EnqueueOutcome[] = [];
+    for (const job of jobs) outcomes.push(await this.enqueue(job));
+    return outcomes;
+  }
+
   get(id: string): Promise<Job | null> {
     return this.ctx.exec((state) => {
       const stored = state.jobs.get(tenantKey(this.ctx.tenantId, id));
@@ -117,6 +123,12 @@ export class MemoryJobQueue implements JobQueue {
         return { ...copy(stored.job), leaseToken: stored.leaseToken };
       });
     });
+  }
+
+  async complete(jobs: readonly ClaimedJob[], now: Date): Promise<number> {
+    let marked = 0;
+    for (const job of jobs) if (await this.report(job, { status: 'succeeded' }, now)) marked++;
+    return marked;
   }
 
   report(job: ClaimedJob, outcome: AttemptOutcome, now: Date): Promise<boolean> {
