@@ -220,5 +220,6 @@ export {
   MAX_JSON_DEPTH,
   MAX_JSON_SIZE,
   type StorableOptions,
+  type StorablePath,
   storableIssues,
 } from './util/storable.js';

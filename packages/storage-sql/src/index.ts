@@ -11,6 +11,7 @@ export { type MysqlOptions, MysqlOptionsSchema, mysql } from './mysql.js';
 export type { NativeWriter } from './native-writer.js';
 export { type PostgresOptions, PostgresOptionsSchema, postgres } from './postgres.js';
 export { PREPARE_HINT, prepareHint } from './prepared-statements.js';
+export { SqlJobQueue } from './repositories/sql-job-queue.js';
 export type * from './schema.js';
 export { type CompileContext, compileCondition } from './segments/compile-condition.js';
 export { SqlStorage, type SqlStorageOptions } from './sql-storage.js';

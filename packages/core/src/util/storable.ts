@@ -24,7 +24,9 @@ const JSON_FIELDS = new Set(['traits', 'properties', 'proof']);
 /** Issues reported at most per call; the walk stops there. */
 const MAX_ISSUES = 20;
 
-type Path = (string | number)[];
+/** Where a value sits in the input: keys and array indexes, e.g. `['traits', 'address', 0]`. */
+export type StorablePath = (string | number)[];
+type Path = StorablePath;
 
 /** A JSON field being walked: where it is, and its running size. */
 interface JsonField {
