@@ -202,8 +202,7 @@ export class JobWorkers {
         signal,
       });
       if (!result) return { status: 'succeeded' };
-      const now = this.host.clock.now().getTime();
-      const retryAt = 'retryAt' in result ? result.retryAt : new Date(now + Math.max(0, result.retryInMs));
+      const retryAt = this.requestedRetry(result);
       if (job.attempts >= job.maxAttempts) return { status: 'dead', error: `asked to retry after its last attempt (${job.maxAttempts})` };
       return { status: 'retry', retryAt, error: null };
     } catch (error) {
@@ -212,6 +211,19 @@ export class JobWorkers {
       const delay = retryDelayMs(job.attempts, definition.backoffMs, definition.maxBackoffMs);
       return { status: 'retry', retryAt: new Date(this.host.clock.now().getTime() + delay), error: message };
     }
+  }
+
+  /** When a handler's `{ retryAt }` or `{ retryInMs }` asks to run again; anything else fails the attempt. */
+  private requestedRetry(result: unknown): Date {
+    const now = this.host.clock.now().getTime();
+    if (typeof result === 'object' && result !== null) {
+      const { retryAt, retryInMs } = result as { retryAt?: unknown; retryInMs?: unknown };
+      if (retryAt instanceof Date && Number.isFinite(retryAt.getTime())) return retryAt;
+      if (typeof retryInMs === 'number' && Number.isFinite(retryInMs)) return new Date(now + Math.max(0, retryInMs));
+    }
+    throw new TypeError(
+      `the handler returned ${JSON.stringify(result) ?? String(result)}; expected nothing, { retryAt: Date } or { retryInMs: number }`,
+    );
   }
 
   /** Enqueues the due occurrence of each due schedule, once across all workers. */

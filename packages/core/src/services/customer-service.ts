@@ -22,7 +22,7 @@ import type { Page } from '../model/page.js';
 import { parseInput } from '../util/parse.js';
 import { retryOnConflict } from '../util/retry.js';
 import { assertId, assertStorable } from '../util/storable.js';
-import { lockCustomers, lockLiveCustomer } from './customer-locks.js';
+import { lockCustomers, lockLiveCustomer, mergedMeanwhile } from './customer-locks.js';
 import { normalizeIdentityInput, uniqueIdentities } from './identities.js';
 import { type ConflictingMatch, type ConflictingMatchPolicy, conflictingMatchError, matchUpsert } from './identity-match.js';
 import { inputSchemasFor } from './input-schemas.js';
@@ -250,14 +250,19 @@ export class CustomerService<TTraits = Record<string, unknown>> {
     if (typeof id !== 'string' || id.length === 0) {
       throw new ValidationError(CoreErrorCode.InvalidInput, [{ path: ['id'], message: 'must be a non-empty string' }]);
     }
-    // Most ids are live: read directly, and follow a merge only when that finds nothing.
-    let customer = await store.customers.get(id);
-    if (!customer) {
-      const resolved = await store.customers.resolveId(id);
-      customer = resolved && resolved !== id ? await store.customers.get(resolved) : null;
+    // Most ids are live: read directly, and follow a merge only when that finds nothing. The
+    // survivor may itself be merged between the two reads (a concurrent merge committing):
+    // follow again, a few hops, then leave it to the caller's retry.
+    let current = id;
+    for (let hop = 0; hop < 4; hop++) {
+      const customer = await store.customers.get(current);
+      if (customer) return customer as Customer<TTraits>;
+      const resolved = await store.customers.resolveId(current);
+      if (resolved === null || (resolved === current && hop === 0)) break;
+      current = resolved;
     }
-    if (!customer) throw new NotFoundError(CoreErrorCode.CustomerNotFound, 'customer', id);
-    return customer as Customer<TTraits>;
+    if (current !== id) throw mergedMeanwhile(current);
+    throw new NotFoundError(CoreErrorCode.CustomerNotFound, 'customer', id);
   }
 
   /**

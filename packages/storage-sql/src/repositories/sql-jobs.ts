@@ -26,16 +26,16 @@ export class SqlJobRepository implements JobRepository {
           if (existing) return { job: existing, created: false };
         }
         const insert = db.insertInto('rapport_jobs').values(row);
-        const written =
-          this.ctx.dialect.upsertStyle === 'on-duplicate-key'
-            ? // A no-op update on a taken key: affects 0 rows (INSERT IGNORE would also swallow other errors).
-              Number((await insert.onDuplicateKeyUpdate({ id: sql`id` }).executeTakeFirst()).numInsertedOrUpdatedRows ?? 0n)
-            : Number((await insert.onConflict((conflict) => conflict.doNothing()).executeTakeFirst()).numInsertedOrUpdatedRows ?? 0n);
-        if (written === 1 || job.idempotencyKey === null) return { job: { ...job, tenantId: this.ctx.tenantId }, created: true };
-        // A concurrent enqueue of the same key committed first: that one is the job.
-        const winner = await this.byKey(db, job.idempotencyKey);
-        if (!winner) throw new Error(`job with idempotency key "${job.idempotencyKey}" was neither stored nor found`);
-        return { job: winner, created: false };
+        // A taken key leaves the stored job as it is (a no-op update on MySQL: INSERT IGNORE would
+        // also swallow other errors). Which job holds the key is then read back rather than taken
+        // from the affected-row count, which mysql2 reports as 1 for a row found but unchanged.
+        if (this.ctx.dialect.upsertStyle === 'on-duplicate-key') await insert.onDuplicateKeyUpdate({ id: sql`id` }).execute();
+        else await insert.onConflict((conflict) => conflict.doNothing()).execute();
+        const own = { ...job, tenantId: this.ctx.tenantId };
+        if (job.idempotencyKey === null) return { job: own, created: true };
+        const holder = await this.byKey(db, job.idempotencyKey);
+        if (!holder) throw new Error(`job with idempotency key "${job.idempotencyKey}" was neither stored nor found`);
+        return holder.id === job.id ? { job: own, created: true } : { job: holder, created: false };
       }),
     );
   }

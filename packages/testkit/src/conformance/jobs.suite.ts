@@ -67,6 +67,25 @@ export function jobsSuite(ctx: ConformanceContext): void {
       expect(first?.status === 'enqueued' && (await crm.jobs.get(first.job.id)).payload).toBe(1);
     });
 
+    it('gives one job for concurrent enqueues of one idempotency key', async () => {
+      const { crm, type } = await crmWithJob(ctx, () => undefined);
+      for (let round = 0; round < 10; round++) {
+        const outcomes = await Promise.all(Array.from({ length: 6 }, () => crm.jobs.enqueue({ type, idempotencyKey: `same-${round}` })));
+        expect(new Set(outcomes.map((outcome) => outcome.job.id)).size).toBe(1);
+        expect(outcomes.filter((outcome) => outcome.created)).toHaveLength(1);
+      }
+      expect((await crm.jobs.list()).items).toHaveLength(10);
+    });
+
+    it('fails the attempt of a handler that returns something other than a retry request', async () => {
+      const { crm, type } = await crmWithJob(ctx, { handler: () => ({ retryInMs: Number.NaN }), maxAttempts: 1 });
+      const { job } = await crm.jobs.enqueue({ type });
+      await crm.workers({ types: [type] }).drain();
+      const dead = await crm.jobs.get(job.id);
+      expect(dead.status).toBe('dead');
+      expect(dead.lastError).toContain('expected nothing, { retryAt: Date } or { retryInMs: number }');
+    });
+
     it('never runs a job enqueued in a transaction that rolled back, and runs one that committed', async () => {
       let runs = 0;
       const { crm, type } = await crmWithJob(ctx, () => void runs++);

@@ -170,5 +170,27 @@ export function mergeConcurrencySuite(ctx: ConformanceContext, rounds: number): 
         });
       });
     });
+    it('a ring of merges, merge(a, b) ‖ merge(b, c) ‖ merge(c, a), with writes to each, leaves one consistent customer', async () => {
+      const crm = await crmFor();
+      await inRounds(Math.max(1, Math.floor(rounds / 4)), async (round) => {
+        const group = [];
+        for (const prefix of ['a', 'b', 'c']) group.push(await crm.customers.create({ identities: [email(prefix, round)] }));
+        const [a, b, c] = group.map((customer) => customer.id) as [string, string, string];
+        await allAtOnce([
+          () => crm.customers.merge(a, b),
+          () => crm.customers.merge(b, c),
+          () => crm.customers.merge(c, a),
+          ...[a, b, c].map((id) => () => crm.interactions.recordMany(purchases({ customerId: id }, 1, 4))),
+          () => crm.customers.tag(b, 'vip'),
+          () => crm.customers.update(c, { traits: { name: 'C' } }),
+        ]);
+        await expectOneConsistentCustomer(ctx, crm, {
+          ids: [a, b, c],
+          identities: [email('a', round), email('b', round), email('c', round)],
+          interactions: 3,
+          amount: 4,
+        });
+      });
+    });
   });
 }
