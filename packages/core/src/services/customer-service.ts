@@ -304,7 +304,8 @@ export class CustomerService<TTraits = Record<string, unknown>> {
     mergedId: string,
     options: MergeOptions<TTraits>,
   ): Promise<{ customer: Customer<TTraits>; mergedId: string | null }> {
-    const [survivorLiveId, mergedLiveId] = [(await this.requireLive(tx, survivorId)).id, (await this.requireLive(tx, mergedId)).id];
+    // Only the ids are needed before the lock: the records are read once, after it.
+    const [survivorLiveId, mergedLiveId] = await Promise.all([liveIdOf(tx, survivorId), liveIdOf(tx, mergedId)]);
     if (survivorLiveId === mergedLiveId) {
       if (survivorId === mergedId) {
         throw new ValidationError(CoreErrorCode.MergeSelf, [{ path: ['mergedId'], message: 'is the same customer as survivorId' }]);
@@ -475,6 +476,13 @@ export class CustomerService<TTraits = Record<string, unknown>> {
       actualVersion: actual,
     });
   }
+}
+
+/** The live customer `id` stands for now (itself, or the survivor it was merged into), or `CUSTOMER_NOT_FOUND`. */
+async function liveIdOf(tx: TenantStore, id: string): Promise<string> {
+  const resolved = await tx.customers.resolveId(id);
+  if (resolved === null) throw new NotFoundError(CoreErrorCode.CustomerNotFound, 'customer', id);
+  return resolved;
 }
 
 /** Input checks of {@link CustomerService.merge}, before it reads anything. */

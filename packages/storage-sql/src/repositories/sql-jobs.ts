@@ -21,10 +21,6 @@ export class SqlJobRepository implements JobRepository {
     return guarded(this.ctx, 'enqueue job', () =>
       atomically(this.ctx, async (db) => {
         const row = jobToRow({ ...job, tenantId: this.ctx.tenantId });
-        if (job.idempotencyKey !== null) {
-          const existing = await this.byKey(db, job.idempotencyKey);
-          if (existing) return { job: existing, created: false };
-        }
         const insert = db.insertInto('rapport_jobs').values(row);
         // A taken key leaves the stored job as it is (a no-op update on MySQL: INSERT IGNORE would
         // also swallow other errors). Which job holds the key is then read back rather than taken
