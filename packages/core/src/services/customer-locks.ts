@@ -1,8 +1,7 @@
 import type { TenantStore } from '../contracts/storage.js';
 import { CoreErrorCode } from '../errors/codes.js';
-import { ConflictError, NotFoundError } from '../errors/error-classes.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors/error-classes.js';
 import type { Customer } from '../model/customer.js';
-import { assertId } from '../util/storable.js';
 
 /** The conflict that makes an attempt start again: a customer it was about to write to was merged meanwhile. */
 export function mergedMeanwhile(id: string): ConflictError {
@@ -28,7 +27,9 @@ export async function lockCustomers(tx: TenantStore, ids: readonly string[]): Pr
  * retryable `CUSTOMER_MERGED`.
  */
 export async function lockLiveCustomer(tx: TenantStore, id: string): Promise<Customer> {
-  assertId(id);
+  if (typeof id !== 'string' || id.length === 0) {
+    throw new ValidationError(CoreErrorCode.InvalidInput, [{ path: ['id'], message: 'must be a non-empty string' }]);
+  }
   let target = id;
   if (!(await tx.customers.lockLive([target])).has(target)) {
     const resolved = await tx.customers.resolveId(target);
