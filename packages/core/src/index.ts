@@ -21,9 +21,21 @@ export type {
 } from './contracts/storage.js';
 export type { CrmOptions, ResolvedCrmConfig } from './crm/config.js';
 export { createCrm, type PropsOf, type TraitsOf } from './crm/create-crm.js';
-export type { Crm } from './crm/crm.js';
+export type { Crm, CrmCore } from './crm/crm.js';
+export { type RapportContainer, type Resolvable, rapportContainer } from './di/rapport-container.js';
 export { type AnyClass, parametersWithoutToken, service, serviceClasses } from './di/service.js';
-export { CLOCK, CRM_CONFIG, EVENT_BUS, ID_GENERATOR, JOB_REGISTRY, STORAGE, TENANT_ID, TENANT_STORE } from './di/tokens.js';
+export { defineToken, type Token } from './di/token.js';
+export {
+  CLOCK,
+  CRM_CONFIG,
+  EVENT_BUS,
+  ID_GENERATOR,
+  JOB_REGISTRY,
+  STORAGE,
+  TENANT_CONTEXT,
+  TENANT_ID,
+  TENANT_STORE,
+} from './di/tokens.js';
 export { CoreErrorCode } from './errors/codes.js';
 export {
   ConflictError,
@@ -167,6 +179,16 @@ export {
   TraitPathSchema,
 } from './model/segment-definition.js';
 export { AddressSchema, type AnyObjectSchema, buildTraitsSchema, type StandardTraits, StandardTraitsSchema } from './model/traits.js';
+export { collectContributions } from './plugins/contribution-registry.js';
+export type {
+  CommandContribution,
+  Contributed,
+  ContributionPoints,
+  ContributionRegistry,
+  Contributions,
+  PrivacyContribution,
+  RouteContribution,
+} from './plugins/contributions.js';
 export {
   definePlugin,
   type PluginContext,
@@ -174,7 +196,9 @@ export {
   parsePluginOptions,
   type RapportPlugin,
 } from './plugins/define-plugin.js';
+export type { ApiOf, PluginApiFactories, PluginApis } from './plugins/plugin-api.js';
 export { orderPlugins } from './plugins/plugin-order.js';
+export type { TenantContext } from './plugins/tenant-context.js';
 export { compareCodePoints, compareScalars } from './segments/compare.js';
 export {
   type CountedSubject,

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCrm, isRapportError, memoryStorage, type RapportPlugin } from '@rapport/core';
-import type { InjectionToken } from 'tsyringe';
+import { createCrm, isRapportError, memoryStorage } from '@rapport/core';
 import { describe, expect, it } from 'vitest';
-import { Greeter, greeter } from './guide/greeter-plugin.js';
-import { PlainGreeter, plainGreeter } from './guide/greeter-plugin-factory.js';
+import { greeter } from './guide/greeter-plugin.js';
+import { plainGreeter } from './guide/greeter-plugin-factory.js';
 
 const guide = readFileSync(join(import.meta.dirname, '..', '..', '..', 'docs', 'plugins.md'), 'utf8');
 const source = (file: string) => readFileSync(join(import.meta.dirname, 'guide', file), 'utf8').trim();
@@ -19,12 +18,12 @@ describe('the plugin guide (docs/plugins.md)', () => {
     expect(titledBlocks.get(file)).toBe(source(file));
   });
 
-  const variants: [string, (options?: { greeting?: string }) => RapportPlugin, InjectionToken<{ greet(id: string): Promise<string> }>][] = [
-    ['with decorators', greeter, Greeter],
-    ['without decorators', plainGreeter, PlainGreeter],
+  const variants: [string, typeof greeter | typeof plainGreeter][] = [
+    ['with decorators', greeter],
+    ['without decorators', plainGreeter],
   ];
 
-  describe.each(variants)('%s', (_name, plugin, service) => {
+  describe.each(variants)('%s', (_name, plugin) => {
     it('hands the parsed options, defaults filled in, to the service', async () => {
       for (const [options, expected] of [
         [{ greeting: 'Welcome' }, 'Welcome, Ada!'],
@@ -35,7 +34,7 @@ describe('the plugin guide (docs/plugins.md)', () => {
           identities: [{ type: 'email', value: 'ada@example.com' }],
           traits: { name: 'Ada' },
         });
-        expect(await crm.container.resolve(service).greet(customer.id)).toBe(expected);
+        expect(await crm.greeter.greet(customer.id)).toBe(expected);
         await crm.close();
       }
     });
@@ -53,13 +52,10 @@ describe('the plugin guide (docs/plugins.md)', () => {
         identities: [{ type: 'email', value: 'bo@example.com' }],
         traits: { name: 'Bo' },
       });
-      expect(crm.container.resolve(service)).toBe(crm.container.resolve(service));
-      expect(other.container.resolve(service)).not.toBe(crm.container.resolve(service));
-      expect(await other.container.resolve(service).greet(customer.id)).toBe('Hello, Bo!');
-      const notHere = await crm.container
-        .resolve(service)
-        .greet(customer.id)
-        .catch((caught: unknown) => caught);
+      expect(crm.forTenant(crm.tenantId).greeter).toBe(crm.greeter);
+      expect(other.greeter).not.toBe(crm.greeter);
+      expect(await other.greeter.greet(customer.id)).toBe('Hello, Bo!');
+      const notHere = await crm.greeter.greet(customer.id).catch((caught: unknown) => caught);
       expect(isRapportError(notHere, 'CUSTOMER_NOT_FOUND')).toBe(true);
       await crm.close();
     });

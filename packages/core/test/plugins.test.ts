@@ -7,10 +7,10 @@ import {
   parsePluginOptions,
   type RapportPlugin,
 } from '@rapport/core';
-import { type InjectionToken, inject, Lifecycle } from 'tsyringe';
+import { inject } from 'tsyringe';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { service, TENANT_ID } from '../src/index.js';
+import { defineToken, service, TENANT_ID, type Token } from '../src/index.js';
 
 const plugin = (name: string, dependsOn: string[] = [], log: string[] = []): RapportPlugin =>
   definePlugin({
@@ -70,7 +70,7 @@ describe('plugins', () => {
     interface GreeterApi {
       hello(): string;
     }
-    const GREETER: InjectionToken<GreeterApi> = Symbol('greeter');
+    const GREETER: Token<GreeterApi> = defineToken('test:greeter');
     @service()
     class Greeter {
       constructor(@inject(TENANT_ID) private readonly tenant: string) {}
@@ -80,12 +80,15 @@ describe('plugins', () => {
     }
     const greeterPlugin = definePlugin({
       name: 'greeter',
-      register: ({ container }) => void container.register(GREETER, { useClass: Greeter }, { lifecycle: Lifecycle.ContainerScoped }),
+      register: ({ container }) => {
+        container.service(Greeter);
+        container.perTenant(GREETER, (tenant) => tenant.resolve(Greeter));
+      },
     });
     const one = await createCrm({ storage: memoryStorage(), plugins: [greeterPlugin], tenant: 'shop-1' });
     const two = await createCrm({ storage: memoryStorage() });
-    expect(one.container.resolve<GreeterApi>(GREETER).hello()).toBe('hello shop-1');
-    expect(one.forTenant('shop-2').container.resolve<GreeterApi>(GREETER).hello()).toBe('hello shop-2');
-    expect(two.container.isRegistered(GREETER, true)).toBe(false);
+    expect(one.container.resolve(GREETER).hello()).toBe('hello shop-1');
+    expect(one.forTenant('shop-2').container.resolve(GREETER).hello()).toBe('hello shop-2');
+    expect(two.container.has(GREETER)).toBe(false);
   });
 });

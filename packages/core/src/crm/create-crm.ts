@@ -1,9 +1,21 @@
 import { type DependencyContainer, container as globalContainer, Lifecycle } from 'tsyringe';
 import type { z } from 'zod';
-import { systemClock } from '../contracts/clock.js';
+import { type Clock, systemClock } from '../contracts/clock.js';
+import type { IdGenerator } from '../contracts/id-generator.js';
 import { uuidV7Ids } from '../contracts/id-generator.js';
 import type { Storage } from '../contracts/storage.js';
-import { CLOCK, CRM_CONFIG, EVENT_BUS, ID_GENERATOR, JOB_REGISTRY, STORAGE, TENANT_ID, TENANT_STORE } from '../di/tokens.js';
+import { rapportContainer } from '../di/rapport-container.js';
+import {
+  CLOCK,
+  CRM_CONFIG,
+  EVENT_BUS,
+  ID_GENERATOR,
+  JOB_REGISTRY,
+  STORAGE,
+  TENANT_CONTEXT,
+  TENANT_ID,
+  TENANT_STORE,
+} from '../di/tokens.js';
 import { CoreErrorCode } from '../errors/codes.js';
 import { PluginError, ValidationError } from '../errors/error-classes.js';
 import { isRapportError } from '../errors/rapport-error.js';
@@ -12,15 +24,19 @@ import { JobRegistry } from '../jobs/job-registry.js';
 import { JobService } from '../jobs/job-service.js';
 import { JobWorkers, type WorkerOptions } from '../jobs/job-workers.js';
 import type { AnyObjectSchema, StandardTraits } from '../model/traits.js';
+import { collectContributions } from '../plugins/contribution-registry.js';
+import type { ContributionRegistry } from '../plugins/contributions.js';
 import type { PluginContext, RapportPlugin } from '../plugins/define-plugin.js';
+import type { PluginApis } from '../plugins/plugin-api.js';
 import { orderPlugins } from '../plugins/plugin-order.js';
+import type { TenantContext } from '../plugins/tenant-context.js';
 import { ConsentService } from '../services/consent-service.js';
 import { CustomerService } from '../services/customer-service.js';
 import { InteractionService } from '../services/interaction-service.js';
 import { ProfileService } from '../services/profile-service.js';
 import { SegmentCatalog } from '../services/segment-catalog.js';
 import { SegmentService } from '../services/segment-service.js';
-import { type CrmOptions, resolveCrmConfig } from './config.js';
+import { type CrmOptions, type ResolvedCrmConfig, resolveCrmConfig } from './config.js';
 import type { Crm } from './crm.js';
 import { resolveDefaultStorage } from './default-storage.js';
 
@@ -43,7 +59,8 @@ const TENANT_SERVICES = [
 
 /**
  * Creates a Crm: a child container of its own (never tsyringe's global one), core services,
- * the plugins in dependency order, migrated storage, then started plugins.
+ * the plugins in dependency order, migrated storage, then started plugins. The Crm's type
+ * includes what the plugins add (`crm.feedback`), inferred from the `plugins` list.
  *
  * @example
  * ```ts
@@ -54,11 +71,18 @@ const TENANT_SERVICES = [
 export async function createCrm<
   TTraitsSchema extends AnyObjectSchema | undefined = undefined,
   TPropsSchema extends AnyObjectSchema | undefined = undefined,
+  const TPlugins extends readonly RapportPlugin[] = [],
 >(
-  options: Omit<CrmOptions, 'schema'> & { schema?: { traits?: TTraitsSchema; interactionProperties?: TPropsSchema } } = {},
-): Promise<Crm<TraitsOf<TTraitsSchema>, PropsOf<TPropsSchema>>> {
+  options: Omit<CrmOptions, 'schema' | 'plugins'> & {
+    schema?: { traits?: TTraitsSchema; interactionProperties?: TPropsSchema };
+    plugins?: TPlugins;
+  } = {},
+): Promise<Crm<TraitsOf<TTraitsSchema>, PropsOf<TPropsSchema>, PluginApis<TPlugins>>> {
+  type TheCrm = Crm<TraitsOf<TTraitsSchema>, PropsOf<TPropsSchema>, PluginApis<TPlugins>>;
   const config = resolveCrmConfig(options as CrmOptions);
   const plugins = orderPlugins(options.plugins ?? []);
+  const contributions = collectContributions(plugins);
+  const ids = options.ids ?? uuidV7Ids;
   const storage: Storage = options.storage ?? (await resolveDefaultStorage());
   const clock = options.clock ?? systemClock;
   const events = new EventBus(
@@ -67,7 +91,7 @@ export async function createCrm<
   const container = globalContainer.createChildContainer();
   container.register(STORAGE, { useValue: storage });
   container.register(CLOCK, { useValue: clock });
-  container.register(ID_GENERATOR, { useValue: options.ids ?? uuidV7Ids });
+  container.register(ID_GENERATOR, { useValue: ids });
   container.register(EVENT_BUS, { useValue: events });
   container.register(CRM_CONFIG, { useValue: config });
   const jobs = new JobRegistry();
@@ -78,11 +102,11 @@ export async function createCrm<
     container.register(token, { useClass: token }, { lifecycle: Lifecycle.ContainerScoped });
   }
 
-  const context: PluginContext = { container, events, storage, clock };
+  const context: PluginContext = { container: rapportContainer(container), events, storage, clock };
   const started: RapportPlugin[] = [];
   const workers = new Set<JobWorkers>();
   let closed = false;
-  const tenants = new Map<string, Crm<TraitsOf<TTraitsSchema>, PropsOf<TPropsSchema>>>();
+  const tenants = new Map<string, TheCrm>();
 
   const close = async (): Promise<void> => {
     if (closed) return;
@@ -93,7 +117,7 @@ export async function createCrm<
     await storage.close();
   };
 
-  const forTenant = (tenantId: string): Crm<TraitsOf<TTraitsSchema>, PropsOf<TPropsSchema>> => {
+  const forTenant = (tenantId: string): TheCrm => {
     if (typeof tenantId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/.test(tenantId)) {
       throw new ValidationError(CoreErrorCode.InvalidInput, [
         { path: ['tenantId'], message: 'must be 1-128 characters: letters, digits, _ . : -' },
@@ -101,22 +125,27 @@ export async function createCrm<
     }
     const existing = tenants.get(tenantId);
     if (existing) return existing;
-    const view = buildTenantView<TraitsOf<TTraitsSchema>, PropsOf<TPropsSchema>>(
-      container,
+    const view = buildTenantView({
+      parent: container,
       storage,
       events,
+      clock,
+      ids,
+      config,
+      plugins,
+      contributions,
       tenantId,
       forTenant,
       close,
       makeWorkers,
-    );
+    }) as TheCrm;
     tenants.set(tenantId, view);
     return view;
   };
 
   const makeWorkers = (workerOptions?: WorkerOptions): JobWorkers => {
     const made = new JobWorkers(
-      { storage, registry: jobs, clock, ids: options.ids ?? uuidV7Ids, crmFor: (tenantId) => forTenant(tenantId) as unknown as Crm },
+      { storage, registry: jobs, clock, ids, crmFor: (tenantId) => forTenant(tenantId) as unknown as Crm },
       workerOptions,
     );
     workers.add(made);
@@ -140,35 +169,92 @@ export async function createCrm<
   }
 }
 
-function buildTenantView<TTraits, TProps>(
-  parent: DependencyContainer,
-  storage: Storage,
-  events: EventBus,
-  tenantId: string,
-  forTenant: (tenantId: string) => Crm<TTraits, TProps>,
-  close: () => Promise<void>,
-  makeWorkers: (options?: WorkerOptions) => JobWorkers,
-): Crm<TTraits, TProps> {
-  const scope = parent.createChildContainer();
+/** What {@link buildTenantView} needs from the Crm being built. */
+interface TenantViewParts {
+  readonly parent: DependencyContainer;
+  readonly storage: Storage;
+  readonly events: EventBus;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly config: ResolvedCrmConfig;
+  readonly plugins: readonly RapportPlugin[];
+  readonly contributions: ContributionRegistry;
+  readonly tenantId: string;
+  readonly forTenant: (tenantId: string) => unknown;
+  readonly close: () => Promise<void>;
+  readonly makeWorkers: (options?: WorkerOptions) => JobWorkers;
+}
+
+/**
+ * One tenant's Crm: a child container with the tenant's store and context, the core services
+ * resolved from it, and each plugin's API built over the same context.
+ */
+function buildTenantView(parts: TenantViewParts): Crm {
+  const { tenantId, storage, events } = parts;
+  const scope = parts.parent.createChildContainer();
+  const store = storage.forTenant(tenantId);
   scope.register(TENANT_ID, { useValue: tenantId });
-  scope.register(TENANT_STORE, { useValue: storage.forTenant(tenantId) });
-  const profiles = scope.resolve(ProfileService) as ProfileService<TTraits, TProps>;
-  return {
+  scope.register(TENANT_STORE, { useValue: store });
+  const container = rapportContainer(scope);
+  const profiles = scope.resolve(ProfileService);
+  const jobs = scope.resolve(JobService);
+  const view: Record<string, unknown> = {
     tenantId,
-    customers: scope.resolve(CustomerService) as CustomerService<TTraits>,
-    interactions: scope.resolve(InteractionService) as InteractionService<TProps>,
+    customers: scope.resolve(CustomerService),
+    interactions: scope.resolve(InteractionService),
     consent: scope.resolve(ConsentService),
     segments: scope.resolve(SegmentService),
-    jobs: scope.resolve(JobService),
+    jobs,
     events,
     storage,
-    container: scope,
-    profile: (customerId, options) => profiles.profile(customerId, options),
-    forTenant,
-    workers: makeWorkers,
-    startWorkers: (options) => makeWorkers(options).start(),
-    close,
+    container,
+    contributions: parts.contributions,
+    profile: (customerId: string, options?: { timelineLimit?: number }) => profiles.profile(customerId, options),
+    forTenant: parts.forTenant,
+    workers: parts.makeWorkers,
+    startWorkers: (options?: WorkerOptions) => parts.makeWorkers(options).start(),
+    close: parts.close,
   };
+  const crm = view as unknown as Crm;
+  const context: TenantContext = {
+    tenantId,
+    store,
+    clock: parts.clock,
+    ids: parts.ids,
+    events,
+    config: parts.config,
+    jobs,
+    crm,
+    resolve: (token) => container.resolve(token),
+  };
+  scope.register(TENANT_CONTEXT, { useValue: context });
+  const owners = new Map<string, string>();
+  for (const plugin of parts.plugins) {
+    for (const [key, factory] of Object.entries(plugin.api ?? {})) {
+      const owner = owners.get(key) ?? (key in view ? '@rapport/core' : undefined);
+      if (owner !== undefined) {
+        throw new PluginError(CoreErrorCode.PluginApiConflict, plugin.name, `adds crm.${key}, which ${owner} already provides`, {
+          key,
+          other: owner,
+        });
+      }
+      owners.set(key, plugin.name);
+      try {
+        view[key] = factory(context);
+      } catch (error) {
+        if (isRapportError(error)) throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new PluginError(
+          CoreErrorCode.PluginStartFailed,
+          plugin.name,
+          `api "${key}" failed for tenant "${tenantId}": ${reason}`,
+          { step: 'api', key },
+          error,
+        );
+      }
+    }
+  }
+  return crm;
 }
 
 async function runPluginStep(plugin: RapportPlugin, step: 'register' | 'start', work: () => unknown): Promise<void> {

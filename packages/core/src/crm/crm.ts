@@ -1,8 +1,9 @@
-import type { DependencyContainer } from 'tsyringe';
 import type { Storage } from '../contracts/storage.js';
+import type { RapportContainer } from '../di/rapport-container.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { JobWorkers, WorkerOptions } from '../jobs/job-workers.js';
+import type { ContributionRegistry } from '../plugins/contributions.js';
 import type { ConsentService } from '../services/consent-service.js';
 import type { CustomerService } from '../services/customer-service.js';
 import type { InteractionService } from '../services/interaction-service.js';
@@ -11,9 +12,14 @@ import type { SegmentService } from '../services/segment-service.js';
 
 /**
  * A CRM serving one tenant. `TTraits` and `TProps` follow the schemas given to `createCrm`,
- * so reads are typed with the app's own fields.
+ * so reads are typed with the app's own fields; `TApis` is what the installed plugins add
+ * (`crm.feedback`, `crm.messages`), inferred from the plugin list.
  */
-export interface Crm<TTraits = Record<string, unknown>, TProps = Record<string, unknown>> {
+export type Crm<TTraits = Record<string, unknown>, TProps = Record<string, unknown>, TApis = unknown> = CrmCore<TTraits, TProps, TApis> &
+  TApis;
+
+/** The part of a {@link Crm} that core provides, whatever plugins are installed. */
+export interface CrmCore<TTraits = Record<string, unknown>, TProps = Record<string, unknown>, TApis = unknown> {
   /** The tenant this view reads and writes. */
   readonly tenantId: string;
   readonly customers: CustomerService<TTraits>;
@@ -25,15 +31,17 @@ export interface Crm<TTraits = Record<string, unknown>, TProps = Record<string, 
   /** Typed domain events, emitted after each change is committed (shared by all tenants). */
   readonly events: EventBus;
   readonly storage: Storage;
-  /** This tenant's container: resolve plugin services from it. */
-  readonly container: DependencyContainer;
+  /** This tenant's container. Plugins' APIs are on the Crm itself; this is for what they do not expose. */
+  readonly container: RapportContainer;
+  /** What the installed plugins contribute (routes, commands, privacy contributors), by kind. */
+  readonly contributions: ContributionRegistry;
   /** The 360° view: customer, recent timeline, consent state and segments. */
   profile(customerId: string, options?: { timelineLimit?: number }): Promise<CustomerProfile<TTraits, TProps>>;
   /**
    * The same Crm for another tenant. Nothing reached through it can read or change the
    * data of any other tenant.
    */
-  forTenant(tenantId: string): Crm<TTraits, TProps>;
+  forTenant(tenantId: string): Crm<TTraits, TProps, TApis>;
   /**
    * Starts workers in this process that run due jobs of every tenant (and fire schedules).
    * Start them where the app wants background work done; `stop()` them, or `close()` the Crm,

@@ -26,6 +26,12 @@ export const CoreErrorCode = {
   PluginDependencyCycle: 'PLUGIN_DEPENDENCY_CYCLE',
   PluginStartFailed: 'PLUGIN_START_FAILED',
   PluginInvalidOptions: 'PLUGIN_INVALID_OPTIONS',
+  /** Two plugins add the same Crm property, or a plugin adds one the Crm already has. */
+  PluginApiConflict: 'PLUGIN_API_CONFLICT',
+  /** Two plugins contribute the same route or command. */
+  PluginContributionConflict: 'PLUGIN_CONTRIBUTION_CONFLICT',
+  /** Nothing in the Crm's container provides the token being resolved. */
+  DiNotProvided: 'DI_NOT_PROVIDED',
   CrmClosed: 'CRM_CLOSED',
   InvalidCursor: 'INVALID_CURSOR',
   /** A job was enqueued or scheduled for a type no handler is registered for. */

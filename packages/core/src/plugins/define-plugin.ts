@@ -1,17 +1,19 @@
-import type { DependencyContainer } from 'tsyringe';
 import type { z } from 'zod';
 import type { Clock } from '../contracts/clock.js';
 import type { Storage, StorageMigrationSet } from '../contracts/storage.js';
+import type { RapportContainer } from '../di/rapport-container.js';
 import { CoreErrorCode } from '../errors/codes.js';
 import { PluginError } from '../errors/error-classes.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { JobDefinition, JobHandler } from '../jobs/job-handler.js';
 import { toValidationIssues } from '../util/parse.js';
+import type { Contributions } from './contributions.js';
+import type { PluginApiFactories } from './plugin-api.js';
 
 /** What a plugin's `register` receives. */
 export interface PluginContext {
-  /** The Crm's own child container: register providers here, never in tsyringe's global one. */
-  readonly container: DependencyContainer;
+  /** The Crm's own container: provide the plugin's values and services here. */
+  readonly container: RapportContainer;
   readonly events: EventBus;
   readonly storage: Storage;
   readonly clock: Clock;
@@ -36,6 +38,14 @@ export interface RapportPlugin {
   readonly migrations?: readonly StorageMigrationSet[];
   /** Job types the plugin runs (its outbox, timers, retries), registered before anything is enqueued. */
   readonly jobs?: Readonly<Record<string, JobHandler | JobDefinition>>;
+  /**
+   * What the plugin adds to the Crm, a factory per property: `{ feedback: (ctx) => new
+   * FeedbackApi(ctx) }` gives a typed `crm.feedback`, built once per tenant with that
+   * tenant's context. A name the Crm or another plugin already has fails `createCrm`.
+   */
+  readonly api?: PluginApiFactories;
+  /** Routes, CLI commands and privacy contributors served by the packages that consume them. */
+  readonly contributes?: Contributions;
   /** Registers providers in the Crm's container. Runs in dependency order, before migrations. */
   register?(context: PluginContext): void | Promise<void>;
   /** Starts background work once storage is migrated. Runs in dependency order. */
@@ -44,7 +54,10 @@ export interface RapportPlugin {
   stop?(): void | Promise<void>;
 }
 
-/** Gives a plugin object its type; no runtime work. */
+/**
+ * Gives a plugin object its type, keeping its literal `name` and `api` so the Crm made with it
+ * is typed with what it adds; no runtime work.
+ */
 export function definePlugin<const T extends RapportPlugin>(plugin: T): T {
   return plugin;
 }
