@@ -1,7 +1,14 @@
 export { allPages, type ConformanceContext, type StorageFactory } from './conformance/context.js';
-export { runStorageConformance, type StorageConformanceOptions } from './conformance/run-storage-conformance.js';
+export {
+  CORE_SUITES,
+  type ConformancePlan,
+  planConformance,
+  runStorageConformance,
+  type StorageConformanceOptions,
+} from './conformance/run-storage-conformance.js';
 export { randomTraits, segmentConditionArbitrary, storableString } from './conformance/segment-arbitraries.js';
 export { DSL_CASES, type DslCase } from './conformance/segment-dsl-cases.js';
+export { type ConformanceRuns, defineStorageSuite, type StorageSuite } from './conformance/storage-suite.js';
 export { type Duration, FakeClock } from './fake-clock.js';
 export { aConsentRecord, aCustomer, anInteraction, aSegment, uniqueId } from './fixtures/builders.js';
 export {
@@ -15,3 +22,4 @@ export {
   seedPopulation,
 } from './fixtures/population.js';
 export { sequentialIds } from './sequential-ids.js';
+export { createTestCrm, type RecordedEvent, TEST_EPOCH, type TestCrm, type TestCrmOptions } from './test-crm.js';

@@ -1,31 +1,18 @@
-import { type Crm, type CrmOptions, createCrm, type RapportEventName } from '@rapport/core';
+import type { CrmOptions } from '@rapport/core';
 import { FakeClock } from '../fake-clock.js';
-import { uniqueId } from '../fixtures/builders.js';
+import { createTestCrm, TEST_EPOCH, type TestCrm } from '../test-crm.js';
 import type { ConformanceContext } from './context.js';
 
-/** A Crm over the storage under test, for a fresh tenant (the storage is not closed). */
+/** A Crm over the storage under test, for a fresh tenant (the storage stays open). */
 export async function crmFor(
   ctx: ConformanceContext,
-  clock = new FakeClock('2026-06-01T00:00:00Z'),
+  clock = new FakeClock(TEST_EPOCH),
   options: Omit<CrmOptions, 'storage' | 'tenant' | 'clock'> = {},
-): Promise<{ crm: Crm; clock: FakeClock; events: { name: string; payload: unknown }[] }> {
-  const crm = await createCrm({
-    identities: { defaultRegion: 'GB' },
-    ...options,
-    storage: ctx.storage(),
-    tenant: uniqueId('crm'),
-    clock,
-  });
-  const events: { name: string; payload: unknown }[] = [];
-  const names: RapportEventName[] = [
-    'customer.created',
-    'customer.updated',
-    'customer.merged',
-    'interaction.recorded',
-    'consent.changed',
-    'segment.entered',
-    'segment.exited',
-  ];
-  for (const name of names) crm.events.on(name, (payload) => void events.push({ name, payload }));
-  return { crm, clock, events };
+): Promise<{
+  crm: TestCrm<Record<string, unknown>, Record<string, unknown>, unknown>;
+  clock: FakeClock;
+  events: { name: string; payload: unknown }[];
+}> {
+  const crm = await createTestCrm({ ...options, storage: ctx.storage(), clock });
+  return { crm, clock, events: crm.recorded };
 }

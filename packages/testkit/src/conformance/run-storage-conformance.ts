@@ -1,4 +1,4 @@
-import type { Storage } from '@rapport/core';
+import type { RapportPlugin, Storage } from '@rapport/core';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { consentRepositorySuite } from './consent-repository.suite.js';
 import { makeContext, type StorageFactory } from './context.js';
@@ -15,6 +15,7 @@ import { profileReaderSuite } from './profile-reader.suite.js';
 import { segmentDeclarationSuite } from './segment-declaration.suite.js';
 import { segmentEquivalenceSuite } from './segment-equivalence.suite.js';
 import { segmentRepositorySuite } from './segment-repository.suite.js';
+import { type ConformanceRuns, defineStorageSuite, type StorageSuite } from './storage-suite.js';
 import { tenancySuite } from './tenancy.suite.js';
 import { transactionsSuite } from './transactions.suite.js';
 
@@ -28,6 +29,83 @@ export interface StorageConformanceOptions {
   concurrencyRounds?: number;
   /** Runs of each hostile-input property (wrong types, deep values, bad strings, …). Default 150. */
   fuzzRuns?: number;
+  /**
+   * Run core's suites. Default true; a plugin package proving its own suites on a storage
+   * core already passes on sets it to false.
+   */
+  core?: boolean;
+  /** Further suites to run after core's (a plugin's, or the storage's own). */
+  suites?: readonly StorageSuite[];
+  /** Plugins whose contributed `conformance` suites run too (a package proving its tables on this storage). */
+  plugins?: readonly RapportPlugin[];
+  /**
+   * Suites to skip, by name (`merge-concurrency`) or by a capability the storage lacks
+   * (`transactions` skips every suite that requires it). A skipped suite is reported as
+   * skipped, with the reason, never silently left out.
+   */
+  skip?: readonly string[];
+}
+
+/** Core's suites, in the order they run. */
+export const CORE_SUITES: readonly StorageSuite[] = [
+  defineStorageSuite({ name: 'customer-repository', define: (ctx) => customerRepositorySuite(ctx) }),
+  defineStorageSuite({ name: 'interaction-repository', define: (ctx) => interactionRepositorySuite(ctx) }),
+  defineStorageSuite({ name: 'consent-repository', define: (ctx) => consentRepositorySuite(ctx) }),
+  defineStorageSuite({ name: 'transactions', requires: ['transactions'], define: (ctx) => transactionsSuite(ctx) }),
+  defineStorageSuite({ name: 'segment-repository', define: (ctx) => segmentRepositorySuite(ctx) }),
+  defineStorageSuite({ name: 'profile-reader', define: (ctx) => profileReaderSuite(ctx) }),
+  defineStorageSuite({ name: 'segment-equivalence', define: (ctx, runs) => segmentEquivalenceSuite(ctx, runs.equivalenceRuns) }),
+  defineStorageSuite({ name: 'tenancy', define: (ctx, runs) => tenancySuite(ctx, runs.tenancyRuns) }),
+  defineStorageSuite({ name: 'crm-flows', define: (ctx) => crmFlowsSuite(ctx) }),
+  defineStorageSuite({ name: 'jobs', define: (ctx) => jobsSuite(ctx) }),
+  defineStorageSuite({
+    name: 'merge-concurrency',
+    requires: ['transactions'],
+    define: (ctx, runs) => mergeConcurrencySuite(ctx, runs.concurrencyRounds),
+  }),
+  defineStorageSuite({ name: 'identity-match', define: (ctx) => identityMatchSuite(ctx) }),
+  defineStorageSuite({ name: 'idempotency-conflicts', define: (ctx) => idempotencyConflictsSuite(ctx) }),
+  defineStorageSuite({ name: 'segment-declaration', define: (ctx) => segmentDeclarationSuite(ctx) }),
+  defineStorageSuite({ name: 'hostile-input', define: (ctx) => hostileInputSuite(ctx) }),
+  defineStorageSuite({ name: 'input-fuzz', define: (ctx, runs) => inputFuzzSuite(ctx, runs.fuzzRuns) }),
+];
+
+/** Which suites a conformance run defines, and which it skips with the reason. */
+export interface ConformancePlan {
+  readonly run: readonly StorageSuite[];
+  readonly skipped: readonly { readonly suite: StorageSuite; readonly reason: string }[];
+}
+
+/**
+ * Decides which suites {@link runStorageConformance} runs: core's (unless `core: false`), the
+ * plugins' contributed ones and the extra ones, minus those skipped by name or by a capability.
+ * Fails on two suites of one name or a skip that names nothing.
+ */
+export function planConformance(options: StorageConformanceOptions = {}): ConformancePlan {
+  const suites = [
+    ...(options.core === false ? [] : CORE_SUITES),
+    ...(options.plugins ?? []).flatMap((plugin) => plugin.contributes?.conformance ?? []),
+    ...(options.suites ?? []),
+  ];
+  const names = new Set<string>();
+  for (const suite of suites) {
+    if (names.has(suite.name)) throw new Error(`runStorageConformance: two suites are named "${suite.name}"`);
+    names.add(suite.name);
+  }
+  const skip = new Set(options.skip ?? []);
+  for (const skipped of skip) {
+    const known = names.has(skipped) || suites.some((suite) => suite.requires?.includes(skipped as never));
+    if (!known) throw new Error(`runStorageConformance: skip "${skipped}" names no suite and no capability a suite requires`);
+  }
+  const run: StorageSuite[] = [];
+  const skipped: { suite: StorageSuite; reason: string }[] = [];
+  for (const suite of suites) {
+    const lacking = suite.requires?.find((capability) => skip.has(capability));
+    if (skip.has(suite.name)) skipped.push({ suite, reason: 'skipped by name' });
+    else if (lacking !== undefined) skipped.push({ suite, reason: `needs ${lacking}` });
+    else run.push(suite);
+  }
+  return { run, skipped };
 }
 
 /**
@@ -35,17 +113,24 @@ export interface StorageConformanceOptions {
  * interaction log and idempotency, the consent ledger, every segment DSL operator,
  * profile snapshots (a storage's one-read fast path equals its repositories), pagination, transactions, tenant isolation (property-based), Crm flows, the upsert match rule and last-identity guard,
  * conflicting duplicates, segment declarations, hostile input (fixed cases and a fast-check fuzz of every public method),
- * durable jobs and merges racing with writes and with each other. Call it from a
- * vitest test file; the storage is made once, migrated, shared by the tests (each uses its
- * own tenant) and closed at the end.
+ * durable jobs and merges racing with writes and with each other — plus the suites of the
+ * plugins and the extra suites given. Call it from a vitest test file; the storage is made
+ * once, migrated, shared by the tests (each uses its own tenant) and closed at the end.
  *
  * @example
  * ```ts
  * // storage.sqlite.test.ts
- * runStorageConformance('sqlite', () => sqlite({ filename: ':memory:' }));
+ * runStorageConformance('sqlite', () => sqlite({ filename: ':memory:' }), { plugins: [feedback()] });
  * ```
  */
 export function runStorageConformance(name: string, makeStorage: StorageFactory, options: StorageConformanceOptions = {}): void {
+  const runs: ConformanceRuns = {
+    equivalenceRuns: options.equivalenceRuns ?? 100,
+    tenancyRuns: options.tenancyRuns ?? 25,
+    concurrencyRounds: options.concurrencyRounds ?? 200,
+    fuzzRuns: options.fuzzRuns ?? 150,
+  };
+  const plan = planConformance(options);
   describe(`storage conformance: ${name}`, () => {
     let storage: Storage | undefined;
     beforeAll(async () => {
@@ -59,21 +144,8 @@ export function runStorageConformance(name: string, makeStorage: StorageFactory,
       if (!storage) throw new Error(`storage "${name}" was not created`);
       return storage;
     });
-    customerRepositorySuite(ctx);
-    interactionRepositorySuite(ctx);
-    consentRepositorySuite(ctx);
-    transactionsSuite(ctx);
-    segmentRepositorySuite(ctx);
-    profileReaderSuite(ctx);
-    segmentEquivalenceSuite(ctx, options.equivalenceRuns ?? 100);
-    tenancySuite(ctx, options.tenancyRuns ?? 25);
-    crmFlowsSuite(ctx);
-    jobsSuite(ctx);
-    mergeConcurrencySuite(ctx, options.concurrencyRounds ?? 200);
-    identityMatchSuite(ctx);
-    idempotencyConflictsSuite(ctx);
-    segmentDeclarationSuite(ctx);
-    hostileInputSuite(ctx);
-    inputFuzzSuite(ctx, options.fuzzRuns ?? 150);
+    for (const suite of plan.run) suite.define(ctx, runs);
+    // Reported as skipped, with the reason, rather than silently left out.
+    for (const { suite, reason } of plan.skipped) describe.skip(`${suite.name} (${reason})`, () => suite.define(ctx, runs));
   });
 }

@@ -131,6 +131,27 @@ const OPERATIONS: Record<string, Operation> = {
 /** Property: no repository method under tenant A returns or changes tenant B's data. */
 export function tenancySuite(ctx: ConformanceContext, runs: number): void {
   describe(`${ctx.name}: tenant isolation`, () => {
+    it('keeps records of two tenants apart when they have the same ids (ids are unique per tenant only)', async () => {
+      const [a, b] = [ctx.freshTenant(), ctx.freshTenant()];
+      const id = uniqueId('same');
+      const interactionId = uniqueId('same-int');
+      for (const [store, name] of [
+        [a, 'Ada'],
+        [b, 'Bo'],
+      ] as const) {
+        await store.customers.insert(aCustomer(store.tenantId, { id, traits: { name } }));
+        await store.interactions.insertMany([anInteraction(store.tenantId, id, { id: interactionId, type: `seen-by-${name}` })]);
+      }
+      for (const [store, name] of [
+        [a, 'Ada'],
+        [b, 'Bo'],
+      ] as const) {
+        expect((await store.customers.get(id))?.traits).toEqual({ name });
+        const timeline = await store.interactions.timeline(id, { limit: 10 });
+        expect(timeline.items.map((item) => [item.tenantId, item.type])).toEqual([[store.tenantId, `seen-by-${name}`]]);
+      }
+    });
+
     it(`no sequence of operations under tenant A reads or changes tenant B (${runs} runs)`, async () => {
       const b = ctx.freshTenant();
       const seeded = await seedPopulation(b, b.tenantId);

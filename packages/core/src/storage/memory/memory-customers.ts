@@ -15,7 +15,7 @@ export class MemoryCustomerRepository implements CustomerRepository {
     return this.ctx.exec((state) => {
       for (const identity of customer.identities) this.assertFree(state, identity, customer.id);
       const stored: StoredCustomer = { ...copy(customer), tenantId: this.ctx.tenantId, mergedInto: null };
-      state.customers.set(customer.id, stored);
+      state.customers.set(tenantKey(this.ctx.tenantId, customer.id), stored);
       for (const identity of customer.identities) state.identityOwners.set(this.ownerKey(identity), customer.id);
     });
   }
@@ -170,7 +170,7 @@ export class MemoryCustomerRepository implements CustomerRepository {
   }
 
   private own(state: MemoryState, id: string): StoredCustomer | undefined {
-    const found = state.customers.get(id);
+    const found = state.customers.get(tenantKey(this.ctx.tenantId, id));
     return found && found.tenantId === this.ctx.tenantId ? found : undefined;
   }
 

@@ -15,7 +15,7 @@ export class MemoryInteractionRepository implements InteractionRepository {
           if (state.idempotencyKeys.has(key)) return 'duplicate';
           state.idempotencyKeys.set(key, interaction.id);
         }
-        state.interactions.set(interaction.id, { ...copy(interaction), tenantId: this.ctx.tenantId });
+        state.interactions.set(tenantKey(this.ctx.tenantId, interaction.id), { ...copy(interaction), tenantId: this.ctx.tenantId });
         return 'stored';
       }),
     );
@@ -25,7 +25,7 @@ export class MemoryInteractionRepository implements InteractionRepository {
     return this.ctx.exec((state) =>
       [...new Set(keys)].flatMap((key) => {
         const id = state.idempotencyKeys.get(tenantKey(this.ctx.tenantId, key));
-        const found = id === undefined ? undefined : state.interactions.get(id);
+        const found = id === undefined ? undefined : state.interactions.get(tenantKey(this.ctx.tenantId, id));
         return found ? [copy(found)] : [];
       }),
     );

@@ -154,7 +154,7 @@ export class MemorySegmentRepository implements SegmentRepository {
   }
 
   private subject(state: MemoryState, customerId: string): EvaluationSubject | null {
-    const customer = state.customers.get(customerId);
+    const customer = state.customers.get(tenantKey(this.ctx.tenantId, customerId));
     if (!customer || customer.tenantId !== this.ctx.tenantId || customer.mergedInto !== null) return null;
     const interactions = [...state.interactions.values()].filter(
       (item) => item.tenantId === this.ctx.tenantId && item.customerId === customerId,

@@ -11,9 +11,11 @@ export interface StoredCustomer extends Customer {
 
 /** Everything a memory storage holds, for all tenants. Cloned whole to roll back. */
 export interface MemoryState {
+  /** `tenant \0 customerId` → customer (ids are unique per tenant, as in SQL). */
   customers: Map<string, StoredCustomer>;
   /** `tenant \0 identityKey` → customer id. */
   identityOwners: Map<string, string>;
+  /** `tenant \0 interactionId` → interaction. */
   interactions: Map<string, Interaction>;
   /** `tenant \0 idempotencyKey` → interaction id. */
   idempotencyKeys: Map<string, string>;
