@@ -23,7 +23,7 @@ export type { CrmOptions, ResolvedCrmConfig } from './crm/config.js';
 export { createCrm, type PropsOf, type TraitsOf } from './crm/create-crm.js';
 export type { Crm, CrmCore } from './crm/crm.js';
 export { type RapportContainer, type Resolvable, rapportContainer } from './di/rapport-container.js';
-export { type AnyClass, parametersWithoutToken, service, serviceClasses } from './di/service.js';
+export { type AnyClass, inject, parametersWithoutToken, service, serviceClasses } from './di/service.js';
 export { defineToken, type Token } from './di/token.js';
 export {
   CLOCK,

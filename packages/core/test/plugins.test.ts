@@ -1,13 +1,13 @@
 import {
   createCrm,
   definePlugin,
+  inject,
   isRapportError,
   memoryStorage,
   orderPlugins,
   parsePluginOptions,
   type RapportPlugin,
 } from '@rapport/core';
-import { inject } from 'tsyringe';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineToken, service, TENANT_ID, type Token } from '../src/index.js';

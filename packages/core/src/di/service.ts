@@ -1,6 +1,7 @@
 import './reflect.js';
-import { injectable } from 'tsyringe';
+import { injectable, inject as tsyringeInject } from 'tsyringe';
 import { RapportError } from '../errors/rapport-error.js';
+import type { Resolvable } from './rapport-container.js';
 
 /** tsyringe's metadata key for the tokens given with `@inject(TOKEN)`. */
 const INJECTION_TOKENS_KEY = 'injectionTokens';
@@ -60,3 +61,18 @@ export function service(): <T extends AnyClass>(target: T) => T {
 export function serviceClasses(): readonly AnyClass[] {
   return [...serviceClassRegistry];
 }
+
+/**
+ * Names the token a constructor parameter of a `@service()` class is resolved by (tsyringe's
+ * `@inject`, re-exported so a plugin needs no tsyringe import of its own).
+ *
+ * @example
+ * ```ts
+ * @service()
+ * class TicketService {
+ *   constructor(@inject(TENANT_CONTEXT) private readonly tenant: TenantContext) {}
+ * }
+ * ```
+ */
+export const inject: (token: Resolvable<unknown>) => ParameterDecorator = (token) =>
+  tsyringeInject(token as unknown as symbol) as ParameterDecorator;

@@ -1,5 +1,13 @@
-import { definePlugin, defineToken, parsePluginOptions, service, TENANT_CONTEXT, type TenantContext, type Token } from '@rapport/core';
-import { inject } from 'tsyringe';
+import {
+  definePlugin,
+  defineToken,
+  inject,
+  parsePluginOptions,
+  service,
+  TENANT_CONTEXT,
+  type TenantContext,
+  type Token,
+} from '@rapport/core';
 import { z } from 'zod';
 
 export const GreeterOptionsSchema = z.object({ greeting: z.string().min(1).default('Hello') });
