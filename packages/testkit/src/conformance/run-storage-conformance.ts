@@ -10,6 +10,7 @@ import { identityMatchSuite } from './identity-match.suite.js';
 import { inputFuzzSuite } from './input-fuzz.suite.js';
 import { interactionRepositorySuite } from './interaction-repository.suite.js';
 import { jobsSuite } from './jobs.suite.js';
+import { jobsRacesSuite } from './jobs-races.suite.js';
 import { mergeConcurrencySuite } from './merge-concurrency.suite.js';
 import { profileReaderSuite } from './profile-reader.suite.js';
 import { segmentDeclarationSuite } from './segment-declaration.suite.js';
@@ -35,7 +36,7 @@ export interface StorageConformanceOptions {
  * interaction log and idempotency, the consent ledger, every segment DSL operator,
  * profile snapshots (a storage's one-read fast path equals its repositories), pagination, transactions, tenant isolation (property-based), Crm flows, the upsert match rule and last-identity guard,
  * conflicting duplicates, segment declarations, hostile input (fixed cases and a fast-check fuzz of every public method),
- * durable jobs and merges racing with writes and with each other. Call it from a
+ * durable jobs (and jobs under hostile timing) and merges racing with writes and with each other. Call it from a
  * vitest test file; the storage is made once, migrated, shared by the tests (each uses its
  * own tenant) and closed at the end.
  *
@@ -69,6 +70,7 @@ export function runStorageConformance(name: string, makeStorage: StorageFactory,
     tenancySuite(ctx, options.tenancyRuns ?? 25);
     crmFlowsSuite(ctx);
     jobsSuite(ctx);
+    jobsRacesSuite(ctx, options.concurrencyRounds === undefined ? 20 : Math.min(20, options.concurrencyRounds));
     mergeConcurrencySuite(ctx, options.concurrencyRounds ?? 200);
     identityMatchSuite(ctx);
     idempotencyConflictsSuite(ctx);
