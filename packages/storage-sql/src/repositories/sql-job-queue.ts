@@ -137,7 +137,11 @@ export class SqlJobQueue implements JobQueue {
         .updateTable('rapport_jobs')
         .set({ status: 'succeeded', updated_at: at, finished_at: at, lease_token: null })
         .where('tenant_id', 'in', [...new Set(jobs.map((job) => job.tenantId))])
-        .where('id', 'in', jobs.map((job) => job.id))
+        .where(
+          'id',
+          'in',
+          jobs.map((job) => job.id),
+        )
         .where(sql<boolean>`(tenant_id, id, lease_token) in (${sql.join(keys)})`),
     );
   }
@@ -187,7 +191,8 @@ export class SqlJobQueue implements JobQueue {
     return this.db.transaction().execute(async (trx) => {
       // Two looks in index order, as in due(): MySQL cannot lock rows read inside a UNION's branches.
       const picked = await this.dueWith(trx, request, 'pending', request.limit).execute();
-      if (picked.length < request.limit) picked.push(...(await this.dueWith(trx, request, 'running', request.limit - picked.length).execute()));
+      if (picked.length < request.limit)
+        picked.push(...(await this.dueWith(trx, request, 'running', request.limit - picked.length).execute()));
       if (picked.length === 0) return [];
       const keys = picked.map((row) => sql`(${row.tenant_id}, ${row.id})`);
       const inPicked = sql<boolean>`(tenant_id, id) in (${sql.join(keys)})`;

@@ -223,7 +223,9 @@ export function jobsRacesSuite(ctx: ConformanceContext, rounds = 20): void {
       const crms = await Promise.all(tenants.map((tenant) => createCrm({ storage: ctx.storage(), tenant, clock, jobs })));
       for (let round = 0; round < rounds; round++) {
         const key = `shared-${round}`;
-        const outcomes = await Promise.all(crms.flatMap((crm) => [crm, crm].map((same) => same.jobs.enqueue({ type, idempotencyKey: key }))));
+        const outcomes = await Promise.all(
+          crms.flatMap((crm) => [crm, crm].map((same) => same.jobs.enqueue({ type, idempotencyKey: key }))),
+        );
         for (const [index, crm] of crms.entries()) {
           const own = outcomes.slice(index * 2, index * 2 + 2);
           expect(own.filter((outcome) => outcome.created)).toHaveLength(1);
