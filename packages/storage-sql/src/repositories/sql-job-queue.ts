@@ -14,7 +14,9 @@ const COMPLETE_CHUNK = 500;
  * `UPDATE … WHERE (tenant_id, id) IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING` on
  * PostgreSQL (concurrent claimers skip each other's rows instead of waiting), the same
  * without locks on SQLite (the statement takes the write lock), and a `SELECT … FOR UPDATE
- * SKIP LOCKED` plus `UPDATE` in one transaction on MySQL, which has no `RETURNING`.
+ * SKIP LOCKED` plus `UPDATE` in one transaction on MySQL, which has no `RETURNING`. On
+ * PostgreSQL the previous batch's successes are marked in the same statement, and the queue's
+ * writes commit without waiting for the WAL flush (see docs/jobs.md: a lost one is redone).
  */
 export class SqlJobQueue implements JobQueue {
   constructor(
