@@ -47,6 +47,11 @@ export interface ClaimRequest {
   now: Date;
   /** How long the claim holds; a job not reported by then is claimed again by someone else. */
   leaseMs: number;
+  /**
+   * Successes to record first, as {@link JobQueue.complete} would (at `now`): a worker's
+   * report of one batch rides with its claim of the next, in one round trip where the storage can.
+   */
+  complete?: readonly ClaimedJob[];
 }
 
 /** How an attempt ended, as a worker reports it. */
@@ -63,7 +68,10 @@ export type AttemptOutcome =
  * and each claim starts a new attempt.
  */
 export interface JobQueue {
-  /** Claims up to `limit` due jobs: pending ones whose time has come, and running ones whose lease ran out. */
+  /**
+   * Claims up to `limit` due jobs: pending ones whose time has come, and running ones whose
+   * lease ran out. Marks `request.complete` succeeded first, even when nothing is due.
+   */
   claim(request: ClaimRequest): Promise<ClaimedJob[]>;
   /**
    * Marks succeeded the jobs among `jobs` whose claim still holds, in one write where the

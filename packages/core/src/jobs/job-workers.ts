@@ -58,6 +58,8 @@ export class JobWorkers {
   private readonly types: readonly string[];
   private readonly onError: (error: unknown) => void;
   private readonly active = new Map<ClaimedJob, { done: Promise<void>; abort: AbortController }>();
+  /** Jobs whose handler `stop()` aborted: it gives them back, so their attempt reports nothing. */
+  private readonly givenBack = new Set<ClaimedJob>();
   /** Claimed, not started yet. */
   private buffer: ClaimedJob[] = [];
   /** Succeeded, not reported yet. */
@@ -100,10 +102,14 @@ export class JobWorkers {
     const pending = [...this.active.values()].map((entry) => entry.done);
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, options.timeoutMs ?? 30_000, 'timeout').unref());
     if ((await Promise.race([Promise.all(pending), timeout])) === 'timeout') {
-      for (const [job, entry] of this.active) {
-        entry.abort.abort();
-        await this.host.storage.jobs.release(job, this.host.clock.now()).catch(this.onError);
+      // Marked before the abort: a handler that honours the signal and throws must not turn
+      // the stop into a failed attempt (on its last attempt, a dead letter).
+      const unfinished = [...this.active];
+      for (const [job, entry] of unfinished) {
+        this.givenBack.add(job);
+        entry.abort.abort(new Error('the workers stopped'));
       }
+      for (const [job] of unfinished) await this.host.storage.jobs.release(job, this.host.clock.now()).catch(this.onError);
     }
     for (const job of this.buffer.splice(0)) await this.host.storage.jobs.release(job, this.host.clock.now()).catch(this.onError);
     await this.flushSucceeded().catch(this.onError);
@@ -117,12 +123,12 @@ export class JobWorkers {
     let ran = 0;
     await this.fireSchedules();
     for (;;) {
-      const jobs = await this.claim(this.batchSize);
+      // The last batch's successes ride with the next claim.
+      const jobs = await this.claim(this.batchSize, this.succeeded.splice(0));
       if (jobs.length === 0) return ran;
       for (let start = 0; start < jobs.length; start += this.concurrency) {
         await Promise.all(jobs.slice(start, start + this.concurrency).map((job) => this.execute(job, new AbortController())));
       }
-      await this.flushSucceeded();
       ran += jobs.length;
     }
   }
@@ -135,15 +141,17 @@ export class JobWorkers {
           this.schedulesCheckedAt = performance.now();
           await this.fireSchedules();
         }
-        while (this.active.size < this.concurrency && this.buffer.length > 0) this.track(this.buffer.shift() as ClaimedJob);
+        const now = this.host.clock.now().getTime();
+        this.abortOverdue(now);
+        await this.startBuffered(now);
         if (this.active.size < this.concurrency && this.buffer.length === 0) {
-          await this.flushSucceeded();
-          const jobs = await this.claim(this.batchSize);
+          // Reports the finished batch and claims the next in one call (one round trip where the storage can).
+          const jobs = await this.claim(this.batchSize, this.succeeded.splice(0));
           if (jobs.length > 0) {
             this.buffer.push(...jobs);
             continue;
           }
-        } else if (this.succeeded.length >= this.batchSize) await this.flushSucceeded();
+        } else if (this.succeeded.length >= this.batchSize || this.leaseHalfGone(this.succeeded, now)) await this.flushSucceeded();
       } catch (error) {
         this.onError(error);
       }
@@ -163,8 +171,38 @@ export class JobWorkers {
     this.active.set(job, { done, abort });
   }
 
-  private claim(limit: number): Promise<ClaimedJob[]> {
-    return this.host.storage.jobs.claim({ types: this.types, limit, now: this.host.clock.now(), leaseMs: this.leaseMs });
+  /** Claims the next batch, recording `complete` (successes so far) in the same call; if it fails they run again after their leases. */
+  private claim(limit: number, complete: ClaimedJob[]): Promise<ClaimedJob[]> {
+    return this.host.storage.jobs.claim({ types: this.types, limit, now: this.host.clock.now(), leaseMs: this.leaseMs, complete });
+  }
+
+  /**
+   * Starts claimed jobs while slots are free. A job that waited in the batch until less than
+   * half its lease was left is given back instead: started, it could outlive its lease and
+   * run beside the worker that claims it next.
+   */
+  private async startBuffered(now: number): Promise<void> {
+    while (this.active.size < this.concurrency && this.buffer.length > 0) {
+      const job = this.buffer.shift() as ClaimedJob;
+      if (this.leaseHalfGone([job], now)) await this.host.storage.jobs.release(job, this.host.clock.now()).catch(this.onError);
+      else this.track(job);
+    }
+  }
+
+  /** True when one of `jobs` has less than half its lease left (a running job's `runAt` is its lease's end). */
+  private leaseHalfGone(jobs: readonly ClaimedJob[], now: number): boolean {
+    return jobs.some((job) => job.runAt.getTime() - now < this.leaseMs / 2);
+  }
+
+  /**
+   * Aborts the signal of handlers still running when their lease ends: another worker may
+   * now claim the job, and a handler that honours the signal stops rather than run beside it.
+   * Whatever it reports later is refused, as its lease is gone.
+   */
+  private abortOverdue(now: number): void {
+    for (const [job, entry] of this.active) {
+      if (job.runAt.getTime() <= now && !entry.abort.signal.aborted) entry.abort.abort(new Error(`the lease of job ${job.id} ended`));
+    }
   }
 
   private async flushSucceeded(): Promise<void> {
@@ -184,6 +222,8 @@ export class JobWorkers {
     const outcome: AttemptOutcome = definition
       ? await this.attempt(job, definition, abort.signal)
       : { status: 'dead', error: `no handler for job type "${job.type}"` };
+    // Given back by stop(): the job is pending again, its attempt not counted.
+    if (this.givenBack.delete(job)) return;
     if (outcome.status === 'succeeded') this.succeeded.push(job);
     else await this.host.storage.jobs.report(job, outcome, this.host.clock.now());
   }

@@ -18,6 +18,8 @@ export const mysqlDialect: SqlDialect = {
   name: 'mysql',
   maxParameters: 65_535,
   supportsReturning: false,
+  writableCte: false,
+  relaxedCommit: null,
   arrayParameters: false,
   updateFromStyle: 'join-union',
   upsertStyle: 'on-duplicate-key',

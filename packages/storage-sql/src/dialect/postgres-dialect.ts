@@ -24,6 +24,9 @@ export const postgresDialect: SqlDialect = {
   name: 'postgres',
   maxParameters: 65_535,
   supportsReturning: true,
+  writableCte: true,
+  // A transaction's own setting (set_config's third argument): it reverts at the commit it relaxes.
+  relaxedCommit: sql<SqlBool>`(select set_config('synchronous_commit', 'off', true)) = 'off'`,
   arrayParameters: true,
   updateFromStyle: 'values-cte',
   upsertStyle: 'on-conflict',

@@ -20,6 +20,18 @@ export interface SqlDialect {
   /** `INSERT … RETURNING` is available. */
   readonly supportsReturning: boolean;
   /**
+   * A WITH clause may hold an `UPDATE … RETURNING` that runs whether or not the main statement
+   * reads it (PostgreSQL), so two writes can share one statement and one round trip.
+   */
+  readonly writableCte: boolean;
+  /**
+   * A condition that, added to the WHERE of a statement run on its own, lets that statement's
+   * transaction commit without waiting for its log to reach the disk (`synchronous_commit =
+   * off` for that transaction only, PostgreSQL). Only for writes that are harmless to lose in a
+   * server crash because they are redone; null where there is no such per-transaction switch.
+   */
+  readonly relaxedCommit: RawBuilder<SqlBool> | null;
+  /**
    * The clause that locks the rows a SELECT reads until the transaction ends: `for no key
    * update` on PostgreSQL (it does not block the key-share locks that foreign-key checks
    * take), `for update` on MySQL; null on SQLite, whose write transactions already run one

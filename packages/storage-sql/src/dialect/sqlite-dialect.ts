@@ -9,6 +9,8 @@ export const sqliteDialect: SqlDialect = {
   name: 'sqlite',
   maxParameters: 32_766,
   supportsReturning: true,
+  writableCte: false,
+  relaxedCommit: null,
   arrayParameters: false,
   updateFromStyle: 'values-cte',
   upsertStyle: 'on-conflict',

@@ -1,17 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { AttemptOutcome, ClaimedJob, ClaimRequest, JobQueue, JobSchedule } from '@rapport/core';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
 import type { JobsTable, RapportDatabase } from '../schema.js';
 import { wrapDriverError } from '../storage-errors.js';
 import { claimedFromRow, scheduleFromRow } from './job-rows.js';
+
+/** Jobs one completing UPDATE lists at most. */
+const COMPLETE_CHUNK = 500;
 
 /**
  * The job queue of a SQL storage, across tenants. A claim is one atomic step: one
  * `UPDATE … WHERE (tenant_id, id) IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING` on
  * PostgreSQL (concurrent claimers skip each other's rows instead of waiting), the same
  * without locks on SQLite (the statement takes the write lock), and a `SELECT … FOR UPDATE
- * SKIP LOCKED` plus `UPDATE` in one transaction on MySQL, which has no `RETURNING`.
+ * SKIP LOCKED` plus `UPDATE` in one transaction on MySQL, which has no `RETURNING`. On
+ * PostgreSQL the previous batch's successes are marked in the same statement, and the queue's
+ * writes commit without waiting for the WAL flush (see docs/jobs.md: a lost one is redone).
  */
 export class SqlJobQueue implements JobQueue {
   constructor(
@@ -20,27 +25,29 @@ export class SqlJobQueue implements JobQueue {
   ) {}
 
   async claim(request: ClaimRequest): Promise<ClaimedJob[]> {
-    if (request.types.length === 0 || request.limit < 1) return [];
+    const done = request.complete ?? [];
+    if (request.types.length === 0 || request.limit < 1) {
+      await this.complete(done, request.now);
+      return [];
+    }
     const token = randomUUID();
-    const rows = await this.retryingConflicts('claim jobs', () =>
-      this.dialect.supportsReturning ? this.claimReturning(request, token) : this.claimLocked(request, token),
-    );
+    let rows: JobsTable[];
+    if (this.dialect.writableCte && done.length <= COMPLETE_CHUNK) {
+      rows = await this.retryingConflicts('claim jobs', () => this.completeAndClaim(done, request, token));
+    } else {
+      await this.complete(done, request.now);
+      rows = await this.retryingConflicts('claim jobs', () =>
+        this.dialect.supportsReturning ? this.claimReturning(request, token) : this.claimLocked(request, token),
+      );
+    }
     return rows.map((row) => claimedFromRow(row)).sort((a, b) => a.runAt.getTime() - b.runAt.getTime());
   }
 
   async complete(jobs: readonly ClaimedJob[], now: Date): Promise<number> {
     let marked = 0;
-    const at = now.getTime();
-    for (let start = 0; start < jobs.length; start += 500) {
-      const keys = jobs.slice(start, start + 500).map((job) => sql`(${job.tenantId}, ${job.id}, ${job.leaseToken})`);
-      const result = await this.retryingConflicts('complete jobs', () =>
-        this.db
-          .updateTable('rapport_jobs')
-          .set({ status: 'succeeded', updated_at: at, finished_at: at, lease_token: null })
-          .where('status', '=', 'running')
-          .where(sql<boolean>`(tenant_id, id, lease_token) in (${sql.join(keys)})`)
-          .executeTakeFirst(),
-      );
+    for (let start = 0; start < jobs.length; start += COMPLETE_CHUNK) {
+      const chunk = jobs.slice(start, start + COMPLETE_CHUNK);
+      const result = await this.retryingConflicts('complete jobs', () => this.completion(this.db, chunk, now).executeTakeFirst());
       marked += Number(result.numUpdatedRows);
     }
     return marked;
@@ -86,15 +93,59 @@ export class SqlJobQueue implements JobQueue {
     }
   }
 
+  /**
+   * The due jobs to claim, oldest first. Pending and lease-expired running jobs are looked up
+   * apart, each in `(status, run_at)` index order, so a claim reads about `limit` index
+   * entries; `status in ('pending', 'running') order by run_at` read and sorted every due job
+   * first, so each claim grew with the backlog (a temp B-tree over all of them on SQLite).
+   */
   private due(db: Kysely<RapportDatabase>, request: ClaimRequest) {
+    const branch = (status: 'pending' | 'running') => this.dueWith(db, request, status, request.limit);
     return db
-      .selectFrom('rapport_jobs')
+      .selectFrom(
+        db
+          .selectFrom(branch('pending').as('p'))
+          .selectAll()
+          .unionAll(db.selectFrom(branch('running').as('r')).selectAll())
+          .as('d'),
+      )
       .select(['tenant_id', 'id'])
-      .where('status', 'in', ['pending', 'running'])
+      .orderBy('run_at')
+      .limit(request.limit);
+  }
+
+  /** Due jobs of one status, in index order, skipping rows other claimers hold. */
+  private dueWith(db: Kysely<RapportDatabase>, request: ClaimRequest, status: 'pending' | 'running', limit: number) {
+    const query = db
+      .selectFrom('rapport_jobs')
+      .select(['tenant_id', 'id', 'run_at'])
+      .where('status', '=', status)
       .where('run_at', '<=', request.now.getTime())
       .where('type', 'in', [...request.types])
       .orderBy('run_at')
-      .limit(request.limit);
+      .limit(limit);
+    return this.dialect.rowLock ? query.forUpdate().skipLocked() : query;
+  }
+
+  /** Marks `jobs` succeeded where their claim still holds. */
+  private completion(db: Kysely<RapportDatabase>, jobs: readonly ClaimedJob[], now: Date) {
+    const at = now.getTime();
+    const keys = jobs.map((job) => sql`(${job.tenantId}, ${job.id}, ${job.leaseToken})`);
+    // The token alone proves the claim: every move out of `running` clears it. A `status =
+    // 'running'` here led PostgreSQL to the (tenant, status, id) index, where it read the dead
+    // entries of every job that was ever running; the plain `in` lists keep it on the primary key.
+    return this.relaxed(
+      db
+        .updateTable('rapport_jobs')
+        .set({ status: 'succeeded', updated_at: at, finished_at: at, lease_token: null })
+        .where('tenant_id', 'in', [...new Set(jobs.map((job) => job.tenantId))])
+        .where(
+          'id',
+          'in',
+          jobs.map((job) => job.id),
+        )
+        .where(sql<boolean>`(tenant_id, id, lease_token) in (${sql.join(keys)})`),
+    );
   }
 
   private claimedValues(request: ClaimRequest, token: string) {
@@ -107,25 +158,54 @@ export class SqlJobQueue implements JobQueue {
     };
   }
 
-  private async claimReturning(request: ClaimRequest, token: string): Promise<JobsTable[]> {
-    const picked = this.dialect.rowLock ? this.due(this.db, request).forUpdate().skipLocked() : this.due(this.db, request);
-    return this.db
-      .updateTable('rapport_jobs')
-      .set(this.claimedValues(request, token))
-      .where(sql<boolean>`(tenant_id, id) in (${picked})`)
+  private claimReturning(request: ClaimRequest, token: string): Promise<JobsTable[]> {
+    return this.relaxed(
+      this.db
+        .updateTable('rapport_jobs')
+        .set(this.claimedValues(request, token))
+        .where(sql<boolean>`(tenant_id, id) in (${this.due(this.db, request)})`),
+    )
       .returningAll()
       .execute();
   }
 
+  /**
+   * The last batch's successes and the next claim in one statement (PostgreSQL): the UPDATE
+   * in the WITH clause runs whatever the claim finds. Both read the statement's snapshot, in
+   * which the jobs being completed are running under a live lease, so the claim never picks them.
+   */
+  private completeAndClaim(done: readonly ClaimedJob[], request: ClaimRequest, token: string): Promise<JobsTable[]> {
+    const claim = (db: Kysely<RapportDatabase>) =>
+      this.relaxed(
+        db
+          .updateTable('rapport_jobs')
+          .set(this.claimedValues(request, token))
+          .where(sql<boolean>`(tenant_id, id) in (${this.due(this.db, request)})`),
+      )
+        .returningAll()
+        .execute();
+    if (done.length === 0) return claim(this.db);
+    const completed = this.db.with('completed', (db) => this.completion(db as never, done, request.now).returning('id'));
+    return claim(completed as unknown as Kysely<RapportDatabase>);
+  }
+
   private claimLocked(request: ClaimRequest, token: string): Promise<JobsTable[]> {
     return this.db.transaction().execute(async (trx) => {
-      const picked = await this.due(trx, request).forUpdate().skipLocked().execute();
+      // Two looks in index order, as in due(): MySQL cannot lock rows read inside a UNION's branches.
+      const picked = await this.dueWith(trx, request, 'pending', request.limit).execute();
+      if (picked.length < request.limit)
+        picked.push(...(await this.dueWith(trx, request, 'running', request.limit - picked.length).execute()));
       if (picked.length === 0) return [];
       const keys = picked.map((row) => sql`(${row.tenant_id}, ${row.id})`);
       const inPicked = sql<boolean>`(tenant_id, id) in (${sql.join(keys)})`;
       await trx.updateTable('rapport_jobs').set(this.claimedValues(request, token)).where(inPicked).execute();
       return trx.selectFrom('rapport_jobs').selectAll().where(inPicked).where('lease_token', '=', token).execute();
     });
+  }
+
+  /** Adds the dialect's relaxed-commit condition: the write is redone if a server crash loses it (see docs/jobs.md). */
+  private relaxed<Q extends { where(condition: RawBuilder<SqlBool>): Q }>(query: Q): Q {
+    return this.dialect.relaxedCommit ? query.where(this.dialect.relaxedCommit) : query;
   }
 
   private async ifStillLeased(job: ClaimedJob, set: Record<string, unknown>, operation: string): Promise<boolean> {
@@ -135,8 +215,8 @@ export class SqlJobQueue implements JobQueue {
         .set(set as never)
         .where('tenant_id', '=', job.tenantId)
         .where('id', '=', job.id)
-        .where('status', '=', 'running')
         .where('lease_token', '=', job.leaseToken)
+        .$call((query) => this.relaxed(query))
         .executeTakeFirst(),
     );
     return Number(result.numUpdatedRows) === 1;

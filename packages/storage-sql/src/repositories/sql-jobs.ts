@@ -9,9 +9,30 @@ import {
   type Page,
 } from '@rapport/core';
 import { type Kysely, sql } from 'kysely';
-import type { RapportDatabase } from '../schema.js';
+import { type ArrayColumn, unnestRows } from '../array-rows.js';
+import type { JobsTable, RapportDatabase } from '../schema.js';
 import { jobFromRow, jobToRow, payloadText, scheduleFromRow } from './job-rows.js';
 import { atomically, chunksFor, guarded, type SqlContext } from './sql-context.js';
+
+const JOB_ARRAY_COLUMNS: ArrayColumn<JobsTable>[] = [
+  { name: 'tenant_id', type: 'text', value: (row) => row.tenant_id },
+  { name: 'id', type: 'text', value: (row) => row.id },
+  { name: 'type', type: 'text', value: (row) => row.type },
+  { name: 'payload', type: 'text', value: (row) => row.payload },
+  { name: 'status', type: 'text', value: (row) => row.status },
+  { name: 'run_at', type: 'bigint', value: (row) => row.run_at },
+  { name: 'attempts', type: 'integer', value: (row) => row.attempts },
+  { name: 'max_attempts', type: 'integer', value: (row) => row.max_attempts },
+  { name: 'idempotency_key', type: 'text', value: (row) => row.idempotency_key },
+  { name: 'last_error', type: 'text', value: (row) => row.last_error },
+  { name: 'lease_token', type: 'text', value: (row) => row.lease_token },
+  { name: 'created_at', type: 'bigint', value: (row) => row.created_at },
+  { name: 'updated_at', type: 'bigint', value: (row) => row.updated_at },
+  { name: 'finished_at', type: 'bigint', value: (row) => row.finished_at },
+];
+const JOB_COLUMNS = JOB_ARRAY_COLUMNS.map((column) => column.name).join(', ');
+/** Jobs one array insert carries. */
+const UNNEST_CHUNK = 5000;
 
 /** The jobs and schedules of one tenant in SQL. */
 export class SqlJobRepository implements JobRepository {
@@ -40,10 +61,20 @@ export class SqlJobRepository implements JobRepository {
     return guarded(this.ctx, 'enqueue jobs', () =>
       atomically(this.ctx, async (db) => {
         const own = jobs.map((job) => ({ ...job, tenantId: this.ctx.tenantId }));
-        for (const chunk of chunksFor(own, 14, this.ctx.dialect, 1000)) {
-          const insert = db.insertInto('rapport_jobs').values(chunk.map((job) => jobToRow(job)));
-          if (this.ctx.dialect.upsertStyle === 'on-duplicate-key') await insert.onDuplicateKeyUpdate({ id: sql`id` }).execute();
-          else await insert.onConflict((conflict) => conflict.doNothing()).execute();
+        if (this.ctx.dialect.arrayParameters) {
+          // One array per column: PostgreSQL plans this alike for 10 rows or 5,000, where a
+          // VALUES list of 7,000 parameters cost more to plan than to insert.
+          for (let start = 0; start < own.length; start += UNNEST_CHUNK) {
+            const rows = own.slice(start, start + UNNEST_CHUNK).map((job) => jobToRow(job));
+            await sql`insert into rapport_jobs (${sql.raw(JOB_COLUMNS)}) select ${sql.raw(JOB_COLUMNS)} from ${unnestRows(rows, JOB_ARRAY_COLUMNS, 'v')}
+              on conflict do nothing`.execute(db);
+          }
+        } else {
+          for (const chunk of chunksFor(own, 14, this.ctx.dialect, 1000)) {
+            const insert = db.insertInto('rapport_jobs').values(chunk.map((job) => jobToRow(job)));
+            if (this.ctx.dialect.upsertStyle === 'on-duplicate-key') await insert.onDuplicateKeyUpdate({ id: sql`id` }).execute();
+            else await insert.onConflict((conflict) => conflict.doNothing()).execute();
+          }
         }
         // Which job holds each key now: ours where it was new, the earlier one where not.
         const keys = [...new Set(own.flatMap((job) => (job.idempotencyKey === null ? [] : [job.idempotencyKey])))];

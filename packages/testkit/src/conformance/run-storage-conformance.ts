@@ -10,6 +10,7 @@ import { identityMatchSuite } from './identity-match.suite.js';
 import { inputFuzzSuite } from './input-fuzz.suite.js';
 import { interactionRepositorySuite } from './interaction-repository.suite.js';
 import { jobsSuite } from './jobs.suite.js';
+import { jobsRacesSuite } from './jobs-races.suite.js';
 import { mergeConcurrencySuite } from './merge-concurrency.suite.js';
 import { profileReaderSuite } from './profile-reader.suite.js';
 import { segmentDeclarationSuite } from './segment-declaration.suite.js';
@@ -58,6 +59,7 @@ export const CORE_SUITES: readonly StorageSuite[] = [
   defineStorageSuite({ name: 'tenancy', define: (ctx, runs) => tenancySuite(ctx, runs.tenancyRuns) }),
   defineStorageSuite({ name: 'crm-flows', define: (ctx) => crmFlowsSuite(ctx) }),
   defineStorageSuite({ name: 'jobs', define: (ctx) => jobsSuite(ctx) }),
+  defineStorageSuite({ name: 'jobs-races', define: (ctx, runs) => jobsRacesSuite(ctx, Math.min(20, runs.concurrencyRounds)) }),
   defineStorageSuite({
     name: 'merge-concurrency',
     requires: ['transactions'],
@@ -113,7 +115,7 @@ export function planConformance(options: StorageConformanceOptions = {}): Confor
  * interaction log and idempotency, the consent ledger, every segment DSL operator,
  * profile snapshots (a storage's one-read fast path equals its repositories), pagination, transactions, tenant isolation (property-based), Crm flows, the upsert match rule and last-identity guard,
  * conflicting duplicates, segment declarations, hostile input (fixed cases and a fast-check fuzz of every public method),
- * durable jobs and merges racing with writes and with each other — plus the suites of the
+ * durable jobs (and jobs under hostile timing) and merges racing with writes and with each other — plus the suites of the
  * plugins and the extra suites given. Call it from a vitest test file; the storage is made
  * once, migrated, shared by the tests (each uses its own tenant) and closed at the end.
  *

@@ -103,7 +103,8 @@ export class MemoryJobRepository implements JobRepository {
 export class MemoryJobQueue implements JobQueue {
   constructor(private readonly exec: <T>(work: (state: MemoryState) => T) => Promise<T>) {}
 
-  claim(request: ClaimRequest): Promise<ClaimedJob[]> {
+  async claim(request: ClaimRequest): Promise<ClaimedJob[]> {
+    if (request.complete && request.complete.length > 0) await this.complete(request.complete, request.now);
     return this.exec((state) => {
       const types = new Set(request.types);
       const due = [...state.jobs.values()]
