@@ -24,9 +24,20 @@ export { createCrm, type PropsOf, type TraitsOf } from './crm/create-crm.js';
 export type { Crm } from './crm/crm.js';
 export { type AnyClass, parametersWithoutToken, service, serviceClasses } from './di/service.js';
 export { CLOCK, CRM_CONFIG, EVENT_BUS, ID_GENERATOR, JOB_REGISTRY, STORAGE, TENANT_ID, TENANT_STORE } from './di/tokens.js';
-export { CoreErrorCode } from './errors/codes.js';
+export { CoreErrorCode, type CoreErrorCodeEntries } from './errors/codes.js';
+export {
+  defineErrorCodes,
+  type ErrorCodeConstants,
+  type ErrorCodeEntries,
+  type ErrorCodeSpec,
+  type ErrorDetailsMarker,
+  errorDetails,
+  registeredErrorCode,
+  registeredErrorCodes,
+} from './errors/define-error-codes.js';
 export {
   ConflictError,
+  type NotFoundDetails,
   NotFoundError,
   PluginError,
   UnavailableError,
@@ -34,7 +45,8 @@ export {
   ValidationError,
   type ValidationIssue,
 } from './errors/error-classes.js';
-export { type ErrorKind, isRapportError, RapportError, type RapportErrorOptions } from './errors/rapport-error.js';
+export type { ErrorDetailsOf, ErrorKindOf, RapportErrorCode, RapportErrorCodes } from './errors/error-code-registry.js';
+export { type ErrorKind, isRapportError, RapportError, type RapportErrorOf, type RapportErrorOptions } from './errors/rapport-error.js';
 export { EventBus, type EventListener, type ListenerErrorHandler } from './events/event-bus.js';
 export type { RapportEventName, RapportEvents } from './events/event-map.js';
 export { retryDelayMs } from './jobs/backoff.js';

@@ -276,7 +276,7 @@ export class CustomerService<TTraits = Record<string, unknown>> {
     return retryOnConflict(
       () => this.store.transaction(async (tx) => work(tx, (await lockLiveCustomer(tx, id)) as Customer<TTraits>)),
       undefined,
-      [CoreErrorCode.CustomerMerged, 'STORAGE_CONFLICT'],
+      [CoreErrorCode.CustomerMerged, CoreErrorCode.StorageConflict],
     );
   }
 

@@ -68,7 +68,7 @@ export class InteractionService<TProps = Record<string, unknown>> {
     input: RecordInteractionInput<TProps>,
   ): Promise<{ status: 'stored'; interaction: Interaction<TProps> } | Omit<DuplicateOutcome, 'index'>> {
     const [outcome] = (await this.recordMany([input])).outcomes;
-    if (!outcome) throw new RapportError({ code: 'INTERNAL', kind: 'internal', message: 'no outcome for a recorded item' });
+    if (!outcome) throw new RapportError({ code: CoreErrorCode.Internal, kind: 'internal', message: 'no outcome for a recorded item' });
     if (outcome.status === 'rejected') throw outcome.error;
     const { index: _index, ...rest } = outcome;
     return rest;
@@ -269,7 +269,7 @@ function summarize<TProps>(outcomes: RecordOutcome<TProps>[]): RecordManyResult<
 function asRapportError(error: unknown): RapportError {
   if (isRapportError(error)) return error;
   return new RapportError({
-    code: 'INTERNAL',
+    code: CoreErrorCode.Internal,
     kind: 'internal',
     message: error instanceof Error ? error.message : String(error),
     cause: error,
