@@ -23,7 +23,17 @@ export type { CrmOptions, ResolvedCrmConfig } from './crm/config.js';
 export { createCrm, type PropsOf, type TraitsOf } from './crm/create-crm.js';
 export type { Crm } from './crm/crm.js';
 export { type AnyClass, parametersWithoutToken, service, serviceClasses } from './di/service.js';
-export { CLOCK, CRM_CONFIG, EVENT_BUS, ID_GENERATOR, JOB_REGISTRY, STORAGE, TENANT_ID, TENANT_STORE } from './di/tokens.js';
+export {
+  CLOCK,
+  CRM_CONFIG,
+  EVENT_BUS,
+  HOOK_RUNNER,
+  ID_GENERATOR,
+  JOB_REGISTRY,
+  STORAGE,
+  TENANT_ID,
+  TENANT_STORE,
+} from './di/tokens.js';
 export { CoreErrorCode, type CoreErrorCodeEntries } from './errors/codes.js';
 export {
   defineErrorCodes,
@@ -49,6 +59,10 @@ export type { ErrorDetailsOf, ErrorKindOf, RapportErrorCode, RapportErrorCodes }
 export { type ErrorKind, isRapportError, RapportError, type RapportErrorOf, type RapportErrorOptions } from './errors/rapport-error.js';
 export { EventBus, type EventListener, type ListenerErrorHandler } from './events/event-bus.js';
 export type { RapportEventName, RapportEvents } from './events/event-map.js';
+export { HookChangeError, HookFailedError, HookVetoError } from './hooks/hook-errors.js';
+export type { HookContext, HookHandler, HookHandlers } from './hooks/hook-handler.js';
+export type { HookFacts, HookInput, HookName, HookPoint, RapportHooks } from './hooks/hook-map.js';
+export { APP_HOOK_OWNER, type HookRegistration, HookRunner, type RunHookOptions } from './hooks/hook-runner.js';
 export { retryDelayMs } from './jobs/backoff.js';
 export { nextOccurrence } from './jobs/cron.js';
 export {

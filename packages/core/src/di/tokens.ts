@@ -4,6 +4,7 @@ import type { IdGenerator } from '../contracts/id-generator.js';
 import type { Storage, TenantStore } from '../contracts/storage.js';
 import type { ResolvedCrmConfig } from '../crm/config.js';
 import type { EventBus } from '../events/event-bus.js';
+import type { HookRunner } from '../hooks/hook-runner.js';
 import type { JobRegistry } from '../jobs/job-registry.js';
 
 /** The Crm's storage. */
@@ -22,3 +23,5 @@ export const EVENT_BUS: InjectionToken<EventBus> = Symbol.for('rapport:event-bus
 export const CRM_CONFIG: InjectionToken<ResolvedCrmConfig> = Symbol.for('rapport:crm-config');
 /** The job types the Crm knows, with their handlers. */
 export const JOB_REGISTRY: InjectionToken<JobRegistry> = Symbol.for('rapport:job-registry');
+/** The Crm's hook runner: runs core's hook points and the ones plugins declare. */
+export const HOOK_RUNNER: InjectionToken<HookRunner> = Symbol.for('rapport:hook-runner');

@@ -5,6 +5,8 @@ import type { Storage, StorageMigrationSet } from '../contracts/storage.js';
 import { CoreErrorCode } from '../errors/codes.js';
 import { PluginError } from '../errors/error-classes.js';
 import type { EventBus } from '../events/event-bus.js';
+import type { HookHandlers } from '../hooks/hook-handler.js';
+import type { HookRunner } from '../hooks/hook-runner.js';
 import type { JobDefinition, JobHandler } from '../jobs/job-handler.js';
 import { toValidationIssues } from '../util/parse.js';
 
@@ -15,6 +17,8 @@ export interface PluginContext {
   readonly events: EventBus;
   readonly storage: Storage;
   readonly clock: Clock;
+  /** Runs hook points; a plugin runs the ones it declares (`message.beforeSend`) through it. */
+  readonly hooks: HookRunner;
 }
 
 /** What a plugin's `start` receives: the context plus the Crm of the default tenant. */
@@ -36,6 +40,11 @@ export interface RapportPlugin {
   readonly migrations?: readonly StorageMigrationSet[];
   /** Job types the plugin runs (its outbox, timers, retries), registered before anything is enqueued. */
   readonly jobs?: Readonly<Record<string, JobHandler | JobDefinition>>;
+  /**
+   * Awaited interceptors by hook point (`customer.beforeCreate`, …): they may change or veto
+   * an operation before it is stored. They run in dependency order, before the app's.
+   */
+  readonly hooks?: HookHandlers;
   /** Registers providers in the Crm's container. Runs in dependency order, before migrations. */
   register?(context: PluginContext): void | Promise<void>;
   /** Starts background work once storage is migrated. Runs in dependency order. */

@@ -27,7 +27,7 @@ const sources = readdirSync(packagesDir).flatMap((name) => {
 describe('error-code registry', () => {
   it('registers every code of core and storage-sql at run time, with its kind', () => {
     for (const code of Object.values(CoreErrorCode)) expect(registeredErrorCode(code)?.owner).toBe('@rapport/core');
-    for (const code of Object.values(StorageErrorCode)) expect(registeredErrorCode(code), code).toBeDefined();
+    for (const code of Object.values(StorageErrorCode) as string[]) expect(registeredErrorCode(code), code).toBeDefined();
     expect(registeredErrorCode('STORAGE_UNAVAILABLE')).toEqual({ kind: 'unavailable', owner: '@rapport/storage-sql' });
     expect(registeredErrorCode('CUSTOMER_NOT_FOUND')?.kind).toBe('not_found');
     expect(registeredErrorCode('NO_SUCH_CODE')).toBeUndefined();
