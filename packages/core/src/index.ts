@@ -60,7 +60,7 @@ export { type ErrorKind, isRapportError, RapportError, type RapportErrorOf, type
 export { EventBus, type EventListener, type ListenerErrorHandler } from './events/event-bus.js';
 export type { RapportEventName, RapportEvents } from './events/event-map.js';
 export { HookChangeError, HookFailedError, HookVetoError } from './hooks/hook-errors.js';
-export type { HookContext, HookHandler, HookHandlers } from './hooks/hook-handler.js';
+export type { HookContext, HookHandler, HookHandlers, HookResult } from './hooks/hook-handler.js';
 export type { HookFacts, HookInput, HookName, HookPoint, RapportHooks } from './hooks/hook-map.js';
 export { APP_HOOK_OWNER, type HookRegistration, HookRunner, type RunHookOptions } from './hooks/hook-runner.js';
 export { retryDelayMs } from './jobs/backoff.js';

@@ -27,7 +27,11 @@ export type HookContext<K extends HookName> = HookFacts<K> & {
 export type HookHandler<K extends HookName> = (
   input: Readonly<HookInput<K>>,
   context: HookContext<K>,
-) => HookInput<K> | undefined | Promise<HookInput<K> | undefined>;
+) => HookResult<K> | Promise<HookResult<K>>;
+
+/** What a hook returns: the changed input, or nothing (`undefined`, or no return at all) to keep it. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook that only vetoes or writes has no return statement.
+export type HookResult<K extends HookName> = HookInput<K> | undefined | void;
 
 /** Hooks by point, as a plugin's `hooks` field or `createCrm({ hooks })` gives them (one, or several in order). */
 export type HookHandlers = { readonly [K in HookName]?: HookHandler<K> | readonly HookHandler<K>[] };

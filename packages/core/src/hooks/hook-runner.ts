@@ -5,7 +5,7 @@ import { PluginError } from '../errors/error-classes.js';
 import { isRapportError } from '../errors/rapport-error.js';
 import { RETRYABLE_CODES } from '../util/retry.js';
 import { HookChangeError, HookFailedError, HookVetoError } from './hook-errors.js';
-import type { HookContext, HookHandler, HookHandlers } from './hook-handler.js';
+import type { HookContext, HookHandler, HookHandlers, HookResult } from './hook-handler.js';
 import type { HookFacts, HookInput, HookName } from './hook-map.js';
 
 /** Who registered a set of hooks: a plugin's name, or `app`. */
@@ -99,7 +99,7 @@ export class HookRunner {
           throw new HookVetoError(name, owner, String(reason), details);
         },
       } as HookContext<K>;
-      let result: HookInput<K> | undefined;
+      let result: HookResult<K>;
       try {
         // A frozen copy: a hook that edits its input in place fails loudly instead of
         // writing past the validation below.

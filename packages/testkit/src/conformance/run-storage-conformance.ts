@@ -4,6 +4,7 @@ import { consentRepositorySuite } from './consent-repository.suite.js';
 import { makeContext, type StorageFactory } from './context.js';
 import { crmFlowsSuite } from './crm-flows.suite.js';
 import { customerRepositorySuite } from './customer-repository.suite.js';
+import { hooksSuite } from './hooks.suite.js';
 import { hostileInputSuite } from './hostile-input.suite.js';
 import { idempotencyConflictsSuite } from './idempotency-conflicts.suite.js';
 import { identityMatchSuite } from './identity-match.suite.js';
@@ -28,6 +29,8 @@ export interface StorageConformanceOptions {
   concurrencyRounds?: number;
   /** Runs of each hostile-input property (wrong types, deep values, bad strings, …). Default 150. */
   fuzzRuns?: number;
+  /** Rounds of hooks racing with a merge (updates, tags and batches with hooks on both customers). Default 40. */
+  hookRounds?: number;
 }
 
 /**
@@ -35,7 +38,8 @@ export interface StorageConformanceOptions {
  * interaction log and idempotency, the consent ledger, every segment DSL operator,
  * profile snapshots (a storage's one-read fast path equals its repositories), pagination, transactions, tenant isolation (property-based), Crm flows, the upsert match rule and last-identity guard,
  * conflicting duplicates, segment declarations, hostile input (fixed cases and a fast-check fuzz of every public method),
- * durable jobs and merges racing with writes and with each other. Call it from a
+ * durable jobs, merges racing with writes and with each other, and hooks (change, veto,
+ * order, batch vetoes, failures, hooks racing with merges). Call it from a
  * vitest test file; the storage is made once, migrated, shared by the tests (each uses its
  * own tenant) and closed at the end.
  *
@@ -75,5 +79,6 @@ export function runStorageConformance(name: string, makeStorage: StorageFactory,
     segmentDeclarationSuite(ctx);
     hostileInputSuite(ctx);
     inputFuzzSuite(ctx, options.fuzzRuns ?? 150);
+    hooksSuite(ctx, options.hookRounds ?? 40);
   });
 }
