@@ -34,7 +34,7 @@ export {
   TENANT_ID,
   TENANT_STORE,
 } from './di/tokens.js';
-export { CoreErrorCode, type CoreErrorCodeEntries } from './errors/codes.js';
+export { CoreErrorCode, type CoreErrorCodeEntries, coreErrorCodes, type PluginErrorDetails } from './errors/codes.js';
 export {
   defineErrorCodes,
   type ErrorCodeConstants,
@@ -195,6 +195,7 @@ export {
 export { AddressSchema, type AnyObjectSchema, buildTraitsSchema, type StandardTraits, StandardTraitsSchema } from './model/traits.js';
 export {
   definePlugin,
+  type KnownHooks,
   type PluginContext,
   type PluginStartContext,
   parsePluginOptions,

@@ -31,7 +31,7 @@ describe('errors', () => {
 
   it('keep the cause', () => {
     const cause = new Error('driver said no');
-    const error = new RapportError({ code: 'STORAGE_UNAVAILABLE', kind: 'unavailable', message: 'down', cause });
+    const error = new RapportError({ code: 'INTERNAL', kind: 'internal', message: 'down', cause });
     expect(error.cause).toBe(cause);
   });
 });

@@ -57,6 +57,15 @@ describe('error-code registry', () => {
     expect(unknown).toEqual([]);
   });
 
+  it('lists every registered code in docs/errors.md', () => {
+    const page = readFileSync(fileURLToPath(new URL('../../../docs/errors.md', import.meta.url)), 'utf8');
+    const listed = new Set([...page.matchAll(/^\| `([A-Z_]+)` \| (\w+) \|/gm)].map((match) => `${match[1]} ${match[2]}`));
+    const owned = registeredErrorCodes().filter((code) =>
+      ['@rapport/core', '@rapport/storage-sql'].includes(registeredErrorCode(code)?.owner ?? ''),
+    );
+    expect(owned.filter((code) => !listed.has(`${code} ${registeredErrorCode(code)?.kind}`))).toEqual([]);
+  });
+
   it('refuses a code that is not UPPER_SNAKE, or registered again with another kind', () => {
     expect(() =>
       defineErrorCodes('@example/bad', { Bad: { code: 'not-snake', kind: 'internal', details: errorDetails() } } as never),

@@ -4,13 +4,13 @@ import { defineErrorCodes, type ErrorCodeEntries, errorDetails } from './define-
 import type { NotFoundDetails, ValidationDetails } from './error-classes.js';
 
 /** Details of every `PluginError`: the plugin, and what else the code names. */
-type PluginDetails<TExtra = Record<string, unknown>> = { plugin: string } & TExtra;
+export type PluginErrorDetails<TExtra = Record<string, unknown>> = { plugin: string } & TExtra;
 
 /**
  * The error codes of `@rapport/core`, each with its kind and details type: the one list
  * core's codes come from. Plugins declare theirs the same way (see {@link defineErrorCodes}).
  */
-const coreErrorCodes = {
+export const coreErrorCodes = {
   InvalidInput: { code: 'INVALID_INPUT', kind: 'invalid_input', details: errorDetails<ValidationDetails>() },
   InvalidOptions: { code: 'INVALID_OPTIONS', kind: 'invalid_input', details: errorDetails<ValidationDetails>() },
   CustomerNotFound: { code: 'CUSTOMER_NOT_FOUND', kind: 'not_found', details: errorDetails<NotFoundDetails>() },
@@ -39,18 +39,22 @@ const coreErrorCodes = {
   MergeSelf: { code: 'CUSTOMER_MERGE_SELF', kind: 'invalid_input', details: errorDetails<ValidationDetails>() },
   /** The customer was merged into another while a write to it ran; retried internally. */
   CustomerMerged: { code: 'CUSTOMER_MERGED', kind: 'conflict', details: errorDetails<{ id: string }>() },
-  PluginDuplicate: { code: 'PLUGIN_DUPLICATE', kind: 'internal', details: errorDetails<PluginDetails>() },
+  PluginDuplicate: { code: 'PLUGIN_DUPLICATE', kind: 'internal', details: errorDetails<PluginErrorDetails>() },
   PluginDependencyMissing: {
     code: 'PLUGIN_DEPENDENCY_MISSING',
     kind: 'internal',
-    details: errorDetails<PluginDetails<{ dependency: string }>>(),
+    details: errorDetails<PluginErrorDetails<{ dependency: string }>>(),
   },
-  PluginDependencyCycle: { code: 'PLUGIN_DEPENDENCY_CYCLE', kind: 'internal', details: errorDetails<PluginDetails<{ cycle: string[] }>>() },
-  PluginStartFailed: { code: 'PLUGIN_START_FAILED', kind: 'internal', details: errorDetails<PluginDetails<{ step: string }>>() },
+  PluginDependencyCycle: {
+    code: 'PLUGIN_DEPENDENCY_CYCLE',
+    kind: 'internal',
+    details: errorDetails<PluginErrorDetails<{ cycle: string[] }>>(),
+  },
+  PluginStartFailed: { code: 'PLUGIN_START_FAILED', kind: 'internal', details: errorDetails<PluginErrorDetails<{ step: string }>>() },
   PluginInvalidOptions: {
     code: 'PLUGIN_INVALID_OPTIONS',
     kind: 'invalid_input',
-    details: errorDetails<PluginDetails<Partial<ValidationDetails>>>(),
+    details: errorDetails<PluginErrorDetails<Partial<ValidationDetails>>>(),
   },
   CrmClosed: { code: 'CRM_CLOSED', kind: 'unavailable', details: errorDetails() },
   InvalidCursor: { code: 'INVALID_CURSOR', kind: 'invalid_input', details: errorDetails<ValidationDetails>() },

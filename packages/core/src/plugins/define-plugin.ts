@@ -6,6 +6,7 @@ import { CoreErrorCode } from '../errors/codes.js';
 import { PluginError } from '../errors/error-classes.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { HookHandlers } from '../hooks/hook-handler.js';
+import type { HookName } from '../hooks/hook-map.js';
 import type { HookRunner } from '../hooks/hook-runner.js';
 import type { JobDefinition, JobHandler } from '../jobs/job-handler.js';
 import { toValidationIssues } from '../util/parse.js';
@@ -53,8 +54,13 @@ export interface RapportPlugin {
   stop?(): void | Promise<void>;
 }
 
+/** Refuses, at compile time, a `hooks` key that names no hook point (a misspelt hook would never run). */
+export type KnownHooks<T> = T extends { readonly hooks: infer H }
+  ? { readonly hooks: { [K in keyof H]: K extends HookName ? H[K] : never } }
+  : unknown;
+
 /** Gives a plugin object its type; no runtime work. */
-export function definePlugin<const T extends RapportPlugin>(plugin: T): T {
+export function definePlugin<const T extends RapportPlugin>(plugin: T & KnownHooks<T>): T {
   return plugin;
 }
 
