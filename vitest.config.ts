@@ -17,6 +17,9 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['source', ...defaultServerConditions], externalConditions: ['source'] } },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    // Type tests (`*.test-d.ts`, `expectTypeOf`) are checked by tsc over the whole workspace,
+    // so a misspelt error code or event name fails `vitest run`, not only `pnpm typecheck`.
+    typecheck: { enabled: true, include: ['packages/*/test/**/*.test-d.ts'], tsconfig: './tsconfig.check.json' },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Under CI a JSON report is written too, so .ci/run can print the plain pass/fail count.

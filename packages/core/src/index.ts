@@ -29,6 +29,7 @@ export {
   CLOCK,
   CRM_CONFIG,
   EVENT_BUS,
+  HOOK_RUNNER,
   ID_GENERATOR,
   JOB_REGISTRY,
   STORAGE,
@@ -36,9 +37,20 @@ export {
   TENANT_ID,
   TENANT_STORE,
 } from './di/tokens.js';
-export { CoreErrorCode } from './errors/codes.js';
+export { CoreErrorCode, type CoreErrorCodeEntries, coreErrorCodes, type PluginErrorDetails } from './errors/codes.js';
+export {
+  defineErrorCodes,
+  type ErrorCodeConstants,
+  type ErrorCodeEntries,
+  type ErrorCodeSpec,
+  type ErrorDetailsMarker,
+  errorDetails,
+  registeredErrorCode,
+  registeredErrorCodes,
+} from './errors/define-error-codes.js';
 export {
   ConflictError,
+  type NotFoundDetails,
   NotFoundError,
   PluginError,
   UnavailableError,
@@ -46,9 +58,14 @@ export {
   ValidationError,
   type ValidationIssue,
 } from './errors/error-classes.js';
-export { type ErrorKind, isRapportError, RapportError, type RapportErrorOptions } from './errors/rapport-error.js';
+export type { ErrorDetailsOf, ErrorKindOf, RapportErrorCode, RapportErrorCodes } from './errors/error-code-registry.js';
+export { type ErrorKind, isRapportError, RapportError, type RapportErrorOf, type RapportErrorOptions } from './errors/rapport-error.js';
 export { EventBus, type EventListener, type ListenerErrorHandler } from './events/event-bus.js';
 export type { RapportEventName, RapportEvents } from './events/event-map.js';
+export { HookChangeError, HookFailedError, HookVetoError } from './hooks/hook-errors.js';
+export type { HookContext, HookHandler, HookHandlers, HookResult } from './hooks/hook-handler.js';
+export type { HookFacts, HookInput, HookName, HookPoint, RapportHooks } from './hooks/hook-map.js';
+export { APP_HOOK_OWNER, type HookRegistration, HookRunner, type RunHookOptions } from './hooks/hook-runner.js';
 export { retryDelayMs } from './jobs/backoff.js';
 export { nextOccurrence } from './jobs/cron.js';
 export {
@@ -191,6 +208,7 @@ export type {
 } from './plugins/contributions.js';
 export {
   definePlugin,
+  type KnownHooks,
   type PluginContext,
   type PluginStartContext,
   parsePluginOptions,

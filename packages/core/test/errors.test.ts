@@ -24,14 +24,14 @@ describe('errors', () => {
     const error = new ConflictError('IDENTITY_TAKEN', 'taken');
     const copied = Object.assign(Object.create(null), error, { [Symbol.for('rapport:error')]: true, code: 'IDENTITY_TAKEN' });
     expect(isRapportError(copied, 'IDENTITY_TAKEN')).toBe(true);
-    expect(isRapportError(error, 'OTHER')).toBe(false);
+    expect(isRapportError(error, 'CUSTOMER_NOT_FOUND')).toBe(false);
     expect(isRapportError(new Error('plain'))).toBe(false);
     expect(isRapportError(null)).toBe(false);
   });
 
   it('keep the cause', () => {
     const cause = new Error('driver said no');
-    const error = new RapportError({ code: 'STORAGE_UNAVAILABLE', kind: 'unavailable', message: 'down', cause });
+    const error = new RapportError({ code: 'INTERNAL', kind: 'internal', message: 'down', cause });
     expect(error.cause).toBe(cause);
   });
 });

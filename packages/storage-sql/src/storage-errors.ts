@@ -1,12 +1,38 @@
-import { ConflictError, CoreErrorCode, isRapportError, RapportError, UnavailableError } from '@rapport/core';
+import {
+  ConflictError,
+  CoreErrorCode,
+  defineErrorCodes,
+  type ErrorCodeEntries,
+  errorDetails,
+  isRapportError,
+  RapportError,
+  UnavailableError,
+} from '@rapport/core';
 import type { SqlDialect } from './dialect/sql-dialect.js';
 
-/** Error codes raised by `@rapport/storage-sql`. */
+/** The codes `@rapport/storage-sql` declares, with their kinds and details types. */
+const storageSqlErrorCodes = {
+  Unavailable: { code: 'STORAGE_UNAVAILABLE', kind: 'unavailable', details: errorDetails<{ operation: string }>() },
+  Failed: { code: 'STORAGE_QUERY_FAILED', kind: 'internal', details: errorDetails<{ operation: string }>() },
+  MigrationFailed: {
+    code: 'STORAGE_MIGRATION_FAILED',
+    kind: 'unavailable',
+    details: errorDetails<{ namespace: string; migration: string }>(),
+  },
+} as const;
+
+declare module '@rapport/core' {
+  /** `@rapport/storage-sql`'s codes in the error-code registry. */
+  interface RapportErrorCodes extends ErrorCodeEntries<typeof storageSqlErrorCodes> {}
+}
+
+/**
+ * Error codes raised by `@rapport/storage-sql`. `Conflict` and `UnsupportedValue` are core's
+ * codes (core retries on the one and names the field for the other, whatever the storage).
+ */
 export const StorageErrorCode = {
-  Unavailable: 'STORAGE_UNAVAILABLE',
-  Conflict: 'STORAGE_CONFLICT',
-  Failed: 'STORAGE_QUERY_FAILED',
-  MigrationFailed: 'STORAGE_MIGRATION_FAILED',
+  ...defineErrorCodes('@rapport/storage-sql', storageSqlErrorCodes),
+  Conflict: CoreErrorCode.StorageConflict,
   UnsupportedValue: CoreErrorCode.UnsupportedValue,
 } as const;
 

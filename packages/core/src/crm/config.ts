@@ -5,6 +5,7 @@ import type { IdGenerator } from '../contracts/id-generator.js';
 import type { Storage } from '../contracts/storage.js';
 import { CoreErrorCode } from '../errors/codes.js';
 import type { ListenerErrorHandler } from '../events/event-bus.js';
+import type { HookHandlers } from '../hooks/hook-handler.js';
 import type { JobDefinition, JobHandler } from '../jobs/job-handler.js';
 import { type AnyObjectSchema, buildTraitsSchema } from '../model/traits.js';
 import type { RapportPlugin } from '../plugins/define-plugin.js';
@@ -54,6 +55,11 @@ export interface CrmOptions<TTraits extends AnyObjectSchema = AnyObjectSchema, T
   };
   /** The app's own job types: a handler, or a handler with its retry policy, by type. */
   jobs?: Readonly<Record<string, JobHandler | JobDefinition>>;
+  /**
+   * The app's hooks by hook point: awaited, may change or veto an operation before it is
+   * stored. They run after every plugin's hooks, so the app has the last word. See docs/hooks.md.
+   */
+  hooks?: HookHandlers;
   /** Receives errors thrown by event listeners. Default: `console.error`. */
   onListenerError?: ListenerErrorHandler;
 }
@@ -76,6 +82,7 @@ const hasMethods =
     typeof value === 'object' &&
     value !== null &&
     methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
+const isFunction = (value: unknown): boolean => typeof value === 'function';
 const isZodObject = (value: unknown): boolean => value instanceof z.ZodObject;
 const isPromise = (value: unknown): boolean => hasMethods('then')(value);
 
@@ -100,6 +107,12 @@ const OptionsShapeSchema = z.object({
     .optional(),
   clock: z.custom<Clock>(hasMethods('now'), 'must be a Clock: an object with a now() method').optional(),
   ids: z.custom<IdGenerator>(hasMethods('next'), 'must be an IdGenerator: an object with a next() method').optional(),
+  hooks: z
+    .record(
+      z.string(),
+      z.union([z.custom<() => void>(isFunction, 'must be a function'), z.array(z.custom<() => void>(isFunction, 'must be a function'))]),
+    )
+    .optional(),
   onListenerError: z.custom<ListenerErrorHandler>((value) => typeof value === 'function', 'must be a function').optional(),
   tenant: z.string().min(1).max(128).optional(),
   identities: z

@@ -9,6 +9,7 @@ import {
   CLOCK,
   CRM_CONFIG,
   EVENT_BUS,
+  HOOK_RUNNER,
   ID_GENERATOR,
   JOB_REGISTRY,
   STORAGE,
@@ -20,6 +21,7 @@ import { CoreErrorCode } from '../errors/codes.js';
 import { PluginError, ValidationError } from '../errors/error-classes.js';
 import { isRapportError } from '../errors/rapport-error.js';
 import { EventBus } from '../events/event-bus.js';
+import { APP_HOOK_OWNER, HookRunner } from '../hooks/hook-runner.js';
 import { JobRegistry } from '../jobs/job-registry.js';
 import { JobService } from '../jobs/job-service.js';
 import { JobWorkers, type WorkerOptions } from '../jobs/job-workers.js';
@@ -83,8 +85,13 @@ export async function createCrm<
   const plugins = orderPlugins(options.plugins ?? []);
   const contributions = collectContributions(plugins);
   const ids = options.ids ?? uuidV7Ids;
-  const storage: Storage = options.storage ?? (await resolveDefaultStorage());
   const clock = options.clock ?? systemClock;
+  // Plugins' hooks in dependency order, then the app's: the app has the last word on what is stored.
+  const hooks = new HookRunner(
+    [...plugins.map((plugin) => ({ owner: plugin.name, hooks: plugin.hooks })), { owner: APP_HOOK_OWNER, hooks: options.hooks }],
+    clock,
+  );
+  const storage: Storage = options.storage ?? (await resolveDefaultStorage());
   const events = new EventBus(
     options.onListenerError ?? ((error, event) => console.error(`[rapport] listener of "${event}" failed:`, error)),
   );
@@ -102,7 +109,9 @@ export async function createCrm<
     container.register(token, { useClass: token }, { lifecycle: Lifecycle.ContainerScoped });
   }
 
-  const context: PluginContext = { container: rapportContainer(container), events, storage, clock };
+  container.register(HOOK_RUNNER, { useValue: hooks });
+
+  const context: PluginContext = { container: rapportContainer(container), events, storage, clock, hooks };
   const started: RapportPlugin[] = [];
   const workers = new Set<JobWorkers>();
   let closed = false;

@@ -1,5 +1,6 @@
 import './reflect.js';
 import { injectable, inject as tsyringeInject } from 'tsyringe';
+import { CoreErrorCode } from '../errors/codes.js';
 import { RapportError } from '../errors/rapport-error.js';
 import type { Resolvable } from './rapport-container.js';
 
@@ -44,7 +45,7 @@ export function service(): <T extends AnyClass>(target: T) => T {
     const missing = parametersWithoutToken(target);
     if (missing.length > 0) {
       throw new RapportError({
-        code: 'DI_PARAMETER_WITHOUT_TOKEN',
+        code: CoreErrorCode.DiParameterWithoutToken,
         kind: 'internal',
         message: `${target.name}: constructor parameter(s) ${missing.join(', ')} have no @inject(TOKEN); without decorator metadata they would receive undefined`,
         details: { className: target.name, parameters: missing },

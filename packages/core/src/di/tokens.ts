@@ -3,6 +3,7 @@ import type { IdGenerator } from '../contracts/id-generator.js';
 import type { Storage, TenantStore } from '../contracts/storage.js';
 import type { ResolvedCrmConfig } from '../crm/config.js';
 import type { EventBus } from '../events/event-bus.js';
+import type { HookRunner } from '../hooks/hook-runner.js';
 import type { JobRegistry } from '../jobs/job-registry.js';
 import type { TenantContext } from '../plugins/tenant-context.js';
 import { defineToken, type Token } from './token.js';
@@ -28,3 +29,5 @@ export const JOB_REGISTRY: Token<JobRegistry> = defineToken('rapport:job-registr
  * and core services. A plugin service injects this one token instead of a line per part.
  */
 export const TENANT_CONTEXT: Token<TenantContext> = defineToken('rapport:tenant-context');
+/** The Crm's hook runner: runs core's hook points and the ones plugins declare. */
+export const HOOK_RUNNER: Token<HookRunner> = defineToken('rapport:hook-runner');

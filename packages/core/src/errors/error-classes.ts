@@ -1,4 +1,5 @@
-import { CoreErrorCode } from './codes.js';
+import { registeredErrorCode } from './define-error-codes.js';
+import type { ErrorDetailsOf, RapportErrorCode } from './error-code-registry.js';
 import { type ErrorKind, RapportError } from './rapport-error.js';
 
 /** One problem found while validating input. */
@@ -14,9 +15,16 @@ export interface ValidationDetails extends Record<string, unknown> {
   issues: ValidationIssue[];
 }
 
+/** Details carried by a {@link NotFoundError}. */
+export interface NotFoundDetails extends Record<string, unknown> {
+  /** What was looked for: `customer`, `segment`, `identity`, `job`. */
+  entity: string;
+  id: string;
+}
+
 /** Input failed validation; `details.issues` names every bad field and the reason. */
 export class ValidationError extends RapportError<ValidationDetails> {
-  constructor(code: string, issues: ValidationIssue[], cause?: unknown) {
+  constructor(code: RapportErrorCode, issues: ValidationIssue[], cause?: unknown) {
     const summary = issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(input)'}: ${issue.message}`).join('; ');
     super({ code, kind: 'invalid_input', message: `Invalid input — ${summary}`, details: { issues }, cause });
     this.name = 'ValidationError';
@@ -29,33 +37,34 @@ export class ValidationError extends RapportError<ValidationDetails> {
 }
 
 /** A record that was asked for by id or key does not exist (in this tenant). */
-export class NotFoundError extends RapportError<{ entity: string; id: string }> {
-  constructor(code: string, entity: string, id: string) {
+export class NotFoundError extends RapportError<NotFoundDetails> {
+  constructor(code: RapportErrorCode, entity: string, id: string) {
     super({ code, kind: 'not_found', message: `${entity} "${id}" was not found`, details: { entity, id } });
     this.name = 'NotFoundError';
   }
 }
 
 /** The change clashes with the stored state: a version mismatch or a uniqueness rule. */
-export class ConflictError extends RapportError {
-  constructor(code: string, message: string, details: Record<string, unknown> = {}, cause?: unknown) {
+export class ConflictError<C extends RapportErrorCode = RapportErrorCode> extends RapportError<ErrorDetailsOf<C>> {
+  constructor(code: C, message: string, details: ErrorDetailsOf<C> = {} as ErrorDetailsOf<C>, cause?: unknown) {
     super({ code, kind: 'conflict', message, details, cause });
     this.name = 'ConflictError';
   }
 }
 
 /**
- * A plugin is misconfigured, duplicated, missing a dependency, or failed to start. Kind
- * `internal`, except bad options (`PLUGIN_INVALID_OPTIONS`), which are `invalid_input`.
+ * A plugin is misconfigured, duplicated, missing a dependency, or failed to start. Its kind
+ * is the one registered for the code (`internal`, but `invalid_input` for
+ * `PLUGIN_INVALID_OPTIONS`) unless given.
  */
 export class PluginError extends RapportError<{ plugin: string } & Record<string, unknown>> {
   constructor(
-    code: string,
+    code: RapportErrorCode,
     plugin: string,
     message: string,
     details: Record<string, unknown> = {},
     cause?: unknown,
-    kind: ErrorKind = code === CoreErrorCode.PluginInvalidOptions ? 'invalid_input' : 'internal',
+    kind: ErrorKind = registeredErrorCode(code)?.kind ?? 'internal',
   ) {
     super({ code, kind, message: `[${plugin}] ${message}`, details: { plugin, ...details }, cause });
     this.name = 'PluginError';
@@ -63,8 +72,8 @@ export class PluginError extends RapportError<{ plugin: string } & Record<string
 }
 
 /** A storage or network dependency failed; the operation may be retried. */
-export class UnavailableError extends RapportError {
-  constructor(code: string, message: string, cause?: unknown, details: Record<string, unknown> = {}) {
+export class UnavailableError<C extends RapportErrorCode = RapportErrorCode> extends RapportError<ErrorDetailsOf<C>> {
+  constructor(code: C, message: string, cause?: unknown, details: ErrorDetailsOf<C> = {} as ErrorDetailsOf<C>) {
     super({ code, kind: 'unavailable', message, details, cause });
     this.name = 'UnavailableError';
   }

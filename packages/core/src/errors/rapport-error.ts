@@ -1,3 +1,5 @@
+import type { ErrorDetailsOf, ErrorKindOf, RapportErrorCode } from './error-code-registry.js';
+
 /**
  * What kind of failure an error is. Callers branch on the kind (retry `unavailable`, show
  * `invalid_input` to the user) without knowing every code.
@@ -6,8 +8,8 @@ export type ErrorKind = 'invalid_input' | 'not_found' | 'conflict' | 'forbidden'
 
 /** Options accepted by {@link RapportError}. */
 export interface RapportErrorOptions<TDetails> {
-  /** Stable, UPPER_SNAKE code, e.g. `CUSTOMER_NOT_FOUND`. */
-  code: string;
+  /** A registered code (see `RapportErrorCodes`), e.g. `CUSTOMER_NOT_FOUND`. */
+  code: RapportErrorCode;
   kind: ErrorKind;
   message: string;
   details?: TDetails;
@@ -21,8 +23,8 @@ const RAPPORT_ERROR_MARK = Symbol.for('rapport:error');
  * on; `message` is for humans and may change.
  */
 export class RapportError<TDetails = Record<string, unknown>> extends Error {
-  /** Stable code, e.g. `CUSTOMER_NOT_FOUND`. */
-  readonly code: string;
+  /** Stable code, one of the registered ones (`RapportErrorCodes`), e.g. `CUSTOMER_NOT_FOUND`. */
+  readonly code: RapportErrorCode;
   /** The broad category of the failure. */
   readonly kind: ErrorKind;
   /** Structured facts about the failure, typed per code. */
@@ -39,7 +41,7 @@ export class RapportError<TDetails = Record<string, unknown>> extends Error {
   }
 
   /** A JSON-safe view (for HTTP responses and logs); the cause is left out on purpose. */
-  toJSON(): { name: string; code: string; kind: ErrorKind; message: string; details: TDetails } {
+  toJSON(): { name: string; code: RapportErrorCode; kind: ErrorKind; message: string; details: TDetails } {
     return {
       name: this.name,
       code: this.code,
@@ -50,12 +52,20 @@ export class RapportError<TDetails = Record<string, unknown>> extends Error {
   }
 }
 
+/** A Rapport error with code `C`: its kind and details are the ones registered for `C`. */
+export type RapportErrorOf<C extends RapportErrorCode> = RapportError<ErrorDetailsOf<C>> & {
+  readonly code: C;
+  readonly kind: ErrorKindOf<C>;
+};
+
 /**
- * True when `error` is a Rapport error (optionally with the given code). Checks a marker and
- * the code rather than `instanceof`, so it also works when an app loads both the ESM and the
- * CJS build of a package.
+ * True when `error` is a Rapport error (optionally with the given code, which then narrows
+ * `details` to that code's type). Checks a marker and the code rather than `instanceof`, so
+ * it also works when an app loads both the ESM and the CJS build of a package.
  */
-export function isRapportError(error: unknown, code?: string): error is RapportError {
+export function isRapportError<C extends RapportErrorCode>(error: unknown, code: C): error is RapportErrorOf<C>;
+export function isRapportError(error: unknown): error is RapportError;
+export function isRapportError(error: unknown, code?: RapportErrorCode): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const marked = (error as Record<symbol, unknown>)[RAPPORT_ERROR_MARK] === true;
   if (!marked) return false;

@@ -5,6 +5,9 @@ import type { RapportContainer } from '../di/rapport-container.js';
 import { CoreErrorCode } from '../errors/codes.js';
 import { PluginError } from '../errors/error-classes.js';
 import type { EventBus } from '../events/event-bus.js';
+import type { HookHandlers } from '../hooks/hook-handler.js';
+import type { HookName } from '../hooks/hook-map.js';
+import type { HookRunner } from '../hooks/hook-runner.js';
 import type { JobDefinition, JobHandler } from '../jobs/job-handler.js';
 import { toValidationIssues } from '../util/parse.js';
 import type { Contributions } from './contributions.js';
@@ -17,6 +20,8 @@ export interface PluginContext {
   readonly events: EventBus;
   readonly storage: Storage;
   readonly clock: Clock;
+  /** Runs hook points; a plugin runs the ones it declares (`message.beforeSend`) through it. */
+  readonly hooks: HookRunner;
 }
 
 /** What a plugin's `start` receives: the context plus the Crm of the default tenant. */
@@ -46,6 +51,11 @@ export interface RapportPlugin {
   readonly api?: PluginApiFactories;
   /** Routes, CLI commands and privacy contributors served by the packages that consume them. */
   readonly contributes?: Contributions;
+  /**
+   * Awaited interceptors by hook point (`customer.beforeCreate`, …): they may change or veto
+   * an operation before it is stored. They run in dependency order, before the app's.
+   */
+  readonly hooks?: HookHandlers;
   /** Registers providers in the Crm's container. Runs in dependency order, before migrations. */
   register?(context: PluginContext): void | Promise<void>;
   /** Starts background work once storage is migrated. Runs in dependency order. */
@@ -54,11 +64,16 @@ export interface RapportPlugin {
   stop?(): void | Promise<void>;
 }
 
+/** Refuses, at compile time, a `hooks` key that names no hook point (a misspelt hook would never run). */
+export type KnownHooks<T> = T extends { readonly hooks: infer H }
+  ? { readonly hooks: { [K in keyof H]: K extends HookName ? H[K] : never } }
+  : unknown;
+
 /**
  * Gives a plugin object its type, keeping its literal `name` and `api` so the Crm made with it
  * is typed with what it adds; no runtime work.
  */
-export function definePlugin<const T extends RapportPlugin>(plugin: T): T {
+export function definePlugin<const T extends RapportPlugin>(plugin: T & KnownHooks<T>): T {
   return plugin;
 }
 

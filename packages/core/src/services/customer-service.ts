@@ -5,10 +5,12 @@ import type { IdGenerator } from '../contracts/id-generator.js';
 import type { Storage, TenantStore } from '../contracts/storage.js';
 import type { ResolvedCrmConfig } from '../crm/config.js';
 import { service } from '../di/service.js';
-import { CLOCK, CRM_CONFIG, EVENT_BUS, ID_GENERATOR, STORAGE, TENANT_STORE } from '../di/tokens.js';
+import { CLOCK, CRM_CONFIG, EVENT_BUS, HOOK_RUNNER, ID_GENERATOR, STORAGE, TENANT_STORE } from '../di/tokens.js';
 import { CoreErrorCode } from '../errors/codes.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/error-classes.js';
 import type { EventBus } from '../events/event-bus.js';
+import type { HookName } from '../hooks/hook-map.js';
+import type { HookRunner } from '../hooks/hook-runner.js';
 import {
   type Customer,
   type CustomerListQuery,
@@ -23,6 +25,7 @@ import { parseInput } from '../util/parse.js';
 import { retryOnConflict } from '../util/retry.js';
 import { assertId, assertStorable } from '../util/storable.js';
 import { lockCustomers, lockLiveCustomer, mergedMeanwhile } from './customer-locks.js';
+import { checkCustomerChange } from './hook-changes.js';
 import { normalizeIdentityInput, uniqueIdentities } from './identities.js';
 import { type ConflictingMatch, type ConflictingMatchPolicy, conflictingMatchError, matchUpsert } from './identity-match.js';
 import { inputSchemasFor } from './input-schemas.js';
@@ -106,6 +109,7 @@ export class CustomerService<TTraits = Record<string, unknown>> {
     @inject(CLOCK) private readonly clock: Clock,
     @inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @inject(SegmentService) private readonly segments: SegmentService,
+    @inject(HOOK_RUNNER) private readonly hooks: HookRunner,
   ) {}
 
   /** Creates a customer. Fails with `IDENTITY_TAKEN` when an identity belongs to someone else. */
@@ -115,8 +119,8 @@ export class CustomerService<TTraits = Record<string, unknown>> {
     const parsed = parseInput(inputSchemasFor(this.config).create, input);
     const identities = uniqueIdentities(parsed.identities);
     // Checked with the rest of the input above; every write of traits still goes through validateTraits.
-    const customer = this.newCustomer(identities, this.validateTraits(parsed.traits), parsed.tags, parsed.lifecycleStage);
-    await this.store.customers.insert(untyped(customer));
+    const draft = this.newCustomer(identities, this.validateTraits(parsed.traits), parsed.tags, parsed.lifecycleStage);
+    const customer = await this.insertNew(draft);
     await this.afterChange('customer.created', customer);
     return customer;
   }
@@ -175,12 +179,12 @@ export class CustomerService<TTraits = Record<string, unknown>> {
     assertId(id);
     assertStorable(this.storage, identity, ['identity']);
     const normalized = normalizeIdentityInput(identity, ['identity'], this.config.defaultRegion);
-    const customer = await this.writeLocked(id, async (tx, current) => {
+    const outcome = await this.writeLocked(id, async (tx, current) => {
       await tx.customers.addIdentity(current.id, normalized);
-      return this.requireLive(tx, current.id);
+      return this.afterIdentityChange(tx, current);
     });
-    await this.afterChange('customer.updated', customer, ['identities']);
-    return customer;
+    await this.afterChange('customer.updated', outcome.customer, outcome.changed);
+    return outcome.customer;
   }
 
   /**
@@ -193,13 +197,13 @@ export class CustomerService<TTraits = Record<string, unknown>> {
     assertId(id);
     assertStorable(this.storage, identity, ['identity']);
     const normalized = normalizeIdentityInput(identity, ['identity'], this.config.defaultRegion);
-    const customer = await this.writeLocked(id, async (tx, current) => {
+    const outcome = await this.writeLocked(id, async (tx, current) => {
       const removed = await tx.customers.removeIdentity(current.id, normalized);
       if (!removed) throw new NotFoundError(CoreErrorCode.IdentityNotFound, 'identity', `${normalized.type}:${normalized.value}`);
-      return this.requireLive(tx, current.id);
+      return this.afterIdentityChange(tx, current);
     });
-    await this.afterChange('customer.updated', customer, ['identities']);
-    return customer;
+    await this.afterChange('customer.updated', outcome.customer, outcome.changed);
+    return outcome.customer;
   }
 
   /** Adds a tag or tags (already present ones are ignored); at most 200 per call. */
@@ -276,7 +280,7 @@ export class CustomerService<TTraits = Record<string, unknown>> {
     return retryOnConflict(
       () => this.store.transaction(async (tx) => work(tx, (await lockLiveCustomer(tx, id)) as Customer<TTraits>)),
       undefined,
-      [CoreErrorCode.CustomerMerged, 'STORAGE_CONFLICT'],
+      [CoreErrorCode.CustomerMerged, CoreErrorCode.StorageConflict],
     );
   }
 
@@ -285,9 +289,10 @@ export class CustomerService<TTraits = Record<string, unknown>> {
    * caller's), without announcing it: the caller calls {@link CustomerService.announceCreated}
    * once its transaction has committed. Used when an interaction arrives for an unknown
    * person; fails with the retryable `IDENTITY_TAKEN` when a concurrent writer got there first.
+   * The `customer.beforeCreate` hooks run on it inside `store` (a veto throws `HOOK_VETOED`).
    */
   async createForIdentity(store: TenantStore, identity: Identity): Promise<Customer<TTraits>> {
-    const customer = this.newCustomer([identity], {}, [], null);
+    const customer = await this.beforeCreate(store, this.newCustomer([identity], {}, [], null));
     await store.customers.insert(untyped(customer));
     return customer;
   }
@@ -358,8 +363,7 @@ export class CustomerService<TTraits = Record<string, unknown>> {
       // Identities owned by the customers passed over stay theirs: an identity has one owner.
       const free = identities.filter((identity) => !ownerByKey.has(identityKey(identity)));
       const traits = this.validateTraits(parsed.traits);
-      const customer = this.newCustomer(free, traits, parsed.tags, parsed.lifecycleStage ?? null);
-      await this.store.customers.insert(untyped(customer));
+      const customer = await this.insertNew(this.newCustomer(free, traits, parsed.tags, parsed.lifecycleStage ?? null));
       await this.afterChange('customer.created', customer);
       return { customer, created: true, unlinked: owners.map(({ identity, customerId }) => ({ identity, customerId })), conflicts };
     }
@@ -368,12 +372,17 @@ export class CustomerService<TTraits = Record<string, unknown>> {
     const outcome = await this.store.transaction(async (tx) => {
       const current = (await lockLiveCustomer(tx, primaryId)) as Customer<TTraits>;
       for (const identity of missing) await tx.customers.addIdentity(current.id, identity);
-      const next: Customer<TTraits> = {
+      const proposed: Customer<TTraits> = {
         ...current,
+        identities: [...current.identities, ...missing],
         traits: this.validateTraits(this.patchedTraits(current, parsed.traits)) as TTraits,
         tags: [...new Set([...current.tags, ...parsed.tags])],
         lifecycleStage: parsed.lifecycleStage === undefined ? current.lifecycleStage : parsed.lifecycleStage,
       };
+      const proposedChanges = this.profileChanges(current, proposed);
+      if (missing.length > 0) proposedChanges.push('identities');
+      // The hooks see the record as it will be stored; what they return is what is written.
+      const next = proposedChanges.length > 0 ? await this.beforeUpdate(tx, current, proposed, proposedChanges) : proposed;
       const changed = this.profileChanges(current, next);
       if (missing.length > 0) changed.push('identities');
       if (changed.length > 0 && !changed.every((key) => key === 'identities')) {
@@ -392,24 +401,90 @@ export class CustomerService<TTraits = Record<string, unknown>> {
     change: (current: Customer<TTraits>) => Customer<TTraits>,
   ): Promise<Customer<TTraits>> {
     // With an expected version a conflict is the caller's to resolve; without one, the
-    // change is re-applied to the latest record.
-    return retryOnConflict(
-      async () => {
-        const current = await this.requireLive(this.store, id);
-        if (expectedVersion !== undefined && current.version !== expectedVersion) {
-          throw this.versionConflict(current.id, expectedVersion, current.version);
-        }
-        const next = change(current);
-        const changed = this.profileChanges(current, next);
-        if (changed.length === 0) return current;
-        const written: Customer<TTraits> = { ...next, updatedAt: this.clock.now(), version: current.version + 1 };
-        if (!(await this.store.customers.update(untyped(written), current.version)))
-          throw this.versionConflict(current.id, expectedVersion);
-        await this.afterChange('customer.updated', written, changed);
-        return written;
-      },
+    // change is re-applied to the latest record (and the hooks run again on it).
+    const outcome = await retryOnConflict(
+      () =>
+        this.inHookScope('customer.beforeUpdate', async (store) => {
+          const current = await this.requireLive(store, id);
+          if (expectedVersion !== undefined && current.version !== expectedVersion) {
+            throw this.versionConflict(current.id, expectedVersion, current.version);
+          }
+          const proposed = change(current);
+          const proposedChanges = this.profileChanges(current, proposed);
+          if (proposedChanges.length === 0) return { customer: current, changed: proposedChanges };
+          const next = await this.beforeUpdate(store, current, proposed, proposedChanges);
+          const changed = this.profileChanges(current, next);
+          if (changed.length === 0) return { customer: current, changed };
+          const written: Customer<TTraits> = { ...next, updatedAt: this.clock.now(), version: current.version + 1 };
+          if (!(await store.customers.update(untyped(written), current.version))) throw this.versionConflict(current.id, expectedVersion);
+          return { customer: written, changed };
+        }),
       expectedVersion === undefined ? undefined : 1,
     );
+    if (outcome.changed.length > 0) await this.afterChange('customer.updated', outcome.customer, outcome.changed);
+    return outcome.customer;
+  }
+
+  /**
+   * Runs `work` in one transaction when hooks of `name` are registered, so that what they
+   * write commits with the operation or not at all; without hooks, directly (no transaction
+   * to pay for).
+   */
+  private inHookScope<T>(name: HookName, work: (store: TenantStore) => Promise<T>): Promise<T> {
+    return this.hooks.has(name) ? this.store.transaction(work) : work(this.store);
+  }
+
+  /** Stores a new customer after its `customer.beforeCreate` hooks, in one transaction with them. */
+  private insertNew(draft: Customer<TTraits>): Promise<Customer<TTraits>> {
+    return this.inHookScope('customer.beforeCreate', async (store) => {
+      const customer = await this.beforeCreate(store, draft);
+      await store.customers.insert(untyped(customer));
+      return customer;
+    });
+  }
+
+  /** The record the `customer.beforeCreate` hooks leave (the draft itself when none is registered). */
+  private async beforeCreate(store: TenantStore, draft: Customer<TTraits>): Promise<Customer<TTraits>> {
+    if (!this.hooks.has('customer.beforeCreate')) return draft;
+    const result = await this.hooks.run('customer.beforeCreate', untyped(draft), {
+      store,
+      facts: {},
+      validate: (changed, before) => checkCustomerChange(this.config, this.storage, before, changed),
+    });
+    return result as Customer<TTraits>;
+  }
+
+  /** The record the `customer.beforeUpdate` hooks leave of `proposed` (`current` is the stored one). */
+  private async beforeUpdate(
+    store: TenantStore,
+    current: Customer<TTraits>,
+    proposed: Customer<TTraits>,
+    changed: readonly string[],
+  ): Promise<Customer<TTraits>> {
+    if (!this.hooks.has('customer.beforeUpdate')) return proposed;
+    const result = await this.hooks.run('customer.beforeUpdate', untyped(proposed), {
+      store,
+      facts: { current: untyped(current), changed },
+      validate: (next, before) => checkCustomerChange(this.config, this.storage, before, next),
+    });
+    return result as Customer<TTraits>;
+  }
+
+  /**
+   * After an identity was added or removed inside `tx`: runs the `customer.beforeUpdate`
+   * hooks on the record with its new identities and writes the profile fields they changed.
+   */
+  private async afterIdentityChange(
+    tx: TenantStore,
+    current: Customer<TTraits>,
+  ): Promise<{ customer: Customer<TTraits>; changed: string[] }> {
+    const proposed = await this.requireLive(tx, current.id);
+    const next = await this.beforeUpdate(tx, current, proposed, ['identities']);
+    const changed = this.profileChanges(proposed, next);
+    if (changed.length === 0) return { customer: proposed, changed: ['identities'] };
+    const written: Customer<TTraits> = { ...next, updatedAt: this.clock.now(), version: proposed.version + 1 };
+    if (!(await tx.customers.update(untyped(written), proposed.version))) throw this.versionConflict(current.id);
+    return { customer: await this.requireLive(tx, current.id), changed: ['identities', ...changed] };
   }
 
   private profileChanges(before: Customer<TTraits>, after: Customer<TTraits>): string[] {

@@ -4,11 +4,12 @@ import type { IdGenerator } from '../contracts/id-generator.js';
 import type { Storage, TenantStore } from '../contracts/storage.js';
 import type { ResolvedCrmConfig } from '../crm/config.js';
 import { service } from '../di/service.js';
-import { CLOCK, CRM_CONFIG, EVENT_BUS, ID_GENERATOR, STORAGE, TENANT_STORE } from '../di/tokens.js';
+import { CLOCK, CRM_CONFIG, EVENT_BUS, HOOK_RUNNER, ID_GENERATOR, STORAGE, TENANT_STORE } from '../di/tokens.js';
 import { CoreErrorCode } from '../errors/codes.js';
 import { NotFoundError, ValidationError } from '../errors/error-classes.js';
 import { isRapportError, RapportError } from '../errors/rapport-error.js';
 import type { EventBus } from '../events/event-bus.js';
+import type { HookRunner } from '../hooks/hook-runner.js';
 import type { Customer } from '../model/customer.js';
 import { type Identity, identityKey } from '../model/identity.js';
 import {
@@ -27,6 +28,7 @@ import { assertId, assertStorable } from '../util/storable.js';
 import { lockCustomers } from './customer-locks.js';
 import { CustomerService } from './customer-service.js';
 import { type DuplicateAttempt, describeDuplicates } from './duplicate-outcomes.js';
+import { checkInteractionChange } from './hook-changes.js';
 import { inputSchemasFor, type ParsedRecordInput } from './input-schemas.js';
 
 export { MAX_AMOUNT } from './input-schemas.js';
@@ -56,6 +58,7 @@ export class InteractionService<TProps = Record<string, unknown>> {
     @inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @inject(CustomerService) private readonly customers: CustomerService,
     @inject(SegmentService) private readonly segments: SegmentService,
+    @inject(HOOK_RUNNER) private readonly hooks: HookRunner,
   ) {}
 
   /**
@@ -68,7 +71,7 @@ export class InteractionService<TProps = Record<string, unknown>> {
     input: RecordInteractionInput<TProps>,
   ): Promise<{ status: 'stored'; interaction: Interaction<TProps> } | Omit<DuplicateOutcome, 'index'>> {
     const [outcome] = (await this.recordMany([input])).outcomes;
-    if (!outcome) throw new RapportError({ code: 'INTERNAL', kind: 'internal', message: 'no outcome for a recorded item' });
+    if (!outcome) throw new RapportError({ code: CoreErrorCode.Internal, kind: 'internal', message: 'no outcome for a recorded item' });
     if (outcome.status === 'rejected') throw outcome.error;
     const { index: _index, ...rest } = outcome;
     return rest;
@@ -142,12 +145,14 @@ export class InteractionService<TProps = Record<string, unknown>> {
     // one of them until this commits), and in id order before the new customers' identities
     // are inserted, so two batches cannot wait on each other.
     await lockCustomers(tx, [...new Set(customerIds.values())]);
-    const created = await this.createUnknown(tx, pending, unknown, customerIds);
+    const created = await this.createUnknown(tx, pending, unknown, customerIds, outcomes);
     const interactions: { index: number; interaction: Interaction }[] = [];
     for (const item of pending) {
       const customerId = customerIds.get(item.index);
       if (customerId === undefined) continue;
-      interactions.push({ index: item.index, interaction: this.newInteraction(item, customerId, now) });
+      const interaction = await this.beforeRecord(tx, this.newInteraction(item, customerId, now));
+      if (interaction instanceof RapportError) outcomes.set(item.index, { index: item.index, status: 'rejected', error: interaction });
+      else interactions.push({ index: item.index, interaction });
     }
     const statuses = await tx.interactions.insertMany(interactions.map((entry) => entry.interaction));
     const stored: Interaction[] = [];
@@ -163,6 +168,25 @@ export class InteractionService<TProps = Record<string, unknown>> {
     const deltas = metricsDeltas(stored, this.config);
     await tx.customers.applyMetrics([...deltas].map(([customerId, delta]) => ({ customerId, delta })));
     return { outcomes, created, stored, duplicates };
+  }
+
+  /**
+   * The interaction the `interaction.beforeRecord` hooks leave, inside the batch's
+   * transaction; a veto or a failing hook is returned as the item's error (the others are
+   * kept). A retryable conflict is thrown, so the whole batch retries.
+   */
+  private async beforeRecord(tx: TenantStore, draft: Interaction): Promise<Interaction | RapportError> {
+    if (!this.hooks.has('interaction.beforeRecord')) return draft;
+    try {
+      return await this.hooks.run('interaction.beforeRecord', draft, {
+        store: tx,
+        facts: {},
+        validate: (changed, before) => checkInteractionChange(this.config, this.storage, before, changed),
+      });
+    } catch (error) {
+      if (isHookError(error)) return error;
+      throw error;
+    }
   }
 
   private newInteraction(item: PendingItem, customerId: string, now: Date): Interaction {
@@ -225,13 +249,27 @@ export class InteractionService<TProps = Record<string, unknown>> {
     pending: readonly PendingItem[],
     unknown: Map<string, Identity>,
     customerIds: Map<number, string>,
+    outcomes: Map<number, RecordOutcome<TProps>>,
   ): Promise<Customer[]> {
     if (unknown.size === 0) return [];
     const created = new Map<string, Customer>();
-    for (const [key, identity] of unknown) created.set(key, (await this.customers.createForIdentity(tx, identity)) as Customer);
+    // A `customer.beforeCreate` hook that vetoes (or fails on) a new person rejects that person's items.
+    const refused = new Map<string, RapportError>();
+    for (const [key, identity] of unknown) {
+      try {
+        created.set(key, (await this.customers.createForIdentity(tx, identity)) as Customer);
+      } catch (error) {
+        if (!isHookError(error)) throw error;
+        refused.set(key, error);
+      }
+    }
     for (const item of pending) {
-      const customer = item.identity && created.get(identityKey(item.identity));
+      if (!item.identity) continue;
+      const key = identityKey(item.identity);
+      const customer = created.get(key);
       if (customer) customerIds.set(item.index, customer.id);
+      const error = refused.get(key);
+      if (error) outcomes.set(item.index, { index: item.index, status: 'rejected', error });
     }
     return [...created.values()];
   }
@@ -266,10 +304,15 @@ function summarize<TProps>(outcomes: RecordOutcome<TProps>[]): RecordManyResult<
   return { outcomes, stored, duplicates, rejected };
 }
 
+/** An error a hook raised (a veto, a failure, an invalid change): it rejects one item of a batch. */
+function isHookError(error: unknown): error is RapportError {
+  return isRapportError(error) && error.code.startsWith('HOOK_');
+}
+
 function asRapportError(error: unknown): RapportError {
   if (isRapportError(error)) return error;
   return new RapportError({
-    code: 'INTERNAL',
+    code: CoreErrorCode.Internal,
     kind: 'internal',
     message: error instanceof Error ? error.message : String(error),
     cause: error,

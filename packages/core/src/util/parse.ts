@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { CoreErrorCode } from '../errors/codes.js';
 import { ValidationError, type ValidationIssue } from '../errors/error-classes.js';
+import type { RapportErrorCode } from '../errors/error-code-registry.js';
 
 /** Turns zod issues into Rapport issues, prefixing each path with where the value came from. */
 export function toValidationIssues(error: z.ZodError, prefix: (string | number)[] = []): ValidationIssue[] {
@@ -18,7 +19,7 @@ export function parseInput<S extends z.ZodType>(
   schema: S,
   input: unknown,
   prefix: string | (string | number)[] = [],
-  code: string = CoreErrorCode.InvalidInput,
+  code: RapportErrorCode = CoreErrorCode.InvalidInput,
 ): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;

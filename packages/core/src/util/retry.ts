@@ -1,7 +1,14 @@
+import { CoreErrorCode } from '../errors/codes.js';
+import type { RapportErrorCode } from '../errors/error-code-registry.js';
 import { isRapportError } from '../errors/rapport-error.js';
 
 /** Error codes that mean "a concurrent writer got there first; read again and retry". */
-export const RETRYABLE_CODES: readonly string[] = ['IDENTITY_TAKEN', 'CUSTOMER_VERSION_CONFLICT', 'CUSTOMER_MERGED', 'STORAGE_CONFLICT'];
+export const RETRYABLE_CODES: readonly RapportErrorCode[] = [
+  CoreErrorCode.IdentityTaken,
+  CoreErrorCode.VersionConflict,
+  CoreErrorCode.CustomerMerged,
+  CoreErrorCode.StorageConflict,
+];
 
 /**
  * Runs `attempt` until it succeeds, retrying on a concurrent-write conflict with jittered
@@ -12,7 +19,7 @@ export const RETRYABLE_CODES: readonly string[] = ['IDENTITY_TAKEN', 'CUSTOMER_V
 export async function retryOnConflict<T>(
   attempt: (round: number) => Promise<T>,
   maxAttempts = 10,
-  codes: readonly string[] = RETRYABLE_CODES,
+  codes: readonly RapportErrorCode[] = RETRYABLE_CODES,
 ): Promise<T> {
   for (let round = 1; ; round++) {
     try {

@@ -1,7 +1,7 @@
 import { type StorageMigrationSet, UnavailableError } from '@rapport/core';
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
-import { wrapDriverError } from '../storage-errors.js';
+import { StorageErrorCode, wrapDriverError } from '../storage-errors.js';
 import { coreMigrations } from './core-migrations.js';
 import type { SqlMigration } from './sql-migration.js';
 
@@ -43,7 +43,7 @@ export async function runMigrations(
         if (error) {
           const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? '(setup)';
           throw new UnavailableError(
-            'STORAGE_MIGRATION_FAILED',
+            StorageErrorCode.MigrationFailed,
             `migration ${set.namespace || 'core'}/${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
             error,
             {

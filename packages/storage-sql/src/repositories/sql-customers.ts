@@ -1,5 +1,6 @@
 import {
   ConflictError,
+  CoreErrorCode,
   type Customer,
   type CustomerListFilter,
   type CustomerMetrics,
@@ -32,7 +33,7 @@ export class SqlCustomerRepository implements CustomerRepository {
             .execute();
         } catch (error) {
           if (this.ctx.dialect.isUniqueViolation(error))
-            throw new ConflictError('CUSTOMER_EXISTS', `customer "${customer.id}" already exists`, { id: customer.id }, error);
+            throw new ConflictError(CoreErrorCode.CustomerExists, `customer "${customer.id}" already exists`, { id: customer.id }, error);
           throw error;
         }
         await this.insertIdentities(db, customer.id, customer.identities, customer.createdAt.getTime());
@@ -402,7 +403,12 @@ export class SqlCustomerRepository implements CustomerRepository {
 }
 
 function identityTaken(identity: Identity, ownerId: string | null, cause?: unknown): ConflictError {
-  return new ConflictError('IDENTITY_TAKEN', `${identity.type} identity is already used by another customer`, { identity, ownerId }, cause);
+  return new ConflictError(
+    CoreErrorCode.IdentityTaken,
+    `${identity.type} identity is already used by another customer`,
+    { identity, ownerId },
+    cause,
+  );
 }
 
 function emptyParts(): CustomerParts {

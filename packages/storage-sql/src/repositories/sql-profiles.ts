@@ -1,4 +1,5 @@
 import {
+  CoreErrorCode,
   type EventsCondition,
   evaluateCounted,
   eventsTerms,
@@ -281,7 +282,7 @@ export class SqlProfileReader implements ProfileReader {
 function columnOf(plan: SegmentPlan, term: EventsCondition): string {
   const column = plan.columnOf.get(term);
   if (column === undefined)
-    throw new RapportError({ code: 'INTERNAL', kind: 'internal', message: 'an events term the profile did not count' });
+    throw new RapportError({ code: CoreErrorCode.Internal, kind: 'internal', message: 'an events term the profile did not count' });
   return column;
 }
 

@@ -1,5 +1,6 @@
 import {
   ConflictError,
+  CoreErrorCode,
   decodeIdCursor,
   encodeCursor,
   type MembershipChanges,
@@ -36,7 +37,7 @@ export class SqlSegmentRepository implements SegmentRepository {
           .execute();
       } catch (error) {
         if (this.ctx.dialect.isUniqueViolation(error))
-          throw new ConflictError('SEGMENT_EXISTS', `segment "${segment.key}" already exists`, { key: segment.key }, error);
+          throw new ConflictError(CoreErrorCode.SegmentExists, `segment "${segment.key}" already exists`, { key: segment.key }, error);
         throw error;
       }
     });

@@ -1,4 +1,4 @@
-import { type Crm, createCrm, isRapportError, type RapportError } from '@rapport/core';
+import { type Crm, createCrm, isRapportError, type RapportError, registeredErrorCode } from '@rapport/core';
 import { expect } from 'vitest';
 import { FakeClock } from '../fake-clock.js';
 import { uniqueId } from '../fixtures/builders.js';
@@ -58,6 +58,8 @@ export function expectInvalidError(error: unknown, path: (string | number)[], co
   expect(isRapportError(error), `not a RapportError: ${safeString(error)}`).toBe(true);
   const typed = error as RapportError;
   expect(typed.kind, typed.message).toBe('invalid_input');
+  // Every code raised must be declared in a package's error-code map, with the kind raised.
+  expect(registeredErrorCode(typed.code), `code ${typed.code} is not registered`).toMatchObject({ kind: typed.kind });
   if (code) expect(typed.code, typed.message).toBe(code);
   const issues = (typed.details as { issues?: { path: (string | number)[]; message: string }[] }).issues ?? [];
   const matches = issues.some((issue) => path.every((segment, index) => issue.path[index] === segment) && issue.message.length > 0);

@@ -4,6 +4,7 @@ import { consentRepositorySuite } from './consent-repository.suite.js';
 import { makeContext, type StorageFactory } from './context.js';
 import { crmFlowsSuite } from './crm-flows.suite.js';
 import { customerRepositorySuite } from './customer-repository.suite.js';
+import { hooksSuite } from './hooks.suite.js';
 import { hostileInputSuite } from './hostile-input.suite.js';
 import { idempotencyConflictsSuite } from './idempotency-conflicts.suite.js';
 import { identityMatchSuite } from './identity-match.suite.js';
@@ -30,6 +31,8 @@ export interface StorageConformanceOptions {
   concurrencyRounds?: number;
   /** Runs of each hostile-input property (wrong types, deep values, bad strings, …). Default 150. */
   fuzzRuns?: number;
+  /** Rounds of hooks racing with a merge (updates, tags and batches with hooks on both customers). Default 40. */
+  hookRounds?: number;
   /**
    * Run core's suites. Default true; a plugin package proving its own suites on a storage
    * core already passes on sets it to false.
@@ -70,6 +73,7 @@ export const CORE_SUITES: readonly StorageSuite[] = [
   defineStorageSuite({ name: 'segment-declaration', define: (ctx) => segmentDeclarationSuite(ctx) }),
   defineStorageSuite({ name: 'hostile-input', define: (ctx) => hostileInputSuite(ctx) }),
   defineStorageSuite({ name: 'input-fuzz', define: (ctx, runs) => inputFuzzSuite(ctx, runs.fuzzRuns) }),
+  defineStorageSuite({ name: 'hooks', define: (ctx, runs) => hooksSuite(ctx, runs.hookRounds) }),
 ];
 
 /** Which suites a conformance run defines, and which it skips with the reason. */
@@ -115,7 +119,8 @@ export function planConformance(options: StorageConformanceOptions = {}): Confor
  * interaction log and idempotency, the consent ledger, every segment DSL operator,
  * profile snapshots (a storage's one-read fast path equals its repositories), pagination, transactions, tenant isolation (property-based), Crm flows, the upsert match rule and last-identity guard,
  * conflicting duplicates, segment declarations, hostile input (fixed cases and a fast-check fuzz of every public method),
- * durable jobs (and jobs under hostile timing) and merges racing with writes and with each other — plus the suites of the
+ * durable jobs (and jobs under hostile timing), merges racing with writes and with each other, and hooks
+ * (change, veto, order, batch vetoes, failures, hooks racing with merges) — plus the suites of the
  * plugins and the extra suites given. Call it from a vitest test file; the storage is made
  * once, migrated, shared by the tests (each uses its own tenant) and closed at the end.
  *
@@ -131,6 +136,7 @@ export function runStorageConformance(name: string, makeStorage: StorageFactory,
     tenancyRuns: options.tenancyRuns ?? 25,
     concurrencyRounds: options.concurrencyRounds ?? 200,
     fuzzRuns: options.fuzzRuns ?? 150,
+    hookRounds: options.hookRounds ?? 40,
   };
   const plan = planConformance(options);
   describe(`storage conformance: ${name}`, () => {

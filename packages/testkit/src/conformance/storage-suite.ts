@@ -11,6 +11,8 @@ export interface ConformanceRuns {
   readonly concurrencyRounds: number;
   /** Runs of each hostile-input property. */
   readonly fuzzRuns: number;
+  /** Rounds of hooks racing with merges. */
+  readonly hookRounds: number;
 }
 
 /**
