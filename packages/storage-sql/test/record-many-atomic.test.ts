@@ -23,6 +23,7 @@ function failingInteractionWrites(storage: Storage): Storage {
     segments: store.segments,
     jobs: store.jobs,
     profiles: store.profiles,
+    table: (declaration) => store.table(declaration),
     transaction: (work) => store.transaction((tx) => work(wrap(tx, true))),
   });
   return {

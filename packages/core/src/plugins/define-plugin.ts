@@ -6,6 +6,7 @@ import { CoreErrorCode } from '../errors/codes.js';
 import { PluginError } from '../errors/error-classes.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { JobDefinition, JobHandler } from '../jobs/job-handler.js';
+import type { AnyTableDeclaration } from '../tables/define-table.js';
 import { toValidationIssues } from '../util/parse.js';
 
 /** What a plugin's `register` receives. */
@@ -34,6 +35,12 @@ export interface RapportPlugin {
   readonly dependsOn?: readonly string[];
   /** Migrations for the plugin's own tables, run with the storage's. */
   readonly migrations?: readonly StorageMigrationSet[];
+  /**
+   * The plugin's own tables (see `defineTable`). `createCrm` checks them (a bad declaration
+   * fails naming the plugin, the table and the field) and the storage creates or migrates
+   * them; `TenantStore.table(declaration)` then gives a tenant's rows.
+   */
+  readonly tables?: readonly AnyTableDeclaration[];
   /** Job types the plugin runs (its outbox, timers, retries), registered before anything is enqueued. */
   readonly jobs?: Readonly<Record<string, JobHandler | JobDefinition>>;
   /** Registers providers in the Crm's container. Runs in dependency order, before migrations. */
