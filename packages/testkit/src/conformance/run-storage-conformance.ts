@@ -11,6 +11,8 @@ import { inputFuzzSuite } from './input-fuzz.suite.js';
 import { interactionRepositorySuite } from './interaction-repository.suite.js';
 import { jobsSuite } from './jobs.suite.js';
 import { mergeConcurrencySuite } from './merge-concurrency.suite.js';
+import { pluginTableMigrationsSuite } from './plugin-table-migrations.suite.js';
+import { pluginTablesSuite } from './plugin-tables.suite.js';
 import { profileReaderSuite } from './profile-reader.suite.js';
 import { segmentDeclarationSuite } from './segment-declaration.suite.js';
 import { segmentEquivalenceSuite } from './segment-equivalence.suite.js';
@@ -28,6 +30,8 @@ export interface StorageConformanceOptions {
   concurrencyRounds?: number;
   /** Runs of each hostile-input property (wrong types, deep values, bad strings, …). Default 150. */
   fuzzRuns?: number;
+  /** Rounds of each plugin-table race and runs of the where/order property (doubled). Default 30. */
+  tableRounds?: number;
 }
 
 /**
@@ -35,7 +39,7 @@ export interface StorageConformanceOptions {
  * interaction log and idempotency, the consent ledger, every segment DSL operator,
  * profile snapshots (a storage's one-read fast path equals its repositories), pagination, transactions, tenant isolation (property-based), Crm flows, the upsert match rule and last-identity guard,
  * conflicting duplicates, segment declarations, hostile input (fixed cases and a fast-check fuzz of every public method),
- * durable jobs and merges racing with writes and with each other. Call it from a
+ * durable jobs, merges racing with writes and with each other, and plugin tables (every repository operation, races, tenant isolation, rollback, derived migrations). Call it from a
  * vitest test file; the storage is made once, migrated, shared by the tests (each uses its
  * own tenant) and closed at the end.
  *
@@ -75,5 +79,7 @@ export function runStorageConformance(name: string, makeStorage: StorageFactory,
     segmentDeclarationSuite(ctx);
     hostileInputSuite(ctx);
     inputFuzzSuite(ctx, options.fuzzRuns ?? 150);
+    pluginTablesSuite(ctx, options.tableRounds ?? 30);
+    pluginTableMigrationsSuite(ctx);
   });
 }
