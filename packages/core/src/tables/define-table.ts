@@ -7,7 +7,11 @@ export type TableColumns = Readonly<Record<string, AnyColumn>>;
 export type ColumnName<C extends TableColumns> = keyof C & string;
 
 /** What {@link defineTable} takes besides the name. */
-export interface TableSpec<C extends TableColumns, PK extends readonly ColumnName<C>[]> {
+export interface TableSpec<
+  C extends TableColumns,
+  PK extends readonly ColumnName<C>[],
+  V extends ColumnName<C> | undefined = ColumnName<C> | undefined,
+> {
   /** The columns by name: camelCase letters and digits, starting with a lower-case letter. */
   readonly columns: C;
   /** Columns that identify a row within a tenant (the tenant is always part of the key). */
@@ -20,7 +24,7 @@ export interface TableSpec<C extends TableColumns, PK extends readonly ColumnNam
    * A non-null integer column that counts changes: every update adds one to it, and
    * `update(key, changes, { ifVersion })` applies only while it still holds the expected value.
    */
-  readonly version?: ColumnName<C>;
+  readonly version?: V;
 }
 
 /**
@@ -28,15 +32,18 @@ export interface TableSpec<C extends TableColumns, PK extends readonly ColumnNam
  * storage's physical table is named after the plugin too (see `physicalTableName`), so two
  * plugins may both declare a `tickets` table.
  */
-export interface TableDeclaration<C extends TableColumns = TableColumns, PK extends readonly ColumnName<C>[] = readonly ColumnName<C>[]>
-  extends TableSpec<C, PK> {
+export interface TableDeclaration<
+  C extends TableColumns = TableColumns,
+  PK extends readonly ColumnName<C>[] = readonly ColumnName<C>[],
+  V extends ColumnName<C> | undefined = ColumnName<C> | undefined,
+> extends TableSpec<C, PK, V> {
   /** The table's name within its plugin: lower-case letters, digits and single underscores. */
   readonly name: string;
 }
 
 /** Any table declaration, whatever its columns. */
 // biome-ignore lint/suspicious/noExplicitAny: declarations vary in their columns and keys.
-export type AnyTableDeclaration = TableDeclaration<any, any>;
+export type AnyTableDeclaration = TableDeclaration<any, any, any>;
 
 /**
  * Declares a plugin table. Pure: the declaration is checked when `createCrm` receives the
@@ -60,9 +67,10 @@ export type AnyTableDeclaration = TableDeclaration<any, any>;
  * });
  * ```
  */
-export function defineTable<const C extends TableColumns, const PK extends readonly ColumnName<C>[]>(
-  name: string,
-  spec: TableSpec<C, PK>,
-): TableDeclaration<C, PK> {
+export function defineTable<
+  const C extends TableColumns,
+  const PK extends readonly ColumnName<C>[],
+  const V extends ColumnName<C> | undefined = undefined,
+>(name: string, spec: TableSpec<C, PK, V>): TableDeclaration<C, PK, V> {
   return { name, ...spec };
 }

@@ -11,8 +11,8 @@ export type RowOf<T extends AnyTableDeclaration> = Simplify<{ -readonly [K in ke
 
 /** What `insert` takes for table `T`: nullable columns and columns with a default may be left out. */
 export type InsertOf<T extends AnyTableDeclaration> = Simplify<
-  { [K in keyof ColumnsOf<T> as IsOptional<ColumnsOf<T>[K]> extends true ? never : K]: ValueOf<ColumnsOf<T>[K]> } & {
-    [K in keyof ColumnsOf<T> as IsOptional<ColumnsOf<T>[K]> extends true ? K : never]?: ValueOf<ColumnsOf<T>[K]>;
+  { -readonly [K in keyof ColumnsOf<T> as IsOptional<ColumnsOf<T>[K]> extends true ? never : K]: ValueOf<ColumnsOf<T>[K]> } & {
+    -readonly [K in keyof ColumnsOf<T> as IsOptional<ColumnsOf<T>[K]> extends true ? K : never]?: ValueOf<ColumnsOf<T>[K]>;
   }
 >;
 
