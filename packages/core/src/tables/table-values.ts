@@ -94,6 +94,8 @@ export function checkInsertRow(
   rejectsNul: boolean,
   issues: IssueList,
   prefix: (string | number)[] = [],
+  /** Copy the values (a storage that keeps them, like memory's); SQL storages serialise them anyway. */
+  copyValues = true,
 ): TableRow {
   const table = binding.declaration.name;
   const out: TableRow = {};
@@ -101,10 +103,10 @@ export function checkInsertRow(
     issues.add([...prefix, table], 'must be an object of column values');
     return out;
   }
-  for (const key of Object.keys(row)) {
+  for (const key in row) {
     if (!Object.hasOwn(binding.specs, key)) issues.add([...prefix, table, key], `is not a column of ${table}`);
   }
-  for (const [name, spec] of Object.entries(binding.specs)) {
+  for (const [name, spec] of specEntries(binding)) {
     let value = row[name];
     if (value === undefined) {
       if (spec.hasDefault) value = spec.defaultValue;
@@ -116,9 +118,20 @@ export function checkInsertRow(
     }
     const found = valueProblem(spec, value, rejectsNul);
     if (found) issues.add([...prefix, table, name], found.message, found.code);
-    else out[name] = copyValue(value);
+    else out[name] = copyValues ? copyValue(value) : value;
   }
   return out;
+}
+
+const entriesCache = new WeakMap<TableBinding, [string, ColumnSpec][]>();
+/** The binding's columns as entries, made once (inserts of many rows walk them per row). */
+function specEntries(binding: TableBinding): [string, ColumnSpec][] {
+  let entries = entriesCache.get(binding);
+  if (!entries) {
+    entries = Object.entries(binding.specs);
+    entriesCache.set(binding, entries);
+  }
+  return entries;
 }
 
 /** Checks the changes of an update: declared columns only, never the key or the version. */
