@@ -251,15 +251,19 @@ export { TableRegistry } from './tables/table-registry.js';
 export type { TableRepository } from './tables/table-repository.js';
 export type {
   ColumnCondition,
+  ColumnsOf,
   FindOptions,
   InsertOf,
+  IsOptional,
   KeyOf,
   OrderTerm,
   PatchOf,
   RowOf,
+  Simplify,
   TableWhere,
   UpdateOptions,
   UpdateResult,
+  ValueOf,
 } from './tables/table-types.js';
 export {
   checkInsertRow,

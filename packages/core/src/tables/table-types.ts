@@ -1,10 +1,14 @@
 import type { Column } from './column.js';
 import type { AnyTableDeclaration } from './define-table.js';
 
-type ColumnsOf<T extends AnyTableDeclaration> = T['columns'];
-type ValueOf<C> = C extends Column<infer V, infer N, boolean> ? (N extends true ? V | null : V) : never;
-type IsOptional<C> = C extends Column<unknown, infer N, infer D> ? (N extends true ? true : D extends true ? true : false) : false;
-type Simplify<T> = { [K in keyof T]: T[K] } & {};
+/** The columns of table `T`. */
+export type ColumnsOf<T extends AnyTableDeclaration> = T['columns'];
+/** The value a column `C` holds: its type, or `null` too where it is nullable. */
+export type ValueOf<C> = C extends Column<infer V, infer N, boolean> ? (N extends true ? V | null : V) : never;
+/** Whether an insert may leave column `C` out (it is nullable or has a default). */
+export type IsOptional<C> = C extends Column<unknown, infer N, infer D> ? (N extends true ? true : D extends true ? true : false) : false;
+/** Flattens an intersection into one object type, so editors show rows as plain objects. */
+export type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 /** A stored row of table `T`: every column, `null` where the column is nullable. */
 export type RowOf<T extends AnyTableDeclaration> = Simplify<{ -readonly [K in keyof ColumnsOf<T>]: ValueOf<ColumnsOf<T>[K]> }>;

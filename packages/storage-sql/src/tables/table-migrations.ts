@@ -17,7 +17,8 @@ type AnyDb = Kysely<any>;
  * is added, anything else fails with `TABLE_MIGRATION_REQUIRED` (see `diffTableSnapshots`).
  * Holds a lock across processes for the whole run. Returns what it did, e.g. `create pt_x__t`.
  */
-export async function migrateTables(db: AnyDb, dialect: SqlDialect, bindings: readonly TableBinding[]): Promise<string[]> {
+// biome-ignore lint/suspicious/noExplicitAny: plugin tables are not in the Kysely schema type.
+export async function migrateTables(db: Kysely<any>, dialect: SqlDialect, bindings: readonly TableBinding[]): Promise<string[]> {
   if (bindings.length === 0) return [];
   return withTableLock(db, dialect, async (locked) => {
     const options = await dialect.tableOptions(locked);
