@@ -56,6 +56,12 @@ class SqlTenantStore implements TenantStore {
     return new SqlTableRepository<T>(this.ctx, this.tables.resolve(declaration));
   }
 
+  async reassignTableRows(fromId: string, toId: string): Promise<number> {
+    let moved = 0;
+    for (const binding of this.tables.all()) moved += await new SqlTableRepository(this.ctx, binding).reassignCustomer(fromId, toId);
+    return moved;
+  }
+
   async transaction<T>(work: (store: TenantStore) => Promise<T>): Promise<T> {
     if (this.ctx.inTransaction) return work(this);
     let workFailure: { error: unknown } | null = null;

@@ -131,7 +131,7 @@ describe.each(targets)('plugin tables on $name', (target) => {
     const database = await target.fresh();
     try {
       const race = async (version: string) => {
-        const startAt = Date.now() + 2500;
+        const startAt = Date.now() + 4000;
         const results = await Promise.all([0, 1, 2].map(() => runChild(target.name, database.location, startAt, version)));
         for (const result of results) expect(result.code, result.stderr).toBe(0);
         return results.flatMap((result) => JSON.parse(result.stdout) as string[]);
@@ -157,7 +157,7 @@ describe.each(targets)('plugin tables on $name', (target) => {
     } finally {
       await database.cleanup();
     }
-  });
+  }, 120_000);
 
   it('keeps a refused migration from changing anything', async () => {
     const database = await target.fresh();

@@ -86,6 +86,12 @@ export interface TenantStore {
    */
   table<T extends AnyTableDeclaration>(declaration: T): TableRepository<T>;
   /**
+   * Re-points every plugin table row whose customer reference (`customerRef()` column) holds
+   * `fromId` to `toId` (for merges, inside the merge's transaction). Returns how many rows moved;
+   * a row that would clash with a unique constraint fails with `TABLE_UNIQUE_VIOLATION`.
+   */
+  reassignTableRows(fromId: string, toId: string): Promise<number>;
+  /**
    * Runs `work` in one transaction: all its writes land, or none. A transaction started
    * inside `work` joins the outer one.
    */

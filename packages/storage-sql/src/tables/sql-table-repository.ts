@@ -249,6 +249,26 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
     });
   }
 
+  /** Re-points the customer reference columns holding `fromId` to `toId` (merges); the version is left alone. */
+  async reassignCustomer(fromId: string, toId: string): Promise<number> {
+    const columns = Object.entries(this.binding.specs)
+      .filter(([, spec]) => spec.customerRef)
+      .map(([name]) => this.binding.columns[name] as string);
+    let moved = 0;
+    for (const physical of columns) {
+      moved += await this.run('reassign customer', async () => {
+        const result = await this.db
+          .updateTable(this.table)
+          .set({ [physical]: toId })
+          .where('tenant_id', '=', this.ctx.tenantId)
+          .where(physical, '=', fromId)
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows);
+      });
+    }
+    return moved;
+  }
+
   private checkedRow(row: unknown): TableRow {
     const issues = new IssueList();
     const checked = checkInsertRow(this.binding, row, this.rejectsNul, issues);

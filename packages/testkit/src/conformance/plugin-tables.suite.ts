@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { aCustomer } from '../fixtures/builders.js';
 import { allPages, type ConformanceContext } from './context.js';
+import { crmFor } from './crm-for.js';
 import { aTicket, conformanceTableBindings, countersTable, type Ticket, ticketsTable } from './plugin-tables-fixtures.js';
 import { type OracleWhere, oracleMatches, oracleSort, toTableWhere } from './plugin-tables-oracle.js';
 
@@ -318,6 +319,24 @@ export function pluginTablesSuite(ctx: ConformanceContext, rounds = 30): void {
       await tickets.insert(taken);
       await expectCode(tickets.insertMany([aTicket(), aTicket(), taken]), 'TABLE_UNIQUE_VIOLATION');
       expect(await tickets.count()).toBe(1);
+    });
+
+    it('moves the rows of a merged-away customer to the survivor in the merge, and only in its tenant', async () => {
+      const { crm } = await crmFor(ctx);
+      const { customer: survivor } = await crm.customers.upsert({ identities: [{ type: 'email', value: 'keep@example.com' }] });
+      const { customer: merged } = await crm.customers.upsert({ identities: [{ type: 'email', value: 'gone@example.com' }] });
+      const tickets = ctx.storage().forTenant(crm.tenantId).table(ticketsTable);
+      const elsewhere = ctx.freshTenant().table(ticketsTable);
+      const theirs = [aTicket({ customerId: merged.id }), aTicket({ customerId: merged.id })];
+      const ours = aTicket({ customerId: survivor.id });
+      await tickets.insertMany([...theirs, ours, aTicket()]);
+      const foreign = aTicket({ customerId: merged.id });
+      await elsewhere.insert(foreign);
+      await crm.customers.merge(survivor.id, merged.id);
+      expect(await tickets.count({ customerId: survivor.id })).toBe(3);
+      expect(await tickets.count({ customerId: merged.id })).toBe(0);
+      expect((await tickets.get({ id: theirs[0]?.id as string }))?.version).toBe(1);
+      expect(await elsewhere.get({ id: foreign.id })).toEqual(foreign);
     });
 
     it('inserts many rows at once, across statement chunks', async () => {

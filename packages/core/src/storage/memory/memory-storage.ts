@@ -49,6 +49,13 @@ class MemoryTenantStore implements TenantStore {
     return new MemoryTableRepository<T>(this.ctx, this.core.tables.resolve(declaration));
   }
 
+  async reassignTableRows(fromId: string, toId: string): Promise<number> {
+    let moved = 0;
+    for (const binding of this.core.tables.all())
+      moved += await new MemoryTableRepository(this.ctx, binding).reassignCustomer(fromId, toId);
+    return moved;
+  }
+
   transaction<T>(work: (store: TenantStore) => Promise<T>): Promise<T> {
     if (this.inTransaction) return work(this);
     return this.core.lock.run(async () => {

@@ -123,6 +123,30 @@ export class MemoryTableRepository<T extends AnyTableDeclaration> implements Tab
     return this.ctx.exec((state) => this.rows(state).delete(this.rowKey(checked)));
   }
 
+  /** Re-points the customer reference columns holding `fromId` to `toId` (merges); the version is left alone. */
+  reassignCustomer(fromId: string, toId: string): Promise<number> {
+    const columns = Object.entries(this.binding.specs)
+      .filter(([, spec]) => spec.customerRef)
+      .map(([name]) => name);
+    if (columns.length === 0) return Promise.resolve(0);
+    return this.ctx.exec((state) => {
+      const table = this.rows(state);
+      const moving = this.tenantRows(state).filter((row) => columns.some((column) => row[column] === fromId));
+      const next = moving.map((row) => {
+        const copy = copyRow(row);
+        for (const column of columns) if (copy[column] === fromId) copy[column] = toId;
+        return copy;
+      });
+      const keys = new Set(moving.map((row) => this.rowKey(row)));
+      const others = new Map([...table].filter(([key]) => !keys.has(key)));
+      this.assertFree({ ...state, tables: new Map([[this.binding.physicalName, others]]) }, next);
+      // The reference may be part of the key: drop the old keys before writing the new ones.
+      for (const key of keys) table.delete(key);
+      for (const row of next) table.set(this.rowKey(row), row);
+      return next.length;
+    });
+  }
+
   private patched(stored: TableRow, patch: TableRow): TableRow {
     const next = { ...copyRow(stored), ...copyRow(patch) };
     const version = this.binding.declaration.version as string | undefined;
