@@ -175,7 +175,7 @@ export function checkKey(binding: TableBinding, key: unknown, rejectsNul: boolea
   for (const name of binding.declaration.primaryKey as readonly string[]) {
     const spec = binding.specs[name] as ColumnSpec;
     const found =
-      given[name] === undefined
+      given[name] === undefined || given[name] === null
         ? { message: 'is required in the key', code: TableErrorCode.InvalidQuery }
         : valueProblem(spec, given[name], rejectsNul, true);
     if (found)

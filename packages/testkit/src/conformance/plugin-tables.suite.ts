@@ -301,6 +301,8 @@ export function pluginTablesSuite(ctx: ConformanceContext, rounds = 30): void {
       await expectCode(tickets.find({ limit: 0 }), 'TABLE_INVALID_QUERY', ['tickets', 'limit']);
       await expectCode(tickets.find({ cursor: 'garbage' }), 'INVALID_CURSOR');
       await expectCode(tickets.get({ nope: 'x' } as never), 'TABLE_INVALID_QUERY', ['tickets']);
+      await expectCode(tickets.get({ id: null } as never), 'TABLE_INVALID_QUERY', ['tickets', 'id']);
+      await expectCode(tickets.delete({ id: 5 } as never), 'TABLE_INVALID_QUERY', ['tickets', 'id']);
       await expectCode(tickets.update({ id: 'x' }, { priority: 1 }, { ifVersion: 1.5 }), 'TABLE_INVALID_QUERY', ['tickets', 'ifVersion']);
       if (ctx.storage().capabilities.rejectsNul) {
         await expectCode(tickets.insert(bad({ subject: 'a\u0000b' })), 'STORAGE_UNSUPPORTED_VALUE', ['tickets', 'subject']);
