@@ -36,7 +36,10 @@ export class Column<T, N extends boolean = false, D extends boolean = false> {
   /** Phantom field carrying the types; never set at run time. */
   declare readonly _types: { value: T; nullable: N; hasDefault: D };
 
-  constructor(readonly spec: ColumnSpec) {}
+  constructor(
+    /** What the column is, for the storages and validators. */
+    readonly spec: ColumnSpec,
+  ) {}
 
   /** The column may hold `null` (and inserts may leave it out). */
   nullable(): Column<T, true, D> {

@@ -60,14 +60,17 @@ function describe(value: unknown): string {
 
 /** Collects issues and throws one `ValidationError` for all of them (the first problem's code). */
 export class IssueList {
+  /** The issues so far (at most 20 are kept). */
   readonly issues: ValidationIssue[] = [];
   private code: string = TableErrorCode.InvalidValue;
 
+  /** Records an issue; the first one's `code` becomes the error's. */
   add(path: (string | number)[], message: string, code?: string): void {
     if (this.issues.length === 0 && code) this.code = code;
     if (this.issues.length < 20) this.issues.push({ path, message });
   }
 
+  /** Throws the `ValidationError` of every issue recorded, if there is one. */
   throwIfAny(): void {
     if (this.issues.length > 0) throw new ValidationError(this.code, this.issues);
   }
