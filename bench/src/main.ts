@@ -5,12 +5,13 @@ import { type JobsResult, jobsPostgres, jobsSqlite } from './jobs.js';
 import { describeMachine } from './machine.js';
 import { renderReport, writeReport } from './report.js';
 import { type ScaleResult, scalePostgres, scaleSqlite } from './scale.js';
+import { type TablesResult, tablesPostgres, tablesSqlite } from './tables.js';
 
 /** Sizes: `full` is the issue's (1M interactions to ingest; 1M customers / ~10M interactions). */
 const SIZES = {
-  small: { ingest: 50_000, customers: 20_000, jobs: 5_000 },
-  medium: { ingest: 200_000, customers: 200_000, jobs: 20_000 },
-  full: { ingest: 1_000_000, customers: 1_000_000, jobs: 50_000 },
+  small: { ingest: 50_000, customers: 20_000, jobs: 5_000, tables: 100_000 },
+  medium: { ingest: 200_000, customers: 200_000, jobs: 20_000, tables: 100_000 },
+  full: { ingest: 1_000_000, customers: 1_000_000, jobs: 50_000, tables: 100_000 },
 } as const;
 
 const { values } = parseArgs({
@@ -30,6 +31,7 @@ const started = Date.now();
 const ingest: IngestResult[] = [];
 const scale: ScaleResult[] = [];
 const jobs: JobsResult[] = [];
+const tables: TablesResult[] = [];
 const runs = (part: string) => values.only === undefined || values.only === part;
 if (runs('ingest')) {
   if (dialects.has('sqlite')) ingest.push(await ingestSqlite(size.ingest));
@@ -46,6 +48,11 @@ if (runs('jobs')) {
   if (dialects.has('postgres')) jobs.push(...(await jobsPostgres(size.jobs, pgUrl)));
   console.table(jobs);
 }
+if (runs('tables')) {
+  if (dialects.has('sqlite')) tables.push(await tablesSqlite(size.tables));
+  if (dialects.has('postgres')) tables.push(await tablesPostgres(size.tables, pgUrl));
+  console.table(tables);
+}
 const markdown = renderReport({
   machine: describeMachine(),
   size: values.size as string,
@@ -53,6 +60,7 @@ const markdown = renderReport({
   ingest,
   scale,
   jobs,
+  tables,
   seconds: (Date.now() - started) / 1000,
 });
 writeReport(values.out as string, markdown);

@@ -254,6 +254,70 @@ export { SEGMENT_CATALOG_TTL_MS, SegmentCatalog } from './services/segment-catal
 export { type SegmentDeclaration, type SegmentPatch, SegmentService } from './services/segment-service.js';
 export type { TraitSurvivorship } from './services/survivorship.js';
 export { memoryStorage } from './storage/memory/memory-storage.js';
+export {
+  type AnyColumn,
+  COLUMN_KINDS,
+  Column,
+  type ColumnKind,
+  type ColumnSpec,
+  column,
+  TEXT_DEFAULT_MAX_LENGTH,
+  TEXT_MAX_LENGTH_LIMIT,
+  type TextColumnOptions,
+} from './tables/column.js';
+export {
+  type AnyTableDeclaration,
+  type ColumnName,
+  defineTable,
+  type TableColumns,
+  type TableDeclaration,
+  type TableSpec,
+} from './tables/define-table.js';
+export { physicalColumnName, physicalTableName, pluginSlug, TENANT_COLUMN } from './tables/physical-names.js';
+export { checkRowList, checkUpdateOptions, type UpdateCondition } from './tables/repository-input.js';
+export { compareColumnValues, compareRows, isAfter, matchesPredicate } from './tables/row-matching.js';
+export { diffTableSnapshots, type TableChanges } from './tables/snapshot-diff.js';
+export { bindAllTables, bindPluginTables, type TableBinding, type TableSnapshot } from './tables/table-binding.js';
+export { TableErrorCode } from './tables/table-error-codes.js';
+export {
+  type CompareOp,
+  checkFind,
+  checkOrder,
+  checkWhere,
+  encodeTableCursor,
+  type OrderStep,
+  type Predicate,
+  type TableQuery,
+} from './tables/table-query.js';
+export { TableRegistry } from './tables/table-registry.js';
+export type { TableRepository } from './tables/table-repository.js';
+export type {
+  ColumnCondition,
+  ColumnsOf,
+  FindOptions,
+  InsertOf,
+  IsOptional,
+  KeyOf,
+  OrderTerm,
+  PatchOf,
+  RowOf,
+  Simplify,
+  TableWhere,
+  UpdateOptions,
+  UpdateResult,
+  ValueOf,
+} from './tables/table-types.js';
+export {
+  checkInsertRow,
+  checkKey,
+  checkPatch,
+  copyValue,
+  IssueList,
+  keyOf,
+  type TableRow,
+  type ValueProblem,
+  valueProblem,
+} from './tables/table-values.js';
 export { parseInput, toValidationIssues } from './util/parse.js';
 export {
   isWellFormed,

@@ -3,7 +3,7 @@ import { type RawBuilder, sql } from 'kysely';
 /** A column of rows bound as one array parameter: its name and PostgreSQL element type. */
 export interface ArrayColumn<Row> {
   name: string;
-  type: 'text' | 'bigint' | 'integer' | 'float8' | 'jsonb';
+  type: 'text' | 'bigint' | 'integer' | 'float8' | 'boolean' | 'jsonb';
   value: (row: Row) => unknown;
 }
 

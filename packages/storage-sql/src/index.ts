@@ -17,3 +17,6 @@ export { type CompileContext, compileCondition } from './segments/compile-condit
 export { SqlStorage, type SqlStorageOptions } from './sql-storage.js';
 export { type SqliteOptions, SqliteOptionsSchema, sqlite } from './sqlite.js';
 export { StorageErrorCode, wrapDriverError } from './storage-errors.js';
+export { type PluginTableSql, pluginTableSql } from './tables/plugin-table-sql.js';
+export { columnType, fromDb, toDb } from './tables/table-column-types.js';
+export { migrateTables, PLUGIN_TABLES_TABLE } from './tables/table-migrations.js';

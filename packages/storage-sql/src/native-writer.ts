@@ -18,4 +18,9 @@ export interface NativeWriter {
    * unknown ids are left out. Each batch resolves its customers before writing.
    */
   resolveIds(tenantId: string, ids: readonly string[]): Map<string, string>;
+  /**
+   * Inserts rows (values in `columns` order) into `table` with one cached prepared statement:
+   * plugin tables' `insertMany`. A unique violation throws the driver's error.
+   */
+  insertRows?(table: string, columns: readonly string[], rows: readonly unknown[][]): void;
 }

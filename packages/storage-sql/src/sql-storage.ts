@@ -1,4 +1,13 @@
-import type { Storage, StorageCapabilities, StorageMigrationSet, TenantStore } from '@rapport/core';
+import {
+  type AnyTableDeclaration,
+  type Storage,
+  type StorageCapabilities,
+  type StorageMigrationSet,
+  type TableBinding,
+  TableRegistry,
+  type TableRepository,
+  type TenantStore,
+} from '@rapport/core';
 import type { Kysely } from 'kysely';
 import type { BlindIndex } from './blind-index.js';
 import type { SqlDialect } from './dialect/sql-dialect.js';
@@ -14,6 +23,11 @@ import { SqlProfileReader } from './repositories/sql-profiles.js';
 import { SqlSegmentRepository } from './repositories/sql-segments.js';
 import type { RapportDatabase } from './schema.js';
 import { wrapDriverError } from './storage-errors.js';
+import { SqlTableRepository } from './tables/sql-table-repository.js';
+import { migrateTables } from './tables/table-migrations.js';
+
+/** What the escape hatch needs of a tenant store: its context and its tables (see `pluginTableSql`). */
+export const tenantStoreInternals = new WeakMap<TenantStore, { ctx: SqlContext; tables: TableRegistry }>();
 
 class SqlTenantStore implements TenantStore {
   readonly tenantId: string;
@@ -24,7 +38,11 @@ class SqlTenantStore implements TenantStore {
   readonly jobs: SqlJobRepository;
   readonly profiles: SqlProfileReader | undefined;
 
-  constructor(private readonly ctx: SqlContext) {
+  constructor(
+    private readonly ctx: SqlContext,
+    private readonly tables: TableRegistry,
+  ) {
+    tenantStoreInternals.set(this, { ctx, tables });
     this.tenantId = ctx.tenantId;
     this.customers = new SqlCustomerRepository(ctx);
     this.interactions = new SqlInteractionRepository(ctx);
@@ -34,13 +52,23 @@ class SqlTenantStore implements TenantStore {
     this.profiles = ctx.dialect.jsonRowArray ? new SqlProfileReader(ctx, ctx.dialect.jsonRowArray.bind(ctx.dialect)) : undefined;
   }
 
+  table<T extends AnyTableDeclaration>(declaration: T): TableRepository<T> {
+    return new SqlTableRepository<T>(this.ctx, this.tables.resolve(declaration));
+  }
+
+  async reassignTableRows(fromId: string, toId: string): Promise<number> {
+    let moved = 0;
+    for (const binding of this.tables.all()) moved += await new SqlTableRepository(this.ctx, binding).reassignCustomer(fromId, toId);
+    return moved;
+  }
+
   async transaction<T>(work: (store: TenantStore) => Promise<T>): Promise<T> {
     if (this.ctx.inTransaction) return work(this);
     let workFailure: { error: unknown } | null = null;
     try {
       return await this.ctx.db.transaction().execute(async (trx) => {
         try {
-          return await work(new SqlTenantStore({ ...this.ctx, db: trx, inTransaction: true }));
+          return await work(new SqlTenantStore({ ...this.ctx, db: trx, inTransaction: true }, this.tables));
         } catch (error) {
           workFailure = { error };
           throw error;
@@ -69,6 +97,8 @@ export class SqlStorage implements Storage {
   readonly kind = 'sql';
   readonly capabilities: StorageCapabilities;
   readonly jobs: SqlJobQueue;
+  /** The plugin tables this storage was migrated with. */
+  private readonly tables = new TableRegistry();
 
   constructor(
     readonly name: string,
@@ -82,25 +112,38 @@ export class SqlStorage implements Storage {
     this.jobs = new SqlJobQueue(db, dialect);
   }
 
-  /** Applies pending migrations (core, then each plugin's); returns the names applied. */
-  async migrate(extensions: readonly StorageMigrationSet[] = []): Promise<void> {
-    await this.applyMigrations(extensions);
+  /**
+   * Applies pending migrations (core, then each plugin's), then creates or migrates the
+   * plugin tables derived from their declarations (see `migrateTables`).
+   */
+  async migrate(extensions: readonly StorageMigrationSet[] = [], tables: readonly TableBinding[] = []): Promise<void> {
+    await this.applyMigrations(extensions, tables);
   }
 
-  /** Like {@link SqlStorage.migrate}, returning which migrations were applied. */
-  applyMigrations(extensions: readonly StorageMigrationSet[] = []): Promise<string[]> {
-    return runMigrations(this.db as Kysely<unknown>, this.dialect, extensions);
+  /** Like {@link SqlStorage.migrate}, returning which migrations and table changes were applied. */
+  async applyMigrations(extensions: readonly StorageMigrationSet[] = [], tables: readonly TableBinding[] = []): Promise<string[]> {
+    const applied = await runMigrations(this.db as Kysely<unknown>, this.dialect, extensions);
+    try {
+      applied.push(...(await migrateTables(this.db, this.dialect, tables)));
+    } catch (error) {
+      throw wrapDriverError(error, this.dialect, 'migrate plugin tables');
+    }
+    this.tables.add(tables);
+    return applied;
   }
 
   forTenant(tenantId: string): TenantStore {
-    return new SqlTenantStore({
-      tenantId,
-      db: this.db,
-      dialect: this.dialect,
-      blindIndex: this.blindIndex,
-      inTransaction: false,
-      native: this.native,
-    });
+    return new SqlTenantStore(
+      {
+        tenantId,
+        db: this.db,
+        dialect: this.dialect,
+        blindIndex: this.blindIndex,
+        inTransaction: false,
+        native: this.native,
+      },
+      this.tables,
+    );
   }
 
   async close(): Promise<void> {

@@ -9,7 +9,19 @@ export function sqliteNativeWriter(database: BetterSqlite3.Database): NativeWrit
   let bump: BetterSqlite3.Statement | undefined;
   let seen: BetterSqlite3.Statement | undefined;
   let resolve: BetterSqlite3.Statement<[string, string], { id: string; merged_into: string | null }> | undefined;
+  const rowInserts = new Map<string, BetterSqlite3.Statement>();
   return {
+    insertRows(table: string, columns: readonly string[], rows: readonly unknown[][]): void {
+      // Names come from checked declarations (snake_case identifiers), never from input.
+      const text = `insert into "${table}" (${columns.map((name) => `"${name}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
+      let statement = rowInserts.get(text);
+      if (!statement) {
+        statement = database.prepare(text);
+        rowInserts.set(text, statement);
+      }
+      for (const row of rows) statement.run(row);
+    },
+
     insertInteractions(rows: readonly InteractionsTable[]): Set<string> {
       // Prepared lazily: the table exists only after migration.
       insert ??= database.prepare(

@@ -12,6 +12,8 @@ import type { SqlDialect } from './dialect/sql-dialect.js';
 
 /** The codes `@rapport/storage-sql` declares, with their kinds and details types. */
 const storageSqlErrorCodes = {
+  /** `pluginTableSql` was given a tenant store that is not an `@rapport/storage-sql` one. */
+  NotSql: { code: 'STORAGE_NOT_SQL', kind: 'invalid_input', details: errorDetails() },
   Unavailable: { code: 'STORAGE_UNAVAILABLE', kind: 'unavailable', details: errorDetails<{ operation: string }>() },
   Failed: { code: 'STORAGE_QUERY_FAILED', kind: 'internal', details: errorDetails<{ operation: string }>() },
   MigrationFailed: {

@@ -23,6 +23,8 @@ function failingInteractionWrites(storage: Storage): Storage {
     segments: store.segments,
     jobs: store.jobs,
     profiles: store.profiles,
+    table: (declaration) => store.table(declaration),
+    reassignTableRows: (fromId, toId) => store.reassignTableRows(fromId, toId),
     transaction: (work) => store.transaction((tx) => work(wrap(tx, true))),
   });
   return {

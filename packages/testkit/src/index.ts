@@ -1,4 +1,14 @@
 export { allPages, type ConformanceContext, type StorageFactory } from './conformance/context.js';
+export { pluginTableMigrationsSuite } from './conformance/plugin-table-migrations.suite.js';
+export { pluginTablesSuite } from './conformance/plugin-tables.suite.js';
+export {
+  aTicket,
+  conformanceTableBindings,
+  countersTable,
+  TABLES_PLUGIN,
+  type Ticket,
+  ticketsTable,
+} from './conformance/plugin-tables-fixtures.js';
 export {
   CORE_SUITES,
   type ConformancePlan,

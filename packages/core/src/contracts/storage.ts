@@ -5,6 +5,9 @@ import type { Interaction, TimelineFilter } from '../model/interaction.js';
 import type { CustomerMetrics, MetricsDelta } from '../model/metrics.js';
 import type { Page } from '../model/page.js';
 import type { Segment, SegmentCondition } from '../model/segment-definition.js';
+import type { AnyTableDeclaration } from '../tables/define-table.js';
+import type { TableBinding } from '../tables/table-binding.js';
+import type { TableRepository } from '../tables/table-repository.js';
 import type { JobQueue, JobRepository } from './job-store.js';
 import type { ProfileReader } from './profile-reader.js';
 
@@ -47,8 +50,13 @@ export interface Storage {
   /** Which plugin migrations apply to it (see {@link StorageMigrationSet}). */
   readonly kind: string;
   readonly capabilities: StorageCapabilities;
-  /** Brings the schema up to date, including the plugins' migrations. Safe to call again. */
-  migrate(extensions?: readonly StorageMigrationSet[]): Promise<void>;
+  /**
+   * Brings the schema up to date, including the plugins' migrations and their declared tables
+   * (checked and bound by `createCrm`, see `bindPluginTables`): a new table is created, an
+   * added column, unique constraint or index is added, and any other change to a table fails
+   * with `TABLE_MIGRATION_REQUIRED`. Safe to call again, and from several processes at once.
+   */
+  migrate(extensions?: readonly StorageMigrationSet[], tables?: readonly TableBinding[]): Promise<void>;
   /** The repositories of one tenant; nothing reached through them can see another tenant. */
   forTenant(tenantId: string): TenantStore;
   /** The durable job queue across tenants that workers claim from. */
@@ -71,6 +79,18 @@ export interface TenantStore {
    * repository (see {@link ProfileReader}); optional.
    */
   readonly profiles?: ProfileReader | undefined;
+  /**
+   * The tenant's rows of a plugin table that was migrated with this storage (else
+   * `TABLE_NOT_REGISTERED`). From the store a transaction passes to its work, the repository
+   * joins that transaction.
+   */
+  table<T extends AnyTableDeclaration>(declaration: T): TableRepository<T>;
+  /**
+   * Re-points every plugin table row whose customer reference (`customerRef()` column) holds
+   * `fromId` to `toId` (for merges, inside the merge's transaction). Returns how many rows moved;
+   * a row that would clash with a unique constraint fails with `TABLE_UNIQUE_VIOLATION`.
+   */
+  reassignTableRows(fromId: string, toId: string): Promise<number>;
   /**
    * Runs `work` in one transaction: all its writes land, or none. A transaction started
    * inside `work` joins the outer one.

@@ -38,6 +38,7 @@ import { InteractionService } from '../services/interaction-service.js';
 import { ProfileService } from '../services/profile-service.js';
 import { SegmentCatalog } from '../services/segment-catalog.js';
 import { SegmentService } from '../services/segment-service.js';
+import { bindAllTables } from '../tables/table-binding.js';
 import { type CrmOptions, type ResolvedCrmConfig, resolveCrmConfig } from './config.js';
 import type { Crm } from './crm.js';
 import { resolveDefaultStorage } from './default-storage.js';
@@ -84,6 +85,8 @@ export async function createCrm<
   const config = resolveCrmConfig(options as CrmOptions);
   const plugins = orderPlugins(options.plugins ?? []);
   const contributions = collectContributions(plugins);
+  // Declarations are checked before anything is opened or registered, so a bad one fails fast.
+  const tables = bindAllTables(plugins);
   const ids = options.ids ?? uuidV7Ids;
   const clock = options.clock ?? systemClock;
   // Plugins' hooks in dependency order, then the app's: the app has the last word on what is stored.
@@ -165,7 +168,10 @@ export async function createCrm<
     jobs.add('createCrm', options.jobs ?? {});
     for (const plugin of plugins) jobs.add(plugin.name, plugin.jobs ?? {});
     for (const plugin of plugins) await runPluginStep(plugin, 'register', () => plugin.register?.(context));
-    await storage.migrate(plugins.flatMap((plugin) => plugin.migrations ?? []));
+    await storage.migrate(
+      plugins.flatMap((plugin) => plugin.migrations ?? []),
+      tables,
+    );
     const crm = forTenant(config.tenant);
     for (const plugin of plugins) {
       await runPluginStep(plugin, 'start', () => plugin.start?.({ ...context, crm: crm as unknown as Crm }));

@@ -1,3 +1,4 @@
+import type { TableErrorCodeEntries } from '../tables/table-error-codes.js';
 import type { CoreErrorCodeEntries } from './codes.js';
 import type { ErrorKind } from './rapport-error.js';
 
@@ -12,7 +13,7 @@ import type { ErrorKind } from './rapport-error.js';
  * }
  * ```
  */
-export interface RapportErrorCodes extends CoreErrorCodeEntries {}
+export interface RapportErrorCodes extends CoreErrorCodeEntries, TableErrorCodeEntries {}
 
 /** Any registered error code. */
 export type RapportErrorCode = keyof RapportErrorCodes & string;

@@ -9,6 +9,7 @@ import type { HookHandlers } from '../hooks/hook-handler.js';
 import type { HookName } from '../hooks/hook-map.js';
 import type { HookRunner } from '../hooks/hook-runner.js';
 import type { JobDefinition, JobHandler } from '../jobs/job-handler.js';
+import type { AnyTableDeclaration } from '../tables/define-table.js';
 import { toValidationIssues } from '../util/parse.js';
 import type { Contributions } from './contributions.js';
 import type { PluginApiFactories } from './plugin-api.js';
@@ -41,6 +42,12 @@ export interface RapportPlugin {
   readonly dependsOn?: readonly string[];
   /** Migrations for the plugin's own tables, run with the storage's. */
   readonly migrations?: readonly StorageMigrationSet[];
+  /**
+   * The plugin's own tables (see `defineTable`). `createCrm` checks them (a bad declaration
+   * fails naming the plugin, the table and the field) and the storage creates or migrates
+   * them; `TenantStore.table(declaration)` then gives a tenant's rows.
+   */
+  readonly tables?: readonly AnyTableDeclaration[];
   /** Job types the plugin runs (its outbox, timers, retries), registered before anything is enqueued. */
   readonly jobs?: Readonly<Record<string, JobHandler | JobDefinition>>;
   /**

@@ -345,6 +345,7 @@ export class CustomerService<TTraits = Record<string, unknown>> {
     await tx.customers.moveIdentities(merged.id, survivor.id);
     await tx.interactions.reassignCustomer(merged.id, survivor.id);
     await tx.consents.reassignCustomer(merged.id, survivor.id);
+    await tx.reassignTableRows(merged.id, survivor.id);
     await tx.segments.clearMemberships(merged.id);
     await tx.customers.replaceMetrics(survivor.id, combineMetrics(survivor.metrics, merged.metrics));
     return { customer: await this.requireLive(tx, survivor.id), mergedId: merged.id };

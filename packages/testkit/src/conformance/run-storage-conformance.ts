@@ -13,6 +13,8 @@ import { interactionRepositorySuite } from './interaction-repository.suite.js';
 import { jobsSuite } from './jobs.suite.js';
 import { jobsRacesSuite } from './jobs-races.suite.js';
 import { mergeConcurrencySuite } from './merge-concurrency.suite.js';
+import { pluginTableMigrationsSuite } from './plugin-table-migrations.suite.js';
+import { pluginTablesSuite } from './plugin-tables.suite.js';
 import { profileReaderSuite } from './profile-reader.suite.js';
 import { segmentDeclarationSuite } from './segment-declaration.suite.js';
 import { segmentEquivalenceSuite } from './segment-equivalence.suite.js';
@@ -33,6 +35,8 @@ export interface StorageConformanceOptions {
   fuzzRuns?: number;
   /** Rounds of hooks racing with a merge (updates, tags and batches with hooks on both customers). Default 40. */
   hookRounds?: number;
+  /** Rounds of each plugin-table race and runs of the where/order property (doubled). Default 30. */
+  tableRounds?: number;
   /**
    * Run core's suites. Default true; a plugin package proving its own suites on a storage
    * core already passes on sets it to false.
@@ -74,6 +78,8 @@ export const CORE_SUITES: readonly StorageSuite[] = [
   defineStorageSuite({ name: 'hostile-input', define: (ctx) => hostileInputSuite(ctx) }),
   defineStorageSuite({ name: 'input-fuzz', define: (ctx, runs) => inputFuzzSuite(ctx, runs.fuzzRuns) }),
   defineStorageSuite({ name: 'hooks', define: (ctx, runs) => hooksSuite(ctx, runs.hookRounds) }),
+  defineStorageSuite({ name: 'plugin-tables', define: (ctx, runs) => pluginTablesSuite(ctx, runs.tableRounds) }),
+  defineStorageSuite({ name: 'plugin-table-migrations', define: (ctx) => pluginTableMigrationsSuite(ctx) }),
 ];
 
 /** Which suites a conformance run defines, and which it skips with the reason. */
@@ -120,7 +126,8 @@ export function planConformance(options: StorageConformanceOptions = {}): Confor
  * profile snapshots (a storage's one-read fast path equals its repositories), pagination, transactions, tenant isolation (property-based), Crm flows, the upsert match rule and last-identity guard,
  * conflicting duplicates, segment declarations, hostile input (fixed cases and a fast-check fuzz of every public method),
  * durable jobs (and jobs under hostile timing), merges racing with writes and with each other, and hooks
- * (change, veto, order, batch vetoes, failures, hooks racing with merges) — plus the suites of the
+ * (change, veto, order, batch vetoes, failures, hooks racing with merges), plugin tables (every repository
+ * operation, races, tenant isolation, rollback, derived migrations) — plus the suites of the
  * plugins and the extra suites given. Call it from a vitest test file; the storage is made
  * once, migrated, shared by the tests (each uses its own tenant) and closed at the end.
  *
@@ -137,6 +144,7 @@ export function runStorageConformance(name: string, makeStorage: StorageFactory,
     concurrencyRounds: options.concurrencyRounds ?? 200,
     fuzzRuns: options.fuzzRuns ?? 150,
     hookRounds: options.hookRounds ?? 40,
+    tableRounds: options.tableRounds ?? 30,
   };
   const plan = planConformance(options);
   describe(`storage conformance: ${name}`, () => {

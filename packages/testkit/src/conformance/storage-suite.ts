@@ -13,6 +13,8 @@ export interface ConformanceRuns {
   readonly fuzzRuns: number;
   /** Rounds of hooks racing with merges. */
   readonly hookRounds: number;
+  /** Rounds of each plugin-table race. */
+  readonly tableRounds: number;
 }
 
 /**

@@ -3,6 +3,8 @@ import type { ConsentRecord } from '../../model/consent.js';
 import type { Customer } from '../../model/customer.js';
 import type { Interaction } from '../../model/interaction.js';
 import type { Segment } from '../../model/segment-definition.js';
+import type { TableSnapshot } from '../../tables/table-binding.js';
+import type { TableRow } from '../../tables/table-values.js';
 
 /** A stored customer plus the merge pointer that the public type leaves out. */
 export interface StoredCustomer extends Customer {
@@ -30,6 +32,10 @@ export interface MemoryState {
   jobKeys: Map<string, string>;
   /** `tenant \0 name` → schedule. */
   schedules: Map<string, JobSchedule>;
+  /** Plugin table (physical name) → `tenant \0 key` → row. */
+  tables: Map<string, Map<string, TableRow>>;
+  /** Plugin table (physical name) → the snapshot it was migrated to. */
+  tableSnapshots: Map<string, TableSnapshot>;
 }
 
 /** A fresh, empty state. */
@@ -45,6 +51,8 @@ export function emptyMemoryState(): MemoryState {
     jobs: new Map(),
     jobKeys: new Map(),
     schedules: new Map(),
+    tables: new Map(),
+    tableSnapshots: new Map(),
   };
 }
 
