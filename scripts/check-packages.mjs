@@ -7,6 +7,7 @@
 // would for a user. Needs `pnpm build` first (the `check:packages` script runs it).
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -22,10 +23,39 @@ function run(command, args, cwd) {
 
 /** Published packages: packages/* whose manifest is not private. */
 const packages = readdirSync(join(root, 'packages'))
-  .map((name) => ({ dir: join(root, 'packages', name), manifest: JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8')) }))
+  .map((name) => ({
+    dir: join(root, 'packages', name),
+    manifest: JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8')),
+  }))
   .filter(({ manifest }) => manifest.private !== true);
 
+/**
+ * Bare imports in a package's built files (code and declarations) that its manifest does not
+ * declare as a dependency or peer: each would fail for a user whose package manager does not
+ * happen to hoist it.
+ */
+function undeclaredImports(dir, manifest) {
+  const declared = new Set([manifest.name, ...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+  const found = new Map();
+  const dist = join(dir, 'dist');
+  for (const file of readdirSync(dist).filter((name) => /\.(c?js|d\.c?ts)$/.test(name))) {
+    const text = readFileSync(join(dist, file), 'utf8');
+    for (const [, specifier] of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\(\s*)['"]([^'"./][^'"]*)['"]/g)) {
+      const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
+      if (name.startsWith('node:') || builtinModules.includes(name) || declared.has(name) || declared.has(`@types/${name}`)) continue;
+      found.set(name, file);
+    }
+  }
+  return [...found].map(([name, file]) => `${manifest.name} imports "${name}" (dist/${file}) without declaring it`);
+}
+
 let failed = false;
+for (const { dir, manifest } of packages) {
+  for (const problem of undeclaredImports(dir, manifest)) {
+    console.error(problem);
+    failed = true;
+  }
+}
 try {
   const tarballs = {};
   for (const { dir, manifest } of packages) {
@@ -58,7 +88,18 @@ try {
   manifest.dependencies = { ...manifest.dependencies, ...files };
   manifest.pnpm = { overrides: files };
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
-  run('pnpm', ['install', '--ignore-workspace', '--prefer-offline', '--config.auto-install-peers=false', '--config.hoist=false', '--config.strict-peer-dependencies=false'], app);
+  run(
+    'pnpm',
+    [
+      'install',
+      '--ignore-workspace',
+      '--prefer-offline',
+      '--config.auto-install-peers=false',
+      '--config.hoist=false',
+      '--config.strict-peer-dependencies=false',
+    ],
+    app,
+  );
   for (const config of ['tsconfig.nodenext.json', 'tsconfig.bundler.json']) {
     try {
       run(join(app, 'node_modules', '.bin', 'tsc'), ['-p', config], app);

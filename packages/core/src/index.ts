@@ -1,29 +1,20 @@
+/**
+ * The app developer's API: `createCrm`, the customer model and its schemas, the services a
+ * `Crm` exposes, events, jobs, errors and `memoryStorage()`. Plugin authors add
+ * `@rapport/core/plugin`; storage authors add `@rapport/core/storage` (see docs/packaging.md).
+ *
+ * @packageDocumentation
+ */
 import './di/reflect.js';
 
 export type { Clock } from './contracts/clock.js';
 export { systemClock } from './contracts/clock.js';
 export type { IdGenerator } from './contracts/id-generator.js';
 export { uuidV7Ids } from './contracts/id-generator.js';
-export type { AttemptOutcome, ClaimRequest, EnqueueOutcome, JobQueue, JobRepository } from './contracts/job-store.js';
-export type { ProfileReader, ProfileRequest, ProfileSnapshot } from './contracts/profile-reader.js';
-export type {
-  ConsentRepository,
-  CustomerRepository,
-  InsertStatus,
-  InteractionRepository,
-  MembershipChanges,
-  MetricsIncrement,
-  SegmentRepository,
-  Storage,
-  StorageCapabilities,
-  StorageMigrationSet,
-  TenantStore,
-} from './contracts/storage.js';
+export type { Storage, StorageCapabilities } from './contracts/storage.js';
 export type { CrmOptions, ResolvedCrmConfig } from './crm/config.js';
 export { createCrm, type PropsOf, type TraitsOf } from './crm/create-crm.js';
 export type { Crm } from './crm/crm.js';
-export { type AnyClass, parametersWithoutToken, service, serviceClasses } from './di/service.js';
-export { CLOCK, CRM_CONFIG, EVENT_BUS, ID_GENERATOR, JOB_REGISTRY, STORAGE, TENANT_ID, TENANT_STORE } from './di/tokens.js';
 export { CoreErrorCode } from './errors/codes.js';
 export {
   ConflictError,
@@ -37,10 +28,7 @@ export {
 export { type ErrorKind, isRapportError, RapportError, type RapportErrorOptions } from './errors/rapport-error.js';
 export { EventBus, type EventListener, type ListenerErrorHandler } from './events/event-bus.js';
 export type { RapportEventName, RapportEvents } from './events/event-map.js';
-export { retryDelayMs } from './jobs/backoff.js';
-export { nextOccurrence } from './jobs/cron.js';
 export {
-  type ClaimedJob,
   type EnqueueJobInput,
   EnqueueJobInputSchema,
   JOB_STATUSES,
@@ -54,7 +42,6 @@ export {
   ScheduleInputSchema,
 } from './jobs/job.js';
 export type { JobContext, JobDefinition, JobHandler, JobResult } from './jobs/job-handler.js';
-export { DEFAULT_JOB_POLICY, JobRegistry, type ResolvedJobDefinition } from './jobs/job-registry.js';
 export { type EnqueueManyOutcome, type EnqueueOptions, JobService, MAX_ENQUEUE_BATCH } from './jobs/job-service.js';
 export { JobWorkers, type WorkerHost, type WorkerOptions } from './jobs/job-workers.js';
 export {
@@ -119,27 +106,13 @@ export {
   TimelineQuerySchema,
 } from './model/interaction.js';
 export {
-  applyMetricsDelta,
   type CustomerMetrics,
   CustomerMetricsSchema,
-  combineMetrics,
   DATE_METRIC_FIELDS,
-  emptyMetrics,
   METRIC_FIELDS,
   type MetricField,
-  type MetricsDelta,
-  roundMoney,
 } from './model/metrics.js';
-export {
-  type CursorPosition,
-  decodeCursor,
-  decodeIdCursor,
-  decodeTimeCursor,
-  encodeCursor,
-  type IdCursor,
-  type Page,
-  type TimeCursor,
-} from './model/page.js';
+export type { Page } from './model/page.js';
 export {
   COUNT_OPERATORS,
   ConsentConditionSchema,
@@ -167,25 +140,7 @@ export {
   TraitPathSchema,
 } from './model/segment-definition.js';
 export { AddressSchema, type AnyObjectSchema, buildTraitsSchema, type StandardTraits, StandardTraitsSchema } from './model/traits.js';
-export {
-  definePlugin,
-  type PluginContext,
-  type PluginStartContext,
-  parsePluginOptions,
-  type RapportPlugin,
-} from './plugins/define-plugin.js';
-export { orderPlugins } from './plugins/plugin-order.js';
-export { compareCodePoints, compareScalars } from './segments/compare.js';
-export {
-  type CountedSubject,
-  type EvaluationSubject,
-  type EventsCondition,
-  evaluateCondition,
-  evaluateCounted,
-  eventsTerms,
-  resolveTimeValue,
-  windowStart,
-} from './segments/evaluate.js';
+export type { RapportPlugin } from './plugins/define-plugin.js';
 export { ConsentService } from './services/consent-service.js';
 export {
   type CreateCustomerInput,
@@ -196,30 +151,10 @@ export {
   type UpsertOptions,
   type UpsertResult,
 } from './services/customer-service.js';
-export {
-  type ConflictingMatch,
-  type ConflictingMatchPolicy,
-  isSharedIdentity,
-  matchUpsert,
-  SHARED_IDENTITY_TYPES,
-  type UpsertMatch,
-} from './services/identity-match.js';
+export type { ConflictingMatch, ConflictingMatchPolicy } from './services/identity-match.js';
 export { InteractionService, MAX_AMOUNT, MAX_BATCH_SIZE } from './services/interaction-service.js';
-export { metricsDeltas, type PurchaseRules } from './services/metrics-delta.js';
 export { type CustomerProfile, ProfileService } from './services/profile-service.js';
-export { composeProfileSnapshot, readProfileSnapshot } from './services/profile-snapshot.js';
-export { SEGMENT_CATALOG_TTL_MS, SegmentCatalog } from './services/segment-catalog.js';
 export { type SegmentDeclaration, type SegmentPatch, SegmentService } from './services/segment-service.js';
 export type { TraitSurvivorship } from './services/survivorship.js';
 export { memoryStorage } from './storage/memory/memory-storage.js';
-export { parseInput, toValidationIssues } from './util/parse.js';
-export {
-  isWellFormed,
-  MAX_ENTRIES,
-  MAX_INPUT_DEPTH,
-  MAX_JSON_DEPTH,
-  MAX_JSON_SIZE,
-  type StorableOptions,
-  type StorablePath,
-  storableIssues,
-} from './util/storable.js';
+export { MAX_ENTRIES, MAX_INPUT_DEPTH, MAX_JSON_DEPTH, MAX_JSON_SIZE } from './util/storable.js';

@@ -1,16 +1,8 @@
-import {
-  createCrm,
-  definePlugin,
-  isRapportError,
-  memoryStorage,
-  orderPlugins,
-  parsePluginOptions,
-  type RapportPlugin,
-} from '@rapport/core';
+import { createCrm, isRapportError, memoryStorage, type RapportPlugin } from '@rapport/core';
+import { definePlugin, orderPlugins, parsePluginOptions, service, TENANT_ID } from '@rapport/core/plugin';
 import { type InjectionToken, inject, Lifecycle } from 'tsyringe';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { service, TENANT_ID } from '../src/index.js';
 
 const plugin = (name: string, dependsOn: string[] = [], log: string[] = []): RapportPlugin =>
   definePlugin({

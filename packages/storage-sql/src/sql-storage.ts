@@ -1,4 +1,6 @@
-import type { Storage, StorageCapabilities, StorageMigrationSet, TenantStore } from '@rapport/core';
+import type { Storage, StorageCapabilities } from '@rapport/core';
+import type { TenantStore } from '@rapport/core/plugin';
+import type { StorageMigrationSet } from '@rapport/core/storage';
 import type { Kysely } from 'kysely';
 import type { BlindIndex } from './blind-index.js';
 import type { SqlDialect } from './dialect/sql-dialect.js';

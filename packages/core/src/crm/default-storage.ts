@@ -8,12 +8,15 @@ import { PluginError } from '../errors/error-classes.js';
 
 /** The package that provides the default storage, loaded only when no storage is given. */
 const DEFAULT_STORAGE_PACKAGE = '@rapport/storage-sql';
+/** Its SQLite entry point: the package root loads no driver (each driver has its own entry). */
+const SQLITE_SUBPATH = './sqlite';
+const DEFAULT_STORAGE_ENTRY = `${DEFAULT_STORAGE_PACKAGE}/sqlite`;
 
 type DefaultStorageModule = { sqlite?: (options: { filename: string }) => Storage };
 
 /**
  * The storage `createCrm()` uses when none is given: embedded SQLite from
- * `@rapport/storage-sql` (file `rapport.db`, or `RAPPORT_SQLITE_FILE`). Without that package
+ * `@rapport/storage-sql/sqlite` (file `rapport.db`, or `RAPPORT_SQLITE_FILE`). Without that package
  * it fails with a message saying what to install rather than silently keeping data in memory.
  *
  * Core does not depend on `@rapport/storage-sql` (which depends on core), so the package is
@@ -24,7 +27,7 @@ type DefaultStorageModule = { sqlite?: (options: { filename: string }) => Storag
 export async function resolveDefaultStorage(): Promise<Storage> {
   const module = await loadDefaultStoragePackage();
   if (typeof module.sqlite !== 'function') {
-    throw new PluginError(CoreErrorCode.PluginDependencyMissing, '@rapport/core', `${DEFAULT_STORAGE_PACKAGE} does not export sqlite()`);
+    throw new PluginError(CoreErrorCode.PluginDependencyMissing, '@rapport/core', `${DEFAULT_STORAGE_ENTRY} does not export sqlite()`);
   }
   return module.sqlite({ filename: process.env.RAPPORT_SQLITE_FILE ?? 'rapport.db' });
 }
@@ -32,7 +35,7 @@ export async function resolveDefaultStorage(): Promise<Storage> {
 async function loadDefaultStoragePackage(): Promise<DefaultStorageModule> {
   let notFound: unknown;
   try {
-    return (await import(/* @vite-ignore */ DEFAULT_STORAGE_PACKAGE)) as DefaultStorageModule;
+    return (await import(/* @vite-ignore */ DEFAULT_STORAGE_ENTRY)) as DefaultStorageModule;
   } catch (error) {
     if (!isModuleNotFound(error)) throw missing(error);
     notFound = error;
@@ -46,7 +49,7 @@ async function loadDefaultStoragePackage(): Promise<DefaultStorageModule> {
   }
 }
 
-/** The ESM entry of the default storage package as installed for the app in `directory`, if it is. */
+/** The ESM file of the default storage's SQLite entry as installed for the app in `directory`, if it is. */
 function entryFromAppDirectory(directory: string): string | undefined {
   let manifestPath: string;
   try {
@@ -55,11 +58,9 @@ function entryFromAppDirectory(directory: string): string | undefined {
     return undefined;
   }
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
-    exports?: { '.'?: { import?: { default?: string } } };
-    module?: string;
-    main?: string;
+    exports?: Record<string, { import?: { default?: string } } | undefined>;
   };
-  const relative = manifest.exports?.['.']?.import?.default ?? manifest.module ?? manifest.main;
+  const relative = manifest.exports?.[SQLITE_SUBPATH]?.import?.default;
   return relative === undefined ? undefined : join(dirname(manifestPath), relative);
 }
 

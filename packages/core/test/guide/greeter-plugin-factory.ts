@@ -1,4 +1,5 @@
-import { CustomerService, definePlugin, parsePluginOptions } from '@rapport/core';
+import { CustomerService } from '@rapport/core';
+import { definePlugin, parsePluginOptions } from '@rapport/core/plugin';
 import { instancePerContainerCachingFactory } from 'tsyringe';
 import type { z } from 'zod';
 import { type GreeterOptions, GreeterOptionsSchema } from './greeter-plugin.js';

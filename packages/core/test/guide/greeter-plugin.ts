@@ -1,4 +1,5 @@
-import { CustomerService, definePlugin, parsePluginOptions, service } from '@rapport/core';
+import { CustomerService } from '@rapport/core';
+import { definePlugin, parsePluginOptions, service } from '@rapport/core/plugin';
 import { type InjectionToken, inject, Lifecycle } from 'tsyringe';
 import { z } from 'zod';
 
