@@ -43,17 +43,25 @@ async function loadDefaultStoragePackage(): Promise<DefaultStorageModule> {
   const entry = entryFromAppDirectory(process.cwd());
   if (entry === undefined) throw missing(notFound);
   try {
-    return (await import(/* @vite-ignore */ pathToFileURL(entry).href)) as DefaultStorageModule;
+    return (await import(/* @vite-ignore */ COMMONJS ? entry : pathToFileURL(entry).href)) as DefaultStorageModule;
   } catch (error) {
     throw missing(error);
   }
 }
 
-/** The ESM file of the default storage's SQLite entry as installed for the app in `directory`, if it is. */
+/**
+ * Whether this is core's CommonJS build, where `__filename` exists and tsup compiles `import()`
+ * to `require()` (which takes a path, not a file URL, and must get the CommonJS file).
+ */
+const COMMONJS = typeof __filename === 'string';
+
+/** The file of the default storage's SQLite entry, in this build's module system, as installed for the app in `directory`, if it is. */
 function entryFromAppDirectory(directory: string): string | undefined {
+  const appRequire = createRequire(join(directory, 'package.json'));
   let manifestPath: string;
   try {
-    manifestPath = createRequire(join(directory, 'package.json')).resolve(`${DEFAULT_STORAGE_PACKAGE}/package.json`);
+    if (COMMONJS) return appRequire.resolve(DEFAULT_STORAGE_ENTRY);
+    manifestPath = appRequire.resolve(`${DEFAULT_STORAGE_PACKAGE}/package.json`);
   } catch {
     return undefined;
   }
