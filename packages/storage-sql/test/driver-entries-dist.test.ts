@@ -21,7 +21,9 @@ function importWithout(entry: string, forbidden: readonly string[]): Loaded {
 
 /** Requires `entry` in a fresh Node process (CommonJS); reports the packages it loaded. */
 function requireEntry(entry: string): Loaded {
-  return JSON.parse(execFileSync(process.execPath, [join(smoke, 'load-entry.cjs'), entry], { cwd: packageDir, encoding: 'utf8' })) as Loaded;
+  return JSON.parse(
+    execFileSync(process.execPath, [join(smoke, 'load-entry.cjs'), entry], { cwd: packageDir, encoding: 'utf8' }),
+  ) as Loaded;
 }
 
 // The built package, as an app gets it: each driver has its own entry point, and importing one
