@@ -2,9 +2,8 @@ import type { Options } from 'tsup';
 
 /**
  * The build every published package uses: ESM + CJS (unless `formats` says ESM only) + type
- * declarations for Node 20, one
- * output file per entry point (`src/index.ts`, plus `src/<subpath>.ts` for each subpath in
- * the package's exports map).
+ * declarations for Node 20, one output file per entry point (`src/index.ts`, plus
+ * `src/<subpath>.ts` for each subpath in the package's exports map).
  *
  * - `skipNodeModulesBundle`: nothing from node_modules is bundled, declared or not (kysely and
  *   zod once were, as devDependencies): a package's imports must be its dependencies or peers,
