@@ -58,6 +58,24 @@ describe('@rapport/storage-sql entry points, built', () => {
     expect(importWithout('@rapport/storage-sql/sqlite', ['better-sqlite3']).error).toMatch(/forbidden module loaded: better-sqlite3/);
   });
 
+  // pg and mysql2 are optional peers, loaded when a storage opens: without one, opening fails
+  // with a typed error naming the package to install.
+  for (const { entry, factory, driver, options } of [
+    { entry: '@rapport/storage-sql/postgres', factory: 'postgres', driver: 'pg', options: { connectionString: 'postgres://localhost/x' } },
+    { entry: '@rapport/storage-sql/mysql', factory: 'mysql', driver: 'mysql2', options: { uri: 'mysql://root@127.0.0.1/x' } },
+  ]) {
+    it(`${factory}() without ${driver} installed fails with PLUGIN_DEPENDENCY_MISSING naming it`, () => {
+      const output = execFileSync(process.execPath, [join(smoke, 'open-without-driver.mjs'), entry, factory, JSON.stringify(options)], {
+        cwd: packageDir,
+        encoding: 'utf8',
+        env: { ...process.env, RAPPORT_FORBID: driver },
+      });
+      const error = JSON.parse(output) as Record<string, string>;
+      expect(error).toMatchObject({ name: 'PluginError', code: 'PLUGIN_DEPENDENCY_MISSING', dependency: driver });
+      expect(error.message).toContain(`npm install ${driver}`);
+    });
+  }
+
   it('bundles neither kysely nor zod: both are imported from node_modules', () => {
     const files = readdirSync(join(packageDir, 'dist')).filter((file) => /\.c?js$/.test(file));
     const code = files.map((file) => readFileSync(join(packageDir, 'dist', file), 'utf8')).join('\n');
