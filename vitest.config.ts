@@ -11,7 +11,10 @@ export default defineConfig({
     // core finds it from where it is. Here core's source sees the workspace package the same way.
     // packages/storage-sql/test/default-storage-dist.test.ts checks the lookup itself, on the build.
     alias: [
-      { find: /^@rapport\/storage-sql$/, replacement: fileURLToPath(new URL('./packages/storage-sql/src/index.ts', import.meta.url)) },
+      {
+        find: /^@rapport\/storage-sql\/sqlite$/,
+        replacement: fileURLToPath(new URL('./packages/storage-sql/src/sqlite.ts', import.meta.url)),
+      },
     ],
   },
   ssr: { resolve: { conditions: ['source', ...defaultServerConditions], externalConditions: ['source'] } },

@@ -1,8 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bindPluginTables, column, defineTable, type InsertOf } from '@rapport/core';
-import { postgres, type SqlStorage, sqlite } from '@rapport/storage-sql';
+import { column, defineTable, type InsertOf } from '@rapport/core/plugin';
+import { bindPluginTables } from '@rapport/core/storage';
+import type { SqlStorage } from '@rapport/storage-sql';
+import { postgres } from '@rapport/storage-sql/postgres';
+import { sqlite } from '@rapport/storage-sql/sqlite';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { peakRssMiB, timed } from './machine.js';

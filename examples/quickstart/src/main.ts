@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sqlite } from '@rapport/storage-sql';
+import { sqlite } from '@rapport/storage-sql/sqlite';
 import { runQuickstart } from './quickstart.js';
 
 // A real SQLite file, made afresh on each run so the story starts from an empty database.

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryStorage } from '@rapport/core';
-import { sqlite } from '@rapport/storage-sql';
+import { sqlite } from '@rapport/storage-sql/sqlite';
 import { expect, it } from 'vitest';
 import { runQuickstart } from '../src/quickstart.js';
 

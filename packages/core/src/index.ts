@@ -1,53 +1,21 @@
+/**
+ * The app developer's API: `createCrm`, the customer model and its schemas, the services a
+ * `Crm` exposes, events, jobs, errors and `memoryStorage()`. Plugin authors add
+ * `@rapport/core/plugin`; storage authors add `@rapport/core/storage` (see docs/packaging.md).
+ *
+ * @packageDocumentation
+ */
 import './di/reflect.js';
 
 export type { Clock } from './contracts/clock.js';
 export { systemClock } from './contracts/clock.js';
 export type { IdGenerator } from './contracts/id-generator.js';
 export { uuidV7Ids } from './contracts/id-generator.js';
-export type { AttemptOutcome, ClaimRequest, EnqueueOutcome, JobQueue, JobRepository } from './contracts/job-store.js';
-export type { ProfileReader, ProfileRequest, ProfileSnapshot } from './contracts/profile-reader.js';
-export type {
-  ConsentRepository,
-  CustomerRepository,
-  InsertStatus,
-  InteractionRepository,
-  MembershipChanges,
-  MetricsIncrement,
-  SegmentRepository,
-  Storage,
-  StorageCapabilities,
-  StorageMigrationSet,
-  TenantStore,
-} from './contracts/storage.js';
+export type { Storage, StorageCapabilities } from './contracts/storage.js';
 export type { CrmOptions, ResolvedCrmConfig } from './crm/config.js';
 export { createCrm, type PropsOf, type TraitsOf } from './crm/create-crm.js';
 export type { Crm, CrmCore } from './crm/crm.js';
-export { type RapportContainer, type Resolvable, rapportContainer } from './di/rapport-container.js';
-export { type AnyClass, inject, parametersWithoutToken, service, serviceClasses } from './di/service.js';
-export { defineToken, type Token } from './di/token.js';
-export {
-  CLOCK,
-  CRM_CONFIG,
-  EVENT_BUS,
-  HOOK_RUNNER,
-  ID_GENERATOR,
-  JOB_REGISTRY,
-  STORAGE,
-  TENANT_CONTEXT,
-  TENANT_ID,
-  TENANT_STORE,
-} from './di/tokens.js';
-export { CoreErrorCode, type CoreErrorCodeEntries, coreErrorCodes, type PluginErrorDetails } from './errors/codes.js';
-export {
-  defineErrorCodes,
-  type ErrorCodeConstants,
-  type ErrorCodeEntries,
-  type ErrorCodeSpec,
-  type ErrorDetailsMarker,
-  errorDetails,
-  registeredErrorCode,
-  registeredErrorCodes,
-} from './errors/define-error-codes.js';
+export { CoreErrorCode } from './errors/codes.js';
 export {
   ConflictError,
   type NotFoundDetails,
@@ -59,17 +27,14 @@ export {
   type ValidationIssue,
 } from './errors/error-classes.js';
 export type { ErrorDetailsOf, ErrorKindOf, RapportErrorCode, RapportErrorCodes } from './errors/error-code-registry.js';
-export { type ErrorKind, isRapportError, RapportError, type RapportErrorOf, type RapportErrorOptions } from './errors/rapport-error.js';
+export type { RapportErrorOf } from './errors/rapport-error.js';
+export { type ErrorKind, isRapportError, RapportError, type RapportErrorOptions } from './errors/rapport-error.js';
 export { EventBus, type EventListener, type ListenerErrorHandler } from './events/event-bus.js';
 export type { RapportEventName, RapportEvents } from './events/event-map.js';
 export { HookChangeError, HookFailedError, HookVetoError } from './hooks/hook-errors.js';
 export type { HookContext, HookHandler, HookHandlers, HookResult } from './hooks/hook-handler.js';
-export type { HookFacts, HookInput, HookName, HookPoint, RapportHooks } from './hooks/hook-map.js';
-export { APP_HOOK_OWNER, type HookRegistration, HookRunner, type RunHookOptions } from './hooks/hook-runner.js';
-export { retryDelayMs } from './jobs/backoff.js';
-export { nextOccurrence } from './jobs/cron.js';
+export type { HookInput, HookName, RapportHooks } from './hooks/hook-map.js';
 export {
-  type ClaimedJob,
   type EnqueueJobInput,
   EnqueueJobInputSchema,
   JOB_STATUSES,
@@ -83,7 +48,6 @@ export {
   ScheduleInputSchema,
 } from './jobs/job.js';
 export type { JobContext, JobDefinition, JobHandler, JobResult } from './jobs/job-handler.js';
-export { DEFAULT_JOB_POLICY, JobRegistry, type ResolvedJobDefinition } from './jobs/job-registry.js';
 export { type EnqueueManyOutcome, type EnqueueOptions, JobService, MAX_ENQUEUE_BATCH } from './jobs/job-service.js';
 export { JobWorkers, type WorkerHost, type WorkerOptions } from './jobs/job-workers.js';
 export {
@@ -148,27 +112,13 @@ export {
   TimelineQuerySchema,
 } from './model/interaction.js';
 export {
-  applyMetricsDelta,
   type CustomerMetrics,
   CustomerMetricsSchema,
-  combineMetrics,
   DATE_METRIC_FIELDS,
-  emptyMetrics,
   METRIC_FIELDS,
   type MetricField,
-  type MetricsDelta,
-  roundMoney,
 } from './model/metrics.js';
-export {
-  type CursorPosition,
-  decodeCursor,
-  decodeIdCursor,
-  decodeTimeCursor,
-  encodeCursor,
-  type IdCursor,
-  type Page,
-  type TimeCursor,
-} from './model/page.js';
+export type { Page } from './model/page.js';
 export {
   COUNT_OPERATORS,
   ConsentConditionSchema,
@@ -196,38 +146,9 @@ export {
   TraitPathSchema,
 } from './model/segment-definition.js';
 export { AddressSchema, type AnyObjectSchema, buildTraitsSchema, type StandardTraits, StandardTraitsSchema } from './model/traits.js';
-export { collectContributions } from './plugins/contribution-registry.js';
-export type {
-  CommandContribution,
-  Contributed,
-  ContributionPoints,
-  ContributionRegistry,
-  Contributions,
-  PrivacyContribution,
-  RouteContribution,
-} from './plugins/contributions.js';
-export {
-  definePlugin,
-  type KnownHooks,
-  type PluginContext,
-  type PluginStartContext,
-  parsePluginOptions,
-  type RapportPlugin,
-} from './plugins/define-plugin.js';
-export type { ApiOf, PluginApiFactories, PluginApis } from './plugins/plugin-api.js';
-export { orderPlugins } from './plugins/plugin-order.js';
-export type { TenantContext } from './plugins/tenant-context.js';
-export { compareCodePoints, compareScalars } from './segments/compare.js';
-export {
-  type CountedSubject,
-  type EvaluationSubject,
-  type EventsCondition,
-  evaluateCondition,
-  evaluateCounted,
-  eventsTerms,
-  resolveTimeValue,
-  windowStart,
-} from './segments/evaluate.js';
+export type { Contributed, ContributionPoints, ContributionRegistry } from './plugins/contributions.js';
+export type { RapportPlugin } from './plugins/define-plugin.js';
+export type { ApiOf, PluginApis } from './plugins/plugin-api.js';
 export { ConsentService } from './services/consent-service.js';
 export {
   type CreateCustomerInput,
@@ -238,94 +159,10 @@ export {
   type UpsertOptions,
   type UpsertResult,
 } from './services/customer-service.js';
-export {
-  type ConflictingMatch,
-  type ConflictingMatchPolicy,
-  isSharedIdentity,
-  matchUpsert,
-  SHARED_IDENTITY_TYPES,
-  type UpsertMatch,
-} from './services/identity-match.js';
+export type { ConflictingMatch, ConflictingMatchPolicy } from './services/identity-match.js';
 export { InteractionService, MAX_AMOUNT, MAX_BATCH_SIZE } from './services/interaction-service.js';
-export { metricsDeltas, type PurchaseRules } from './services/metrics-delta.js';
 export { type CustomerProfile, ProfileService } from './services/profile-service.js';
-export { composeProfileSnapshot, readProfileSnapshot } from './services/profile-snapshot.js';
-export { SEGMENT_CATALOG_TTL_MS, SegmentCatalog } from './services/segment-catalog.js';
 export { type SegmentDeclaration, type SegmentPatch, SegmentService } from './services/segment-service.js';
 export type { TraitSurvivorship } from './services/survivorship.js';
 export { memoryStorage } from './storage/memory/memory-storage.js';
-export {
-  type AnyColumn,
-  COLUMN_KINDS,
-  Column,
-  type ColumnKind,
-  type ColumnSpec,
-  column,
-  TEXT_DEFAULT_MAX_LENGTH,
-  TEXT_MAX_LENGTH_LIMIT,
-  type TextColumnOptions,
-} from './tables/column.js';
-export {
-  type AnyTableDeclaration,
-  type ColumnName,
-  defineTable,
-  type TableColumns,
-  type TableDeclaration,
-  type TableSpec,
-} from './tables/define-table.js';
-export { physicalColumnName, physicalTableName, pluginSlug, TENANT_COLUMN } from './tables/physical-names.js';
-export { checkRowList, checkUpdateOptions, type UpdateCondition } from './tables/repository-input.js';
-export { compareColumnValues, compareRows, isAfter, matchesPredicate } from './tables/row-matching.js';
-export { diffTableSnapshots, type TableChanges } from './tables/snapshot-diff.js';
-export { bindAllTables, bindPluginTables, type TableBinding, type TableSnapshot } from './tables/table-binding.js';
-export { TableErrorCode } from './tables/table-error-codes.js';
-export {
-  type CompareOp,
-  checkFind,
-  checkOrder,
-  checkWhere,
-  encodeTableCursor,
-  type OrderStep,
-  type Predicate,
-  type TableQuery,
-} from './tables/table-query.js';
-export { TableRegistry } from './tables/table-registry.js';
-export type { TableRepository } from './tables/table-repository.js';
-export type {
-  ColumnCondition,
-  ColumnsOf,
-  FindOptions,
-  InsertOf,
-  IsOptional,
-  KeyOf,
-  OrderTerm,
-  PatchOf,
-  RowOf,
-  Simplify,
-  TableWhere,
-  UpdateOptions,
-  UpdateResult,
-  ValueOf,
-} from './tables/table-types.js';
-export {
-  checkInsertRow,
-  checkKey,
-  checkPatch,
-  copyValue,
-  IssueList,
-  keyOf,
-  type TableRow,
-  type ValueProblem,
-  valueProblem,
-} from './tables/table-values.js';
-export { parseInput, toValidationIssues } from './util/parse.js';
-export {
-  isWellFormed,
-  MAX_ENTRIES,
-  MAX_INPUT_DEPTH,
-  MAX_JSON_DEPTH,
-  MAX_JSON_SIZE,
-  type StorableOptions,
-  type StorablePath,
-  storableIssues,
-} from './util/storable.js';
+export { MAX_ENTRIES, MAX_INPUT_DEPTH, MAX_JSON_DEPTH, MAX_JSON_SIZE } from './util/storable.js';

@@ -1,13 +1,6 @@
-import {
-  createCrm,
-  definePlugin,
-  isRapportError,
-  MAX_JSON_DEPTH,
-  memoryStorage,
-  parsePluginOptions,
-  type RapportError,
-  storableIssues,
-} from '@rapport/core';
+import { createCrm, isRapportError, MAX_JSON_DEPTH, memoryStorage, type RapportError } from '@rapport/core';
+import { definePlugin, parsePluginOptions } from '@rapport/core/plugin';
+import { storableIssues } from '@rapport/core/storage';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { isRapportError } from '@rapport/core';
+import { parametersWithoutToken, STORAGE, service, serviceClasses } from '@rapport/core/plugin';
 import { inject } from 'tsyringe';
 import { describe, expect, it } from 'vitest';
-import { isRapportError, parametersWithoutToken, STORAGE, service, serviceClasses } from '../src/index.js';
 
 const root = join(import.meta.dirname, '..', '..');
 

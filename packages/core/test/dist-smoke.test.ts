@@ -11,8 +11,9 @@ const run = (script: string) =>
 // loaded by plain Node in both module systems. Needs `pnpm build` first (the test script runs it).
 describe('built @rapport/core', () => {
   it('has ESM, CJS and type declarations', () => {
-    for (const file of ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts'])
-      expect(existsSync(join(packageDir, 'dist', file)), file).toBe(true);
+    for (const entry of ['index', 'plugin', 'storage'])
+      for (const file of [`${entry}.js`, `${entry}.cjs`, `${entry}.d.ts`, `${entry}.d.cts`])
+        expect(existsSync(join(packageDir, 'dist', file)), file).toBe(true);
   });
 
   it('creates a Crm from ESM (import)', () => {
@@ -22,4 +23,18 @@ describe('built @rapport/core', () => {
   it('creates a Crm from CommonJS (require)', () => {
     expect(run('smoke.cjs')).toEqual({ email: 'cjs@example.com', spend: 7, timeline: 1 });
   });
+
+  // Subpaths share code with the root through common chunks, in both module systems: a class
+  // reached from two entry points is one class, so `instanceof` and class-valued DI tokens
+  // (JobRegistry, SegmentCatalog) work whichever entry a plugin imported them from.
+  for (const script of ['entries.mjs', 'entries.cjs']) {
+    it(`gives one class per symbol across @rapport/core, /plugin and /storage (${script})`, () => {
+      expect(run(script)).toEqual({ sameEventBus: true, samePluginError: true, sameTenantStoreToken: true, sameValidationError: true });
+    });
+
+    it(`keeps author-only exports out of the root entry (${script})`, () => {
+      const { rootHas } = run(script.replace('entries', 'root-surface'));
+      expect(rootHas).toEqual({ createCrm: true, memoryStorage: true, definePlugin: false, TENANT_STORE: false, encodeCursor: false });
+    });
+  }
 });

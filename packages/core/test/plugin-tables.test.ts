@@ -1,15 +1,14 @@
+import { createCrm, memoryStorage } from '@rapport/core';
 import {
   column,
-  createCrm,
   definePlugin,
   defineTable,
   type InsertOf,
   type KeyOf,
-  memoryStorage,
   type PatchOf,
   type RowOf,
   type TableWhere,
-} from '@rapport/core';
+} from '@rapport/core/plugin';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 
 const tickets = defineTable('tickets', {

@@ -1,16 +1,7 @@
-import {
-  createCrm,
-  definePlugin,
-  inject,
-  isRapportError,
-  memoryStorage,
-  orderPlugins,
-  parsePluginOptions,
-  type RapportPlugin,
-} from '@rapport/core';
+import { createCrm, isRapportError, memoryStorage, type RapportPlugin } from '@rapport/core';
+import { definePlugin, defineToken, inject, orderPlugins, parsePluginOptions, service, TENANT_ID, type Token } from '@rapport/core/plugin';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineToken, service, TENANT_ID, type Token } from '../src/index.js';
 
 const plugin = (name: string, dependsOn: string[] = [], log: string[] = []): RapportPlugin =>
   definePlugin({

@@ -1,4 +1,5 @@
-import { createCrm, memoryStorage, SEGMENT_CATALOG_TTL_MS } from '@rapport/core';
+import { createCrm, memoryStorage } from '@rapport/core';
+import { SEGMENT_CATALOG_TTL_MS } from '@rapport/core/plugin';
 import { FakeClock } from '@rapport/testkit';
 import { expect, it } from 'vitest';
 

@@ -1,4 +1,4 @@
-import type { MetricsIncrement } from '@rapport/core';
+import type { MetricsIncrement } from '@rapport/core/storage';
 import type { InteractionsTable } from './schema.js';
 
 /**

@@ -1,13 +1,6 @@
-import {
-  type AnyTableDeclaration,
-  type Storage,
-  type StorageCapabilities,
-  type StorageMigrationSet,
-  type TableBinding,
-  TableRegistry,
-  type TableRepository,
-  type TenantStore,
-} from '@rapport/core';
+import type { Storage, StorageCapabilities } from '@rapport/core';
+import type { AnyTableDeclaration, TableRepository, TenantStore } from '@rapport/core/plugin';
+import { type StorageMigrationSet, type TableBinding, TableRegistry } from '@rapport/core/storage';
 import type { Kysely } from 'kysely';
 import type { BlindIndex } from './blind-index.js';
 import type { SqlDialect } from './dialect/sql-dialect.js';

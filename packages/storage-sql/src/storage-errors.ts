@@ -1,13 +1,5 @@
-import {
-  ConflictError,
-  CoreErrorCode,
-  defineErrorCodes,
-  type ErrorCodeEntries,
-  errorDetails,
-  isRapportError,
-  RapportError,
-  UnavailableError,
-} from '@rapport/core';
+import { ConflictError, CoreErrorCode, isRapportError, RapportError, UnavailableError } from '@rapport/core';
+import { defineErrorCodes, type ErrorCodeEntries, errorDetails } from '@rapport/core/plugin';
 import type { SqlDialect } from './dialect/sql-dialect.js';
 
 /** The codes `@rapport/storage-sql` declares, with their kinds and details types. */

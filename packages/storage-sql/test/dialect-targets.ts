@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DialectName, mysql, postgres, type SqlStorage, sqlite } from '@rapport/storage-sql';
+import type { DialectName, SqlStorage } from '@rapport/storage-sql';
+import { mysql } from '@rapport/storage-sql/mysql';
+import { postgres } from '@rapport/storage-sql/postgres';
+import { sqlite } from '@rapport/storage-sql/sqlite';
 import { createTestDatabase, selected } from './servers.js';
 
 /** A fresh, empty database of one dialect, and how to open storages on it. */

@@ -1,5 +1,6 @@
 import { isRapportError } from '@rapport/core';
-import { mysql, postgres } from '@rapport/storage-sql';
+import { mysql } from '@rapport/storage-sql/mysql';
+import { postgres } from '@rapport/storage-sql/postgres';
 import { aCustomer, anInteraction } from '@rapport/testkit';
 import mysql2 from 'mysql2/promise';
 import pg from 'pg';

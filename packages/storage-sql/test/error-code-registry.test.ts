@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CoreErrorCode, defineErrorCodes, errorDetails, PluginError, registeredErrorCode, registeredErrorCodes } from '@rapport/core';
+import { CoreErrorCode, PluginError } from '@rapport/core';
+import { defineErrorCodes, errorDetails, registeredErrorCode, registeredErrorCodes } from '@rapport/core/plugin';
 import { StorageErrorCode } from '@rapport/storage-sql';
 import { describe, expect, it } from 'vitest';
 

@@ -1,4 +1,5 @@
-import { evaluateCondition, isRapportError, type SegmentCondition } from '@rapport/core';
+import { isRapportError, type SegmentCondition } from '@rapport/core';
+import { evaluateCondition } from '@rapport/core/storage';
 import { aCustomer, allPages } from '@rapport/testkit';
 import fc from 'fast-check';
 import { sql } from 'kysely';

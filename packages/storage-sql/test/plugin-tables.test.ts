@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { bindPluginTables, column, defineTable, isRapportError } from '@rapport/core';
+import { isRapportError } from '@rapport/core';
+import { column, defineTable } from '@rapport/core/plugin';
+import { bindPluginTables } from '@rapport/core/storage';
 import { PLUGIN_TABLES_TABLE, pluginTableSql } from '@rapport/storage-sql';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
-import { compileCondition, postgres, postgresDialect } from '@rapport/storage-sql';
+import { compileCondition, postgresDialect } from '@rapport/storage-sql';
+import { postgres } from '@rapport/storage-sql/postgres';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialectTargets, type FreshDatabase } from './dialect-targets.js';

@@ -1,5 +1,6 @@
 import { SegmentConditionSchema } from '@rapport/core';
-import { PREPARE_HINT, postgres, type SqlStorage } from '@rapport/storage-sql';
+import { PREPARE_HINT, type SqlStorage } from '@rapport/storage-sql';
+import { postgres } from '@rapport/storage-sql/postgres';
 import { aCustomer, anInteraction } from '@rapport/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

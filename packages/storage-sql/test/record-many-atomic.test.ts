@@ -1,4 +1,5 @@
-import { createCrm, isRapportError, type Storage, type TenantStore, UnavailableError } from '@rapport/core';
+import { createCrm, isRapportError, type Storage, UnavailableError } from '@rapport/core';
+import type { TenantStore } from '@rapport/core/plugin';
 import { describe, expect, it } from 'vitest';
 import { dialectTargets } from './dialect-targets.js';
 

@@ -1,5 +1,5 @@
 import { createCrm, type SegmentConditionInput } from '@rapport/core';
-import { mysql } from '@rapport/storage-sql';
+import { mysql } from '@rapport/storage-sql/mysql';
 import mysql2 from 'mysql2';
 import mysqlPromise from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCrm, isRapportError } from '@rapport/core';
-import { sqlite } from '@rapport/storage-sql';
+import { sqlite } from '@rapport/storage-sql/sqlite';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 

@@ -1,4 +1,4 @@
-import { mysql } from '@rapport/storage-sql';
+import { mysql } from '@rapport/storage-sql/mysql';
 import { runStorageConformance } from '@rapport/testkit';
 import { afterAll, describe, it } from 'vitest';
 import { createTestDatabase, selected } from './servers.js';

@@ -1,4 +1,4 @@
-import { postgres } from '@rapport/storage-sql';
+import { postgres } from '@rapport/storage-sql/postgres';
 import { runStorageConformance } from '@rapport/testkit';
 import { afterAll, describe, it } from 'vitest';
 import { createTestDatabase, selected } from './servers.js';

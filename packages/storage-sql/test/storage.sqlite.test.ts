@@ -1,4 +1,4 @@
-import { sqlite } from '@rapport/storage-sql';
+import { sqlite } from '@rapport/storage-sql/sqlite';
 import { runStorageConformance } from '@rapport/testkit';
 
 runStorageConformance('sqlite', () => sqlite({ filename: ':memory:' }));

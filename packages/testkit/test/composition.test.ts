@@ -1,4 +1,5 @@
-import { definePlugin, memoryStorage } from '@rapport/core';
+import { memoryStorage } from '@rapport/core';
+import { definePlugin } from '@rapport/core/plugin';
 import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { CORE_SUITES, createTestCrm, defineStorageSuite, planConformance, runStorageConformance, TEST_EPOCH } from '../src/index.js';
 

@@ -8,12 +8,15 @@ import { PluginError } from '../errors/error-classes.js';
 
 /** The package that provides the default storage, loaded only when no storage is given. */
 const DEFAULT_STORAGE_PACKAGE = '@rapport/storage-sql';
+/** Its SQLite entry point: the package root loads no driver (each driver has its own entry). */
+const SQLITE_SUBPATH = './sqlite';
+const DEFAULT_STORAGE_ENTRY = `${DEFAULT_STORAGE_PACKAGE}/sqlite`;
 
 type DefaultStorageModule = { sqlite?: (options: { filename: string }) => Storage };
 
 /**
  * The storage `createCrm()` uses when none is given: embedded SQLite from
- * `@rapport/storage-sql` (file `rapport.db`, or `RAPPORT_SQLITE_FILE`). Without that package
+ * `@rapport/storage-sql/sqlite` (file `rapport.db`, or `RAPPORT_SQLITE_FILE`). Without that package
  * it fails with a message saying what to install rather than silently keeping data in memory.
  *
  * Core does not depend on `@rapport/storage-sql` (which depends on core), so the package is
@@ -24,7 +27,7 @@ type DefaultStorageModule = { sqlite?: (options: { filename: string }) => Storag
 export async function resolveDefaultStorage(): Promise<Storage> {
   const module = await loadDefaultStoragePackage();
   if (typeof module.sqlite !== 'function') {
-    throw new PluginError(CoreErrorCode.PluginDependencyMissing, '@rapport/core', `${DEFAULT_STORAGE_PACKAGE} does not export sqlite()`);
+    throw new PluginError(CoreErrorCode.PluginDependencyMissing, '@rapport/core', `${DEFAULT_STORAGE_ENTRY} does not export sqlite()`);
   }
   return module.sqlite({ filename: process.env.RAPPORT_SQLITE_FILE ?? 'rapport.db' });
 }
@@ -32,7 +35,7 @@ export async function resolveDefaultStorage(): Promise<Storage> {
 async function loadDefaultStoragePackage(): Promise<DefaultStorageModule> {
   let notFound: unknown;
   try {
-    return (await import(/* @vite-ignore */ DEFAULT_STORAGE_PACKAGE)) as DefaultStorageModule;
+    return (await import(/* @vite-ignore */ DEFAULT_STORAGE_ENTRY)) as DefaultStorageModule;
   } catch (error) {
     if (!isModuleNotFound(error)) throw missing(error);
     notFound = error;
@@ -40,26 +43,32 @@ async function loadDefaultStoragePackage(): Promise<DefaultStorageModule> {
   const entry = entryFromAppDirectory(process.cwd());
   if (entry === undefined) throw missing(notFound);
   try {
-    return (await import(/* @vite-ignore */ pathToFileURL(entry).href)) as DefaultStorageModule;
+    return (await import(/* @vite-ignore */ COMMONJS ? entry : pathToFileURL(entry).href)) as DefaultStorageModule;
   } catch (error) {
     throw missing(error);
   }
 }
 
-/** The ESM entry of the default storage package as installed for the app in `directory`, if it is. */
+/**
+ * Whether this is core's CommonJS build, where `__filename` exists and tsup compiles `import()`
+ * to `require()` (which takes a path, not a file URL, and must get the CommonJS file).
+ */
+const COMMONJS = typeof __filename === 'string';
+
+/** The file of the default storage's SQLite entry, in this build's module system, as installed for the app in `directory`, if it is. */
 function entryFromAppDirectory(directory: string): string | undefined {
+  const appRequire = createRequire(join(directory, 'package.json'));
   let manifestPath: string;
   try {
-    manifestPath = createRequire(join(directory, 'package.json')).resolve(`${DEFAULT_STORAGE_PACKAGE}/package.json`);
+    if (COMMONJS) return appRequire.resolve(DEFAULT_STORAGE_ENTRY);
+    manifestPath = appRequire.resolve(`${DEFAULT_STORAGE_PACKAGE}/package.json`);
   } catch {
     return undefined;
   }
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
-    exports?: { '.'?: { import?: { default?: string } } };
-    module?: string;
-    main?: string;
+    exports?: Record<string, { import?: { default?: string } } | undefined>;
   };
-  const relative = manifest.exports?.['.']?.import?.default ?? manifest.module ?? manifest.main;
+  const relative = manifest.exports?.[SQLITE_SUBPATH]?.import?.default;
   return relative === undefined ? undefined : join(dirname(manifestPath), relative);
 }
 

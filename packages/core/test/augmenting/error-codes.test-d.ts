@@ -1,15 +1,14 @@
 import {
   ConflictError,
   CoreErrorCode,
-  type ErrorCodeEntries,
   type ErrorDetailsOf,
-  errorDetails,
   type Identity,
   isRapportError,
   RapportError,
   type RapportErrorCode,
   type ValidationIssue,
 } from '@rapport/core';
+import { type ErrorCodeEntries, errorDetails } from '@rapport/core/plugin';
 import { describe, expectTypeOf, it } from 'vitest';
 
 // A package's codes, declared as a plugin would and merged into the registry.

@@ -3,15 +3,12 @@ import {
   CoreErrorCode,
   type Customer,
   createCrm,
-  definePlugin,
-  HOOK_RUNNER,
   type HookContext,
-  type HookPoint,
-  type HookRunner,
   isRapportError,
   memoryStorage,
   ValidationError,
 } from '@rapport/core';
+import { definePlugin, HOOK_RUNNER, type HookPoint, type HookRunner } from '@rapport/core/plugin';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { rejection } from '../rejection.js';
 

@@ -1,13 +1,5 @@
-import {
-  type CommandContribution,
-  type CrmCore,
-  createCrm,
-  definePlugin,
-  isRapportError,
-  memoryStorage,
-  type RouteContribution,
-  type TenantContext,
-} from '@rapport/core';
+import { type CrmCore, createCrm, isRapportError, memoryStorage } from '@rapport/core';
+import { type CommandContribution, definePlugin, type RouteContribution, type TenantContext } from '@rapport/core/plugin';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 
 // A plugin's events join the Crm's typed event map by declaration merging.

@@ -1,4 +1,4 @@
-import { definePlugin, defineToken, parsePluginOptions, type TenantContext, type Token } from '@rapport/core';
+import { definePlugin, defineToken, parsePluginOptions, type TenantContext, type Token } from '@rapport/core/plugin';
 import type { z } from 'zod';
 import { type GreeterOptions, GreeterOptionsSchema } from './greeter-plugin.js';
 

@@ -7,7 +7,7 @@ import {
   TENANT_CONTEXT,
   type TenantContext,
   type Token,
-} from '@rapport/core';
+} from '@rapport/core/plugin';
 import { z } from 'zod';
 
 export const GreeterOptionsSchema = z.object({ greeting: z.string().min(1).default('Hello') });

@@ -1,4 +1,5 @@
-import { type StorageMigrationSet, UnavailableError } from '@rapport/core';
+import { UnavailableError } from '@rapport/core';
+import type { StorageMigrationSet } from '@rapport/core/storage';
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
 import { StorageErrorCode, wrapDriverError } from '../storage-errors.js';

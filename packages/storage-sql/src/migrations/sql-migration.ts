@@ -1,4 +1,4 @@
-import type { StorageMigrationSet } from '@rapport/core';
+import type { StorageMigrationSet } from '@rapport/core/storage';
 import type { Kysely } from 'kysely';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
 

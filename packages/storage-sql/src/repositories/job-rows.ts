@@ -1,4 +1,5 @@
-import type { ClaimedJob, Job, JobSchedule, JobStatus } from '@rapport/core';
+import type { Job, JobSchedule, JobStatus } from '@rapport/core';
+import type { ClaimedJob } from '@rapport/core/storage';
 import type { JobSchedulesTable, JobsTable } from '../schema.js';
 
 const date = (value: number | string) => new Date(Number(value));

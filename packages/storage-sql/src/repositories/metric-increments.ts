@@ -1,4 +1,4 @@
-import type { MetricsIncrement } from '@rapport/core';
+import type { MetricsIncrement } from '@rapport/core/storage';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { type ArrayColumn, unnestRows } from '../array-rows.js';
 import type { RapportDatabase } from '../schema.js';

@@ -1,4 +1,5 @@
-import type { ConsentRecord, ConsentRepository } from '@rapport/core';
+import type { ConsentRecord } from '@rapport/core';
+import type { ConsentRepository } from '@rapport/core/storage';
 import { consentFromRow } from '../rows.js';
 import { guarded, type SqlContext } from './sql-context.js';
 

@@ -4,14 +4,11 @@ import {
   type Customer,
   type CustomerListFilter,
   type CustomerMetrics,
-  type CustomerRepository,
-  decodeIdCursor,
-  encodeCursor,
   type Identity,
   type IdentityType,
-  type MetricsIncrement,
   type Page,
 } from '@rapport/core';
+import { type CustomerRepository, decodeIdCursor, encodeCursor, type MetricsIncrement } from '@rapport/core/storage';
 import type { Kysely } from 'kysely';
 import { type CustomerParts, customerFromRow, customerToRow, metricsToColumns } from '../rows.js';
 import type { CustomersTable, RapportDatabase } from '../schema.js';

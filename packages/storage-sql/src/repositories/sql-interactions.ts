@@ -1,12 +1,5 @@
-import {
-  decodeTimeCursor,
-  encodeCursor,
-  type InsertStatus,
-  type Interaction,
-  type InteractionRepository,
-  type Page,
-  type TimelineFilter,
-} from '@rapport/core';
+import type { Interaction, Page, TimelineFilter } from '@rapport/core';
+import { decodeTimeCursor, encodeCursor, type InsertStatus, type InteractionRepository } from '@rapport/core/storage';
 import { type Kysely, sql } from 'kysely';
 import { type ArrayColumn, unnestRows, unnestSelect } from '../array-rows.js';
 import { interactionFromRow, interactionToRow } from '../rows.js';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { AttemptOutcome, ClaimedJob, ClaimRequest, JobQueue, JobSchedule } from '@rapport/core';
+import type { JobSchedule } from '@rapport/core';
+import type { AttemptOutcome, ClaimedJob, ClaimRequest, JobQueue } from '@rapport/core/storage';
 import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
 import type { JobsTable, RapportDatabase } from '../schema.js';

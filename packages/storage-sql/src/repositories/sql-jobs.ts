@@ -1,13 +1,5 @@
-import {
-  decodeCursor,
-  type EnqueueOutcome,
-  encodeCursor,
-  type Job,
-  type JobListFilter,
-  type JobRepository,
-  type JobSchedule,
-  type Page,
-} from '@rapport/core';
+import type { Job, JobListFilter, JobSchedule, Page } from '@rapport/core';
+import { decodeCursor, type EnqueueOutcome, encodeCursor, type JobRepository } from '@rapport/core/storage';
 import { type Kysely, sql } from 'kysely';
 import { type ArrayColumn, unnestRows } from '../array-rows.js';
 import type { JobsTable, RapportDatabase } from '../schema.js';

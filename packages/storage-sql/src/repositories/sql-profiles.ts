@@ -1,16 +1,13 @@
+import { CoreErrorCode, type IdentityType, RapportError, SegmentConditionSchema } from '@rapport/core';
+import { parseInput } from '@rapport/core/plugin';
 import {
-  CoreErrorCode,
   type EventsCondition,
   evaluateCounted,
   eventsTerms,
-  type IdentityType,
   type ProfileReader,
   type ProfileRequest,
   type ProfileSnapshot,
-  parseInput,
-  RapportError,
-  SegmentConditionSchema,
-} from '@rapport/core';
+} from '@rapport/core/storage';
 import { type AliasedRawBuilder, CompiledQuery, type RawBuilder, sql } from 'kysely';
 import type { JsonField, SqlDialect } from '../dialect/sql-dialect.js';
 import { prepareHint } from '../prepared-statements.js';

@@ -1,14 +1,5 @@
-import {
-  ConflictError,
-  CoreErrorCode,
-  decodeIdCursor,
-  encodeCursor,
-  type MembershipChanges,
-  type Page,
-  type Segment,
-  type SegmentCondition,
-  type SegmentRepository,
-} from '@rapport/core';
+import { ConflictError, CoreErrorCode, type Page, type Segment, type SegmentCondition } from '@rapport/core';
+import { decodeIdCursor, encodeCursor, type MembershipChanges, type SegmentRepository } from '@rapport/core/storage';
 import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { segmentFromRow } from '../rows.js';
 import type { RapportDatabase } from '../schema.js';

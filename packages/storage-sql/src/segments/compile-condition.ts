@@ -1,14 +1,6 @@
-import {
-  CoreErrorCode,
-  type EventsCondition,
-  parseInput,
-  resolveTimeValue,
-  type Scalar,
-  type SegmentCondition,
-  SegmentConditionSchema,
-  ValidationError,
-  windowStart,
-} from '@rapport/core';
+import { CoreErrorCode, type Scalar, type SegmentCondition, SegmentConditionSchema, ValidationError } from '@rapport/core';
+import { parseInput } from '@rapport/core/plugin';
+import { type EventsCondition, resolveTimeValue, windowStart } from '@rapport/core/storage';
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
 import { perCustomerTable } from './per-customer-table.js';

@@ -1,4 +1,5 @@
-import type { ColumnSpec, OrderStep, Predicate, TableBinding } from '@rapport/core';
+import type { ColumnSpec } from '@rapport/core/plugin';
+import type { OrderStep, Predicate, TableBinding } from '@rapport/core/storage';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
 import { toDb } from './table-column-types.js';

@@ -1,4 +1,6 @@
-import { type AnyTableDeclaration, RapportError, TENANT_COLUMN, type TenantStore } from '@rapport/core';
+import { RapportError } from '@rapport/core';
+import type { AnyTableDeclaration, TenantStore } from '@rapport/core/plugin';
+import { TENANT_COLUMN } from '@rapport/core/storage';
 import type { Kysely } from 'kysely';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
 import { tenantStoreInternals } from '../sql-storage.js';

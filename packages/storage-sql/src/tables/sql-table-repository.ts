@@ -1,7 +1,19 @@
+import { ConflictError, isRapportError, type Page } from '@rapport/core';
 import {
   type AnyTableDeclaration,
   type ColumnSpec,
-  ConflictError,
+  type FindOptions,
+  type InsertOf,
+  type KeyOf,
+  type PatchOf,
+  type RowOf,
+  TableErrorCode,
+  type TableRepository,
+  type TableWhere,
+  type UpdateOptions,
+  type UpdateResult,
+} from '@rapport/core/plugin';
+import {
   checkFind,
   checkInsertRow,
   checkKey,
@@ -10,22 +22,10 @@ import {
   checkUpdateOptions,
   checkWhere,
   encodeTableCursor,
-  type FindOptions,
-  type InsertOf,
   IssueList,
-  isRapportError,
-  type KeyOf,
-  type Page,
-  type PatchOf,
-  type RowOf,
   type TableBinding,
-  TableErrorCode,
-  type TableRepository,
   type TableRow,
-  type TableWhere,
-  type UpdateOptions,
-  type UpdateResult,
-} from '@rapport/core';
+} from '@rapport/core/storage';
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import { type ArrayColumn, unnestRows, unnestSelect } from '../array-rows.js';
 import { atomically, chunksFor, type SqlContext } from '../repositories/sql-context.js';

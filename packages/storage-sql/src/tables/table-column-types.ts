@@ -1,4 +1,5 @@
-import type { ColumnSpec, TableBinding } from '@rapport/core';
+import type { ColumnSpec } from '@rapport/core/plugin';
+import type { TableBinding } from '@rapport/core/storage';
 import { type RawBuilder, sql } from 'kysely';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { diffTableSnapshots, type TableBinding, type TableSnapshot, UnavailableError } from '@rapport/core';
+import { UnavailableError } from '@rapport/core';
+import { diffTableSnapshots, type TableBinding, type TableSnapshot } from '@rapport/core/storage';
 import { type Kysely, sql } from 'kysely';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
 import { createRapportTable } from '../migrations/create-table.js';

@@ -1,4 +1,5 @@
-import type { Storage, TenantStore } from '@rapport/core';
+import type { Storage } from '@rapport/core';
+import type { TenantStore } from '@rapport/core/plugin';
 import { uniqueId } from '../fixtures/builders.js';
 
 /** Makes the storage under test. Called once per suite; the suite migrates and closes it. */

@@ -1,4 +1,5 @@
-import { type Identity, isRapportError, type MetricsDelta } from '@rapport/core';
+import { type Identity, isRapportError } from '@rapport/core';
+import type { MetricsDelta } from '@rapport/core/storage';
 import { describe, expect, it } from 'vitest';
 import { aCustomer } from '../fixtures/builders.js';
 import { allPages, type ConformanceContext } from './context.js';

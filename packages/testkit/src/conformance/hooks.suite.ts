@@ -2,14 +2,13 @@ import {
   type Crm,
   type CrmOptions,
   createCrm,
-  definePlugin,
   type HookHandlers,
   type IdentityInput,
   isRapportError,
   type RapportPlugin,
   type RecordInteractionInput,
-  type TenantStore,
 } from '@rapport/core';
+import { definePlugin, type TenantStore } from '@rapport/core/plugin';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { anInteraction, uniqueId } from '../fixtures/builders.js';

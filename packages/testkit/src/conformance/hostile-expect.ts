@@ -1,4 +1,5 @@
-import { type Crm, createCrm, isRapportError, type RapportError, registeredErrorCode } from '@rapport/core';
+import { type Crm, createCrm, isRapportError, type RapportError } from '@rapport/core';
+import { registeredErrorCode } from '@rapport/core/plugin';
 import { expect } from 'vitest';
 import { FakeClock } from '../fake-clock.js';
 import { uniqueId } from '../fixtures/builders.js';

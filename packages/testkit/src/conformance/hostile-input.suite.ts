@@ -1,4 +1,5 @@
-import { encodeCursor, isRapportError, MAX_AMOUNT, MAX_JSON_DEPTH, MAX_JSON_SIZE } from '@rapport/core';
+import { isRapportError, MAX_AMOUNT, MAX_JSON_DEPTH, MAX_JSON_SIZE } from '@rapport/core';
+import { encodeCursor } from '@rapport/core/storage';
 import { describe, expect, it } from 'vitest';
 import { uniqueId } from '../fixtures/builders.js';
 import type { ConformanceContext } from './context.js';

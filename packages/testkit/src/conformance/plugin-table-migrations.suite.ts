@@ -1,4 +1,6 @@
-import { bindPluginTables, column, createCrm, definePlugin, defineTable, isRapportError, memoryStorage } from '@rapport/core';
+import { createCrm, isRapportError, memoryStorage } from '@rapport/core';
+import { column, definePlugin, defineTable } from '@rapport/core/plugin';
+import { bindPluginTables } from '@rapport/core/storage';
 import { describe, expect, it } from 'vitest';
 import { uniqueId } from '../fixtures/builders.js';
 import type { ConformanceContext } from './context.js';

@@ -1,4 +1,5 @@
-import { bindPluginTables, column, defineTable, type RowOf, type TableBinding } from '@rapport/core';
+import { column, defineTable, type RowOf } from '@rapport/core/plugin';
+import { bindPluginTables, type TableBinding } from '@rapport/core/storage';
 
 /** The plugin name the conformance tables are declared under. */
 export const TABLES_PLUGIN = '@rapport/conformance-tables';

@@ -1,4 +1,5 @@
-import { isRapportError, type RapportErrorCode, type TableWhere } from '@rapport/core';
+import { isRapportError, type RapportErrorCode } from '@rapport/core';
+import type { TableWhere } from '@rapport/core/plugin';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { aCustomer } from '../fixtures/builders.js';

@@ -1,11 +1,6 @@
-import {
-  composeProfileSnapshot,
-  normalizeIdentity,
-  type ProfileRequest,
-  readProfileSnapshot,
-  SegmentConditionSchema,
-  type TenantStore,
-} from '@rapport/core';
+import { normalizeIdentity, SegmentConditionSchema } from '@rapport/core';
+import type { TenantStore } from '@rapport/core/plugin';
+import { composeProfileSnapshot, type ProfileRequest, readProfileSnapshot } from '@rapport/core/storage';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { aConsentRecord, aCustomer, anInteraction, aSegment } from '../fixtures/builders.js';

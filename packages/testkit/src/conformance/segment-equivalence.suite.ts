@@ -1,4 +1,5 @@
-import { type Customer, type EvaluationSubject, evaluateCondition, SegmentConditionSchema } from '@rapport/core';
+import { type Customer, SegmentConditionSchema } from '@rapport/core';
+import { type EvaluationSubject, evaluateCondition } from '@rapport/core/storage';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { aCustomer } from '../fixtures/builders.js';

@@ -1,4 +1,6 @@
-import { emptyMetrics, type Identity, type SegmentCondition, type TenantStore } from '@rapport/core';
+import type { Identity, SegmentCondition } from '@rapport/core';
+import type { TenantStore } from '@rapport/core/plugin';
+import { emptyMetrics } from '@rapport/core/storage';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { aConsentRecord, aCustomer, anInteraction, aSegment, uniqueId } from '../fixtures/builders.js';

@@ -1,7 +1,7 @@
-import type { MetricsIncrement } from '@rapport/core';
+import type { MetricsIncrement } from '@rapport/core/storage';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { NativeWriter } from './native-writer.js';
-import type { InteractionsTable } from './schema.js';
+import type { NativeWriter } from '../native-writer.js';
+import type { InteractionsTable } from '../schema.js';
 
 /** The SQLite fast path: one prepared statement, reused for every row. */
 export function sqliteNativeWriter(database: BetterSqlite3.Database): NativeWriter {
