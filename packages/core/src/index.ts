@@ -76,13 +76,41 @@ export {
   ConsentChangeInputSchema,
   type ConsentCheckInput,
   ConsentCheckInputSchema,
-  type ConsentDecision,
+  type ConsentDecideInput,
+  ConsentDecideInputSchema,
   ConsentHistoryFilterSchema,
+  ConsentPurposeSchema,
   type ConsentRecord,
+  type ConsentRecordStatus,
+  type ConsentStateFilter,
+  ConsentStateFilterSchema,
+  DEFAULT_CONSENT_ACTOR,
+} from './model/consent.js';
+export {
+  type ConsentDecision,
+  type ConsentQuestion,
+  type ConsentReason,
   type ConsentStatus,
   consentStates,
   decideConsent,
-} from './model/consent.js';
+} from './model/consent-decision.js';
+export {
+  type ConsentNotice,
+  type ConsentNoticeInput,
+  ConsentNoticeSchema,
+  type ConsentPolicy,
+  type ConsentRules,
+  consentRules,
+  DEFAULT_CONSENT_RULES,
+  DEFAULT_OPT_OUT_PURPOSES,
+} from './model/consent-rules.js';
+export type { ConsentOptions, ResolvedConsentConfig } from './crm/consent-options.js';
+export {
+  ConsentRequiredError,
+  type ConsentRequiredDetails,
+  ConsentTokenError,
+  type ConsentTokenFailure,
+} from './errors/consent-errors.js';
 export {
   CreateCustomerInputSchema,
   type Customer,
@@ -210,7 +238,7 @@ export {
   resolveTimeValue,
   windowStart,
 } from './segments/evaluate.js';
-export { ConsentService } from './services/consent-service.js';
+export { type ConsentRequest, ConsentService } from './services/consent-service.js';
 export {
   type CreateCustomerInput,
   CustomerService,

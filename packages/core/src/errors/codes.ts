@@ -39,6 +39,12 @@ export const CoreErrorCode = {
   JobNotFound: 'JOB_NOT_FOUND',
   /** The storage cannot hold a value (a NUL character on PostgreSQL); the field is named. */
   UnsupportedValue: 'STORAGE_UNSUPPORTED_VALUE',
+  /** The consent gate refused: the purpose is not allowed on the channel (a `ConsentRequiredError`). */
+  ConsentRequired: 'CONSENT_REQUIRED',
+  /** A double opt-in token is expired, tampered with, malformed, for another tenant or already used (a `ConsentTokenError`). */
+  ConsentTokenInvalid: 'CONSENT_TOKEN_INVALID',
+  /** A consent record with this id, or a confirmation of this request, is already in the ledger (append-only). */
+  ConsentRecordExists: 'CONSENT_RECORD_EXISTS',
 } as const;
 
 /** One of the codes in {@link CoreErrorCode}. */
