@@ -20,6 +20,7 @@ export type {
   TenantStore,
 } from './contracts/storage.js';
 export type { CrmOptions, ResolvedCrmConfig } from './crm/config.js';
+export type { ConsentOptions, ResolvedConsentConfig } from './crm/consent-options.js';
 export { createCrm, type PropsOf, type TraitsOf } from './crm/create-crm.js';
 export type { Crm, CrmCore } from './crm/crm.js';
 export { type RapportContainer, type Resolvable, rapportContainer } from './di/rapport-container.js';
@@ -37,6 +38,12 @@ export {
   TENANT_STORE,
 } from './di/tokens.js';
 export { CoreErrorCode } from './errors/codes.js';
+export {
+  type ConsentRequiredDetails,
+  ConsentRequiredError,
+  ConsentTokenError,
+  type ConsentTokenFailure,
+} from './errors/consent-errors.js';
 export {
   ConflictError,
   NotFoundError,
@@ -104,13 +111,6 @@ export {
   DEFAULT_CONSENT_RULES,
   DEFAULT_OPT_OUT_PURPOSES,
 } from './model/consent-rules.js';
-export type { ConsentOptions, ResolvedConsentConfig } from './crm/consent-options.js';
-export {
-  ConsentRequiredError,
-  type ConsentRequiredDetails,
-  ConsentTokenError,
-  type ConsentTokenFailure,
-} from './errors/consent-errors.js';
 export {
   CreateCustomerInputSchema,
   type Customer,

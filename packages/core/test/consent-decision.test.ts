@@ -47,7 +47,11 @@ describe('consent decisions', () => {
     const denied = record({ status: 'denied', occurredAt: at(1) });
     const pending = record({ status: 'pending', occurredAt: at(2) });
     const later = record({ status: 'granted', occurredAt: at(10) });
-    expect(decideConsent([denied, pending, later], ask('marketing', 'email', 5))).toMatchObject({ state: 'denied', reason: 'denied', record: denied });
+    expect(decideConsent([denied, pending, later], ask('marketing', 'email', 5))).toMatchObject({
+      state: 'denied',
+      reason: 'denied',
+      record: denied,
+    });
     expect(decideConsent([pending], ask('marketing', 'email'))).toMatchObject({ state: 'unknown', record: null });
     expect(decideConsent([denied, pending, later], ask('marketing', 'email', 10)).record).toBe(later);
   });
@@ -55,9 +59,16 @@ describe('consent decisions', () => {
   it('lets a grant lapse at its expiry, with reason expired', () => {
     const grant = record({ occurredAt: at(1), expiresAt: at(10) });
     expect(decideConsent([grant], ask('marketing', 'email', 9)).allowed).toBe(true);
-    expect(decideConsent([grant], ask('marketing', 'email', 10))).toMatchObject({ allowed: false, state: 'unknown', reason: 'expired', record: grant });
+    expect(decideConsent([grant], ask('marketing', 'email', 10))).toMatchObject({
+      allowed: false,
+      state: 'unknown',
+      reason: 'expired',
+      record: grant,
+    });
     // Expired stays refused even where the purpose is opt-out: the record, not the policy, decides.
-    expect(decideConsent([record({ purpose: 'transactional', occurredAt: at(1), expiresAt: at(2) })], ask('transactional', 'email')).allowed).toBe(false);
+    expect(
+      decideConsent([record({ purpose: 'transactional', occurredAt: at(1), expiresAt: at(2) })], ask('transactional', 'email')).allowed,
+    ).toBe(false);
   });
 
   it('needs fresh consent once a material notice version is in force', () => {
@@ -69,7 +80,11 @@ describe('consent decisions', () => {
     ]);
     const underV2 = record({ noticeVersion: 'v2', occurredAt: at(6) });
     expect(decideConsent([underV2], ask('marketing', 'email', 9), rules).state).toBe('granted');
-    expect(decideConsent([underV2], ask('marketing', 'email', 10), rules)).toMatchObject({ state: 'unknown', reason: 'notice-outdated', allowed: false });
+    expect(decideConsent([underV2], ask('marketing', 'email', 10), rules)).toMatchObject({
+      state: 'unknown',
+      reason: 'notice-outdated',
+      allowed: false,
+    });
     const noVersion = record({ noticeVersion: null, occurredAt: at(11) });
     expect(decideConsent([noVersion], ask('marketing', 'email', 12), rules).reason).toBe('notice-outdated');
     for (const version of ['v3', 'v4']) {

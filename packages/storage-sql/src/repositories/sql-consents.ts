@@ -1,4 +1,4 @@
-import { type ConsentRecord, type ConsentRepository, ConflictError, CoreErrorCode } from '@rapport/core';
+import { ConflictError, type ConsentRecord, type ConsentRepository, CoreErrorCode } from '@rapport/core';
 import { consentFromRow } from '../rows.js';
 import { guarded, type SqlContext } from './sql-context.js';
 

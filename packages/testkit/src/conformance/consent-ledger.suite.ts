@@ -96,19 +96,30 @@ export function consentLedgerSuite(ctx: ConformanceContext, runs: number): void 
               for (const minute of [change.minute, ...(change.lifetime === null ? [] : [change.minute + change.lifetime])])
                 for (const delta of [-1, 0, 1]) probes.add(BASE + minute * MINUTE + delta);
             }
-            for (const t of probes) {
-              for (const channel of CHANNELS) {
-                const states = await crm.consent.stateAt(customer.id, new Date(t), { channel });
-                for (const purpose of PURPOSES) {
-                  const model = expected(written, purpose, channel, t);
-                  const actual = summary(states.find((state) => state.purpose === purpose));
-                  // A purpose with nothing on record by t is left out of the per-channel report.
-                  expect(
-                    actual ?? { state: 'unknown', reason: 'no-consent', recordId: null },
-                    `${purpose}/${channel} at ${t - BASE}ms`,
-                  ).toEqual(model);
-                }
+            // At most 12 probes per run (evenly spread), each one read of the whole state.
+            const sorted = [...probes].sort((a, b) => a - b);
+            const step = Math.max(1, Math.ceil(sorted.length / 12));
+            for (const t of sorted.filter((_, index) => index % step === 0)) {
+              const states = await crm.consent.stateAt(customer.id, new Date(t));
+              const pairs = new Set(
+                written
+                  .filter(({ change }) => BASE + change.minute * MINUTE <= t)
+                  .map(({ change }) => `${change.purpose}/${change.channel}`),
+              );
+              expect(new Set(states.map((state) => `${state.purpose}/${state.channel}`)), `pairs at ${t - BASE}ms`).toEqual(pairs);
+              for (const state of states) {
+                expect(summary(state), `${state.purpose}/${state.channel} at ${t - BASE}ms`).toEqual(
+                  expected(written, state.purpose, state.channel, t),
+                );
               }
+            }
+            // A channel no record names directly follows the `*` records (or has nothing on record).
+            for (const channel of ['email', 'sms'] as const) {
+              const t = sorted[sorted.length - 1] as number;
+              for (const state of await crm.consent.stateAt(customer.id, new Date(t), { channel }))
+                expect(summary(state), `${state.purpose}/${channel} at ${t - BASE}ms`).toEqual(
+                  expected(written, state.purpose, channel, t),
+                );
             }
             const probe = [...probes][0] as number;
             const one = await crm.consent.decide({ customerId: customer.id, purpose: 'marketing', channel: 'email', at: new Date(probe) });
@@ -122,7 +133,7 @@ export function consentLedgerSuite(ctx: ConformanceContext, runs: number): void 
         ),
         { numRuns: runs },
       );
-    });
+    }, 180_000);
 
     it('records who made a change (app by default) and lets a grant lapse at its expiry with reason expired', async () => {
       const { crm, clock } = await crmFor(ctx);
