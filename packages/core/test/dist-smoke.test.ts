@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -15,11 +15,16 @@ describe('built @rapport/core', () => {
       expect(existsSync(join(packageDir, 'dist', file)), file).toBe(true);
   });
 
+  it('bundles jose (ESM-only) so require() works on every supported Node 20', () => {
+    for (const file of ['index.js', 'index.cjs'])
+      expect(readFileSync(join(packageDir, 'dist', file), 'utf8')).not.toMatch(/require\("jose"\)|from "jose"/);
+  });
+
   it('creates a Crm from ESM (import)', () => {
-    expect(run('smoke.mjs')).toEqual({ email: 'esm@example.com', spend: 7, timeline: 1 });
+    expect(run('smoke.mjs')).toEqual({ email: 'esm@example.com', spend: 7, timeline: 1, consent: true });
   });
 
   it('creates a Crm from CommonJS (require)', () => {
-    expect(run('smoke.cjs')).toEqual({ email: 'cjs@example.com', spend: 7, timeline: 1 });
+    expect(run('smoke.cjs')).toEqual({ email: 'cjs@example.com', spend: 7, timeline: 1, consent: true });
   });
 });
