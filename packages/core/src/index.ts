@@ -13,9 +13,16 @@ export type { IdGenerator } from './contracts/id-generator.js';
 export { uuidV7Ids } from './contracts/id-generator.js';
 export type { Storage, StorageCapabilities } from './contracts/storage.js';
 export type { CrmOptions, ResolvedCrmConfig } from './crm/config.js';
+export type { ConsentOptions, ResolvedConsentConfig } from './crm/consent-options.js';
 export { createCrm, type PropsOf, type TraitsOf } from './crm/create-crm.js';
 export type { Crm, CrmCore } from './crm/crm.js';
 export { CoreErrorCode } from './errors/codes.js';
+export {
+  type ConsentRequiredDetails,
+  ConsentRequiredError,
+  ConsentTokenError,
+  type ConsentTokenFailure,
+} from './errors/consent-errors.js';
 export {
   ConflictError,
   type NotFoundDetails,
@@ -57,13 +64,34 @@ export {
   ConsentChangeInputSchema,
   type ConsentCheckInput,
   ConsentCheckInputSchema,
-  type ConsentDecision,
+  type ConsentDecideInput,
+  ConsentDecideInputSchema,
   ConsentHistoryFilterSchema,
+  ConsentPurposeSchema,
   type ConsentRecord,
+  type ConsentRecordStatus,
+  type ConsentStateFilter,
+  ConsentStateFilterSchema,
+  DEFAULT_CONSENT_ACTOR,
+} from './model/consent.js';
+export {
+  type ConsentDecision,
+  type ConsentQuestion,
+  type ConsentReason,
   type ConsentStatus,
   consentStates,
   decideConsent,
-} from './model/consent.js';
+} from './model/consent-decision.js';
+export {
+  type ConsentNotice,
+  type ConsentNoticeInput,
+  ConsentNoticeSchema,
+  type ConsentPolicy,
+  type ConsentRules,
+  consentRules,
+  DEFAULT_CONSENT_RULES,
+  DEFAULT_OPT_OUT_PURPOSES,
+} from './model/consent-rules.js';
 export {
   CreateCustomerInputSchema,
   type Customer,
@@ -149,7 +177,7 @@ export { AddressSchema, type AnyObjectSchema, buildTraitsSchema, type StandardTr
 export type { Contributed, ContributionPoints, ContributionRegistry } from './plugins/contributions.js';
 export type { RapportPlugin } from './plugins/define-plugin.js';
 export type { ApiOf, PluginApis } from './plugins/plugin-api.js';
-export { ConsentService } from './services/consent-service.js';
+export { type ConsentRequest, ConsentService } from './services/consent-service.js';
 export {
   type CreateCustomerInput,
   CustomerService,

@@ -162,7 +162,6 @@ describe('Crm services', () => {
       purpose: 'marketing',
       channel: 'sms',
       source: 'STOP reply',
-      occurredAt: '2026-06-02T00:00:00Z',
     });
     expect((await crm.consent.check({ customerId: customer.id, purpose: 'marketing', channel: 'sms' })).status).toBe('denied');
     expect((await crm.consent.check({ customerId: customer.id, purpose: 'marketing', channel: 'email' })).status).toBe('granted');

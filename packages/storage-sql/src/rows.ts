@@ -111,8 +111,11 @@ export function consentFromRow(row: ConsentsTable, dialect: SqlDialect): Consent
     channel: row.channel,
     status: row.status as ConsentRecord['status'],
     source: row.source,
+    actor: row.actor,
     noticeVersion: row.notice_version,
     proof: row.proof === null ? null : (dialect.parseJson(row.proof) as Record<string, unknown>),
+    expiresAt: toDateOrNull(row.expires_at),
+    requestId: row.request_id ?? null,
     occurredAt: toDate(row.occurred_at),
     recordedAt: toDate(row.recorded_at),
   };

@@ -66,8 +66,11 @@ export interface ConsentsTable {
   channel: string;
   status: string;
   source: string;
+  actor: string;
   notice_version: string | null;
   proof: unknown;
+  expires_at: number | null;
+  request_id: string | null;
   occurred_at: number;
   recorded_at: number;
 }

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { isRapportError } from '@rapport/core';
-import { createRapportTable, defineSqlMigrations, MIGRATION_TABLE } from '@rapport/storage-sql';
-import { sql } from 'kysely';
+import { coreMigrations, createRapportTable, defineSqlMigrations, MIGRATION_TABLE } from '@rapport/storage-sql';
+import { type Kysely, Migrator, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { dialectTargets } from './dialect-targets.js';
 
@@ -58,7 +58,7 @@ describe.each(targets.map((target) => [target.name, target] as const))('migratio
     const database = await target.fresh();
     const storage = await database.open();
     try {
-      expect(await storage.applyMigrations()).toEqual(['core/0001_core_tables', 'core/0002_jobs']);
+      expect(await storage.applyMigrations()).toEqual(['core/0001_core_tables', 'core/0002_jobs', 'core/0003_consent_ledger']);
       expect(await storage.applyMigrations()).toEqual([]);
       const tables = (await storage.db.introspection.getTables()).map((table) => table.name).filter((name) => name.startsWith('rapport_'));
       expect(tables.sort()).toEqual(
@@ -83,11 +83,44 @@ describe.each(targets.map((target) => [target.name, target] as const))('migratio
     }
   });
 
+  it('upgrades a consent ledger written before 0003_consent_ledger: old rows read as recorded by the app, never expiring', async () => {
+    const database = await target.fresh();
+    const storage = await database.open();
+    try {
+      const db = storage.db as unknown as Kysely<unknown>;
+      const early = Object.fromEntries(
+        ['0001_core_tables', '0002_jobs'].map((name) => [
+          name,
+          { up: (kysely: Kysely<unknown>) => coreMigrations[name]?.up(kysely, storage.dialect) as Promise<void> },
+        ]),
+      );
+      const migrator = new Migrator({
+        db,
+        provider: { getMigrations: async () => early },
+        migrationTableName: MIGRATION_TABLE,
+        migrationLockTableName: `${MIGRATION_TABLE}_lock`,
+      });
+      expect((await migrator.migrateToLatest()).error).toBeUndefined();
+      await sql`insert into rapport_customers (tenant_id, id, traits, created_at, updated_at, version) values ('t', 'c1', '{}', 1, 1, 1)`.execute(
+        db,
+      );
+      await sql`insert into rapport_consents (tenant_id, id, customer_id, purpose, channel, status, source, occurred_at, recorded_at)
+        values ('t', 'r1', 'c1', 'marketing', '*', 'granted', 'legacy', 5, 6)`.execute(db);
+      expect(await storage.applyMigrations()).toEqual(['core/0003_consent_ledger']);
+      expect(await storage.forTenant('t').consents.history('c1')).toMatchObject([
+        { id: 'r1', actor: 'app', expiresAt: null, requestId: null, status: 'granted' },
+      ]);
+    } finally {
+      await storage.close();
+      await database.cleanup();
+    }
+  });
+
   it("runs a plugin's migrations after core in its own namespace, also when the plugin arrives later", async () => {
     const database = await target.fresh();
     const storage = await database.open();
     try {
-      expect(await storage.applyMigrations()).toEqual(['core/0001_core_tables', 'core/0002_jobs']);
+      expect(await storage.applyMigrations()).toEqual(['core/0001_core_tables', 'core/0002_jobs', 'core/0003_consent_ledger']);
       expect(await storage.applyMigrations([loyalty])).toEqual(['loyalty/0001_points']);
       expect(await storage.applyMigrations([loyalty])).toEqual([]);
       const tables = (await storage.db.introspection.getTables()).map((table) => table.name);
@@ -122,10 +155,10 @@ describe.each(targets.map((target) => [target.name, target] as const))('migratio
       const runs = await Promise.all(Array.from({ length: 5 }, () => runChild(target.name, database.location, startAt)));
       for (const run of runs) expect(run.code, run.stderr).toBe(0);
       const applied = runs.flatMap((run) => JSON.parse(run.stdout) as string[]);
-      expect(applied).toEqual(['core/0001_core_tables', 'core/0002_jobs']);
+      expect(applied).toEqual(['core/0001_core_tables', 'core/0002_jobs', 'core/0003_consent_ledger']);
       const storage = await database.open();
       const rows = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(storage.db);
-      expect(rows.rows.map((row) => row.name)).toEqual(['0001_core_tables', '0002_jobs']);
+      expect(rows.rows.map((row) => row.name)).toEqual(['0001_core_tables', '0002_jobs', '0003_consent_ledger']);
       await storage.close();
     } finally {
       await database.cleanup();

@@ -181,9 +181,18 @@ export interface InteractionRepository {
   reassignCustomer(fromId: string, toId: string): Promise<number>;
 }
 
-/** Persistence of the consent ledger. */
+/**
+ * Persistence of the consent ledger. It is append-only: the contract has no way to change or
+ * remove a record, and a storage never overwrites one. The one exception is a merge, which
+ * re-points records to the surviving customer without touching their contents.
+ */
 export interface ConsentRepository {
-  /** Appends a record; the ledger is never rewritten. */
+  /**
+   * Appends a record with every field as given. Throws the `ConflictError`
+   * `CONSENT_RECORD_EXISTS` when a record with its id is already stored, or when its
+   * `requestId` is not null and another record of the tenant already confirms that request
+   * (so one double opt-in grants once, even under concurrent confirmations).
+   */
   append(record: ConsentRecord): Promise<void>;
   /** A customer's records, oldest first, optionally for one purpose. */
   history(customerId: string, filter?: { purpose?: string }): Promise<ConsentRecord[]>;

@@ -11,6 +11,7 @@ import { type AnyObjectSchema, buildTraitsSchema } from '../model/traits.js';
 import type { RapportPlugin } from '../plugins/define-plugin.js';
 import type { ConflictingMatchPolicy } from '../services/identity-match.js';
 import { parseInput } from '../util/parse.js';
+import { type ConsentOptions, type ResolvedConsentConfig, resolveConsentOptions } from './consent-options.js';
 
 /** Options of `createCrm`. The schemas make the returned Crm typed over the app's fields. */
 export interface CrmOptions<TTraits extends AnyObjectSchema = AnyObjectSchema, TProps extends AnyObjectSchema = AnyObjectSchema> {
@@ -53,6 +54,8 @@ export interface CrmOptions<TTraits extends AnyObjectSchema = AnyObjectSchema, T
      */
     refreshOnChange?: boolean;
   };
+  /** The consent ledger's rules: default policies per purpose, notice versions, the double opt-in key. */
+  consent?: ConsentOptions;
   /** The app's own job types: a handler, or a handler with its retry policy, by type. */
   jobs?: Readonly<Record<string, JobHandler | JobDefinition>>;
   /**
@@ -74,6 +77,7 @@ export interface ResolvedCrmConfig {
   readonly purchaseTypes: ReadonlySet<string>;
   readonly amountProperty: string;
   readonly refreshOnChange: boolean;
+  readonly consent: ResolvedConsentConfig;
 }
 
 const hasMethods =
@@ -151,6 +155,7 @@ export function resolveCrmConfig(options: CrmOptions): ResolvedCrmConfig {
     purchaseTypes: new Set(options.metrics?.purchaseTypes ?? ['purchase', 'order.completed']),
     amountProperty: options.metrics?.amountProperty ?? 'amount',
     refreshOnChange: options.segments?.refreshOnChange ?? false,
+    consent: resolveConsentOptions(options.consent),
   };
 }
 

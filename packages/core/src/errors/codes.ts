@@ -104,6 +104,23 @@ export const coreErrorCodes = {
   },
   /** A broken internal invariant: a bug in Rapport or a plugin, never bad input. */
   Internal: { code: 'INTERNAL', kind: 'internal', details: errorDetails<Record<string, unknown>>() },
+  /** The consent gate refused: the purpose is not allowed on the channel (a `ConsentRequiredError`). */
+  ConsentRequired: {
+    code: 'CONSENT_REQUIRED',
+    kind: 'forbidden',
+    details: errorDetails<{ customerId: string; purpose: string; channel: string; reason: string; recordId: string | null }>(),
+  },
+  /**
+   * A double opt-in token is expired, tampered with, malformed, for another tenant or already
+   * used (a `ConsentTokenError`; `details.reason` says which).
+   */
+  ConsentTokenInvalid: {
+    code: 'CONSENT_TOKEN_INVALID',
+    kind: 'invalid_input',
+    details: errorDetails<{ reason: string; tokenId: string | null }>(),
+  },
+  /** A consent record with this id, or a confirmation of this request, is already in the ledger (append-only). */
+  ConsentRecordExists: { code: 'CONSENT_RECORD_EXISTS', kind: 'conflict', details: errorDetails<Record<string, unknown>>() },
 } as const;
 
 /**

@@ -7,10 +7,26 @@ export const CONSENT_PURPOSES = ['marketing', 'analytics', 'personalisation', 'p
 /** A channel value that applies a consent record to every channel of its purpose. */
 export const ALL_CHANNELS = '*';
 
-const slug = z.string().regex(/^[a-z0-9][a-z0-9_.:-]{0,63}$/, 'must be 1-64 characters: a-z, 0-9, _ . : -');
+/** Who recorded a consent change when the caller does not say: the app itself. */
+export const DEFAULT_CONSENT_ACTOR = 'app';
+
+/** A purpose slug: 1-64 characters of a-z, 0-9, `_ . : -`. */
+export const ConsentPurposeSchema = z.string().regex(/^[a-z0-9][a-z0-9_.:-]{0,63}$/, 'must be 1-64 characters: a-z, 0-9, _ . : -');
+const slug = ConsentPurposeSchema;
 const channelSchema = z.union([z.literal(ALL_CHANNELS), slug]);
 
-/** One entry of the consent ledger. The ledger is append-only: withdrawing adds a record. */
+/**
+ * What a ledger record says: the customer `granted` consent, `denied` it when asked,
+ * `withdrew` an earlier grant, or a grant is `pending` confirmation (double opt-in). A
+ * pending record never decides anything; its confirmation appends a `granted` record.
+ */
+export type ConsentRecordStatus = 'granted' | 'denied' | 'withdrawn' | 'pending';
+
+/**
+ * One entry of the consent ledger. The ledger is append-only: no API updates or deletes a
+ * record; a withdrawal, a denial or a confirmation adds one. (A merge re-points the records of
+ * the merged-away customer to the survivor, leaving their contents as they were.)
+ */
 export interface ConsentRecord {
   id: string;
   tenantId: string;
@@ -18,25 +34,34 @@ export interface ConsentRecord {
   purpose: string;
   /** A channel such as `email`, or `*` for every channel. */
   channel: string;
-  status: 'granted' | 'withdrawn';
+  status: ConsentRecordStatus;
   /** Where the customer said so: `checkout`, `preference-centre`, `store-42`, … */
   source: string;
+  /** Who recorded it: a user or service id of the app; {@link DEFAULT_CONSENT_ACTOR} when not given. */
+  actor: string;
   /** Version of the privacy notice the customer saw. */
   noticeVersion: string | null;
   /** Evidence: IP, user agent, form id, a signed document reference, … */
   proof: Record<string, unknown> | null;
+  /** When a grant lapses (on a pending record: when the grant it asks for will lapse); null for never. */
+  expiresAt: Date | null;
+  /** On a grant that confirms a double opt-in: the id of the pending record (the token's id). */
+  requestId: string | null;
   occurredAt: Date;
   recordedAt: Date;
 }
 
-/** Input of `crm.consent.grant` and `crm.consent.withdraw`. */
+/** Input of `crm.consent.grant`, `deny`, `withdraw` and `requestGrant`. */
 export const ConsentChangeInputSchema = z.object({
   customerId: z.string().min(1),
   purpose: slug,
   channel: channelSchema.default(ALL_CHANNELS),
   source: z.string().min(1).max(128),
+  actor: z.string().min(1).max(128).default(DEFAULT_CONSENT_ACTOR),
   noticeVersion: z.string().min(1).max(64).nullable().default(null),
   proof: z.record(z.string(), z.unknown()).nullable().default(null),
+  /** Only for grants: when the grant lapses; must be after `occurredAt`. */
+  expiresAt: DateInputSchema.nullable().default(null),
   occurredAt: DateInputSchema.optional(),
 });
 /** A consent change as the app passes it in. */
@@ -48,59 +73,18 @@ export const ConsentCheckInputSchema = z.object({
   purpose: slug,
   channel: channelSchema.default(ALL_CHANNELS),
 });
-/** The filter of `crm.consent.history`: one purpose, or every purpose when left out. */
-export const ConsentHistoryFilterSchema = z.object({ purpose: slug.optional() });
-
 /** A consent question as the app passes it in. */
 export type ConsentCheckInput = z.input<typeof ConsentCheckInputSchema>;
 
-/** The answer to a consent question. */
-export type ConsentStatus = 'granted' | 'denied' | 'unknown';
+/** Input of `crm.consent.decide` and `assertAllowed`: `check`'s question, at a time (default now). */
+export const ConsentDecideInputSchema = ConsentCheckInputSchema.extend({ at: DateInputSchema.optional() });
+/** A consent question, optionally about a past (or future) moment. */
+export type ConsentDecideInput = z.input<typeof ConsentDecideInputSchema>;
 
-/** The answer with the ledger record that decided it (null when nothing is on record). */
-export interface ConsentDecision {
-  purpose: string;
-  channel: string;
-  status: ConsentStatus;
-  decidedBy: ConsentRecord | null;
-}
+/** The filter of `crm.consent.history`: one purpose, or every purpose when left out. */
+export const ConsentHistoryFilterSchema = z.object({ purpose: slug.optional() });
 
-/**
- * Decides consent for (purpose, channel) from the ledger: the latest record for that
- * purpose whose channel is the one asked or `*` wins, so a later "withdraw all marketing"
- * overrides an earlier e-mail grant, and a later e-mail grant re-opens e-mail only.
- * Ties on time go to the channel-specific record, then to the later-recorded one.
- */
-export function decideConsent(records: readonly ConsentRecord[], purpose: string, channel: string): ConsentDecision {
-  let winner: ConsentRecord | null = null;
-  for (const record of records) {
-    if (record.purpose !== purpose) continue;
-    if (record.channel !== channel && record.channel !== ALL_CHANNELS) continue;
-    if (!winner || compareConsentPrecedence(record, winner, channel) > 0) winner = record;
-  }
-  return {
-    purpose,
-    channel,
-    status: winner === null ? 'unknown' : winner.status === 'granted' ? 'granted' : 'denied',
-    decidedBy: winner,
-  };
-}
-
-function compareConsentPrecedence(a: ConsentRecord, b: ConsentRecord, channel: string): number {
-  const byTime = a.occurredAt.getTime() - b.occurredAt.getTime();
-  if (byTime !== 0) return byTime;
-  const specific = Number(a.channel === channel) - Number(b.channel === channel);
-  if (specific !== 0) return specific;
-  const byRecorded = a.recordedAt.getTime() - b.recordedAt.getTime();
-  if (byRecorded !== 0) return byRecorded;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-/** The latest decision for every (purpose, channel) pair that has a record. */
-export function consentStates(records: readonly ConsentRecord[]): ConsentDecision[] {
-  const pairs = new Map<string, { purpose: string; channel: string }>();
-  for (const record of records) pairs.set(`${record.purpose}\u0000${record.channel}`, record);
-  return [...pairs.values()]
-    .map(({ purpose, channel }) => decideConsent(records, purpose, channel))
-    .sort((a, b) => a.purpose.localeCompare(b.purpose) || a.channel.localeCompare(b.channel));
-}
+/** The filter of `crm.consent.stateAt`: one purpose and/or one channel. */
+export const ConsentStateFilterSchema = z.object({ purpose: slug.optional(), channel: channelSchema.optional() });
+/** Which (purpose, channel) pairs `crm.consent.stateAt` reports. */
+export type ConsentStateFilter = z.input<typeof ConsentStateFilterSchema>;

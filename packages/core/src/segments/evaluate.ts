@@ -1,4 +1,5 @@
-import { type ConsentRecord, decideConsent } from '../model/consent.js';
+import type { ConsentRecord } from '../model/consent.js';
+import { decideConsent } from '../model/consent-decision.js';
 import type { Customer } from '../model/customer.js';
 import type { Interaction } from '../model/interaction.js';
 import type { MetricField } from '../model/metrics.js';
@@ -61,7 +62,11 @@ export function evaluateCounted(condition: SegmentCondition, subject: CountedSub
     case 'events':
       return compareCount(subject.countEvents(condition), condition.count.op, condition.count.value);
     case 'consent':
-      return decideConsent(subject.consents, condition.purpose, condition.channel).status === condition.status;
+      // The ledger's state at `now` (expiry included); policies and notice versions are the
+      // gate's business, not a segment's, so the SQL compiler can give the same answer.
+      return (
+        decideConsent(subject.consents, { purpose: condition.purpose, channel: condition.channel, at: now }).state === condition.status
+      );
     case 'identity': {
       const has = subject.customer.identities.some(
         (identity) => identity.type === condition.type && (condition.namespace === undefined || identity.namespace === condition.namespace),

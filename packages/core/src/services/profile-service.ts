@@ -2,11 +2,12 @@ import { inject } from 'tsyringe';
 import { z } from 'zod';
 import type { Clock } from '../contracts/clock.js';
 import type { TenantStore } from '../contracts/storage.js';
+import type { ResolvedCrmConfig } from '../crm/config.js';
 import { service } from '../di/service.js';
-import { CLOCK, TENANT_STORE } from '../di/tokens.js';
+import { CLOCK, CRM_CONFIG, TENANT_STORE } from '../di/tokens.js';
 import { CoreErrorCode } from '../errors/codes.js';
 import { NotFoundError } from '../errors/error-classes.js';
-import { type ConsentDecision, consentStates } from '../model/consent.js';
+import { type ConsentDecision, consentStates } from '../model/consent-decision.js';
 import type { Customer } from '../model/customer.js';
 import type { Interaction } from '../model/interaction.js';
 import { parseInput } from '../util/parse.js';
@@ -39,6 +40,7 @@ export class ProfileService<TTraits = Record<string, unknown>, TProps = Record<s
     @inject(CLOCK) private readonly clock: Clock,
     @inject(CustomerService) private readonly customers: CustomerService,
     @inject(SegmentCatalog) private readonly catalog: SegmentCatalog,
+    @inject(CRM_CONFIG) private readonly config: ResolvedCrmConfig,
   ) {}
 
   /** The 360° view of a customer (a merged-away id gives the survivor's view). */
@@ -60,7 +62,7 @@ export class ProfileService<TTraits = Record<string, unknown>, TProps = Record<s
     return {
       customer: snapshot.customer as Customer<TTraits>,
       timeline: snapshot.timeline as Interaction<TProps>[],
-      consents: consentStates(snapshot.consentHistory),
+      consents: consentStates(snapshot.consentHistory, request.now, this.config.consent.rules),
       segments: segments
         .filter((_, index) => matches[index])
         .map((segment) => ({ key: segment.key, name: segment.name, enteredAt: enteredAt.get(segment.key) ?? null })),

@@ -1,14 +1,19 @@
 // Loaded by plain Node (no TypeScript, no vitest): resolves @rapport/core to dist/index.js.
 import { createCrm, memoryStorage } from '@rapport/core';
 
-const crm = await createCrm({ storage: memoryStorage() });
+const crm = await createCrm({ storage: memoryStorage(), consent: { secret: 'dist-smoke-secret-of-at-least-32-bytes' } });
 const { customer } = await crm.customers.upsert({ identities: [{ type: 'email', value: 'ESM@Example.com' }] });
 await crm.interactions.record({ customerId: customer.id, channel: 'web', type: 'purchase', properties: { amount: 7 } });
+// Double opt-in signs and checks its token with jose, bundled into the build.
+const request = await crm.consent.requestGrant({ customerId: customer.id, purpose: 'marketing', source: 'smoke' });
+const grant = await crm.consent.confirm(request.token);
+const allowed = (await crm.consent.check({ customerId: customer.id, purpose: 'marketing' })).allowed;
 const profile = await crm.profile(customer.id);
 console.log(
   JSON.stringify({
     email: profile.customer.identities[0].value,
     spend: profile.customer.metrics.totalSpend,
     timeline: profile.timeline.length,
+    consent: grant.requestId === request.record.id && allowed,
   }),
 );

@@ -1,5 +1,6 @@
 import { type CreateTableBuilder, type Kysely, sql } from 'kysely';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
+import { consentLedgerMigration } from './consent-ledger-migration.js';
 import { jobsMigration } from './jobs-migration.js';
 import type { SqlMigration } from './sql-migration.js';
 
@@ -157,4 +158,5 @@ export const coreMigrations: Record<string, SqlMigration> = {
     },
   },
   '0002_jobs': jobsMigration,
+  '0003_consent_ledger': consentLedgerMigration,
 };

@@ -1,4 +1,4 @@
-import type { ConsentRecord } from '@rapport/core';
+import { ConflictError, type ConsentRecord, CoreErrorCode } from '@rapport/core';
 import type { ConsentRepository } from '@rapport/core/storage';
 import { consentFromRow } from '../rows.js';
 import { guarded, type SqlContext } from './sql-context.js';
@@ -9,22 +9,36 @@ export class SqlConsentRepository implements ConsentRepository {
 
   append(record: ConsentRecord): Promise<void> {
     return guarded(this.ctx, 'append consent', async () => {
-      await this.ctx.db
-        .insertInto('rapport_consents')
-        .values({
-          tenant_id: this.ctx.tenantId,
-          id: record.id,
-          customer_id: record.customerId,
-          purpose: record.purpose,
-          channel: record.channel,
-          status: record.status,
-          source: record.source,
-          notice_version: record.noticeVersion,
-          proof: record.proof === null ? null : this.ctx.dialect.jsonParam(record.proof, 'proof'),
-          occurred_at: record.occurredAt.getTime(),
-          recorded_at: record.recordedAt.getTime(),
-        })
-        .execute();
+      const insert = this.ctx.db.insertInto('rapport_consents').values({
+        tenant_id: this.ctx.tenantId,
+        id: record.id,
+        customer_id: record.customerId,
+        purpose: record.purpose,
+        channel: record.channel,
+        status: record.status,
+        source: record.source,
+        actor: record.actor,
+        notice_version: record.noticeVersion,
+        proof: record.proof === null ? null : this.ctx.dialect.jsonParam(record.proof, 'proof'),
+        expires_at: record.expiresAt === null ? null : record.expiresAt.getTime(),
+        request_id: record.requestId,
+        occurred_at: record.occurredAt.getTime(),
+        recorded_at: record.recordedAt.getTime(),
+      });
+      try {
+        await insert.execute();
+      } catch (error) {
+        // The primary key and the (tenant, request_id) index keep the ledger append-only.
+        if (this.ctx.dialect.isUniqueViolation(error)) {
+          throw new ConflictError(
+            CoreErrorCode.ConsentRecordExists,
+            `consent record "${record.id}" or its request is already in the ledger`,
+            { id: record.id, requestId: record.requestId },
+            error,
+          );
+        }
+        throw error;
+      }
     });
   }
 

@@ -57,8 +57,11 @@ const CONSENT_COLUMNS = [
   'channel',
   'status',
   'source',
+  'actor',
   'notice_version',
   'proof',
+  'expires_at',
+  'request_id',
   'occurred_at',
   'recorded_at',
 ] as const satisfies readonly (keyof ConsentsTable)[];

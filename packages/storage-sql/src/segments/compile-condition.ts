@@ -240,14 +240,18 @@ export function compileEventCount(
 
 function compileConsent(condition: Extract<SegmentCondition, { kind: 'consent' }>, ctx: CompileContext): RawBuilder<SqlBool> {
   const channel = checkText(condition.channel, ctx);
-  // The deciding record, exactly as `decideConsent`: latest first, the asked channel before
-  // `*` on a tie, then the later-recorded, then the larger id.
-  const decided = sql<string>`(select r.status from ${perCustomerTable('rapport_consents', 'r', ctx.dialect)}
+  const now = ctx.dialect.timeParam(relativeTime(ctx.now.getTime(), ctx));
+  // The deciding record, exactly as `decideConsent`: of the records that had happened by now
+  // (pending ones never decide), latest first, the asked channel before `*` on a tie, then
+  // the later-recorded, then the larger id — read as its state, a lapsed grant being unknown.
+  const decided = sql<string>`(select case when r.status <> 'granted' then 'denied'
+      when r.expires_at is null or r.expires_at > ${now} then 'granted' else 'unknown' end
+    from ${perCustomerTable('rapport_consents', 'r', ctx.dialect)}
     where r.tenant_id = c.tenant_id and r.customer_id = c.id and r.purpose = ${checkText(condition.purpose, ctx)} and r.channel in (${channel}, '*')
+      and r.status <> 'pending' and r.occurred_at <= ${now}
     order by r.occurred_at desc, case when r.channel = ${channel} then 1 else 0 end desc, r.recorded_at desc, r.id desc
     limit 1)`;
-  if (condition.status === 'unknown') return sql<SqlBool>`(${decided} is null)`;
-  return sql<SqlBool>`coalesce(${decided} = ${condition.status === 'granted' ? 'granted' : 'withdrawn'}, false)`;
+  return sql<SqlBool>`(coalesce(${decided}, 'unknown') = ${condition.status})`;
 }
 
 function anyOf(conditions: RawBuilder<SqlBool>[]): RawBuilder<SqlBool> {

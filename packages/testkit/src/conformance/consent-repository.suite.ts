@@ -1,3 +1,4 @@
+import { isRapportError } from '@rapport/core';
 import { describe, expect, it } from 'vitest';
 import { aConsentRecord, aCustomer } from '../fixtures/builders.js';
 import type { ConformanceContext } from './context.js';
@@ -17,20 +18,57 @@ export function consentRepositorySuite(ctx: ConformanceContext): void {
       });
       const earlier = aConsentRecord(store.tenantId, customer.id, {
         source: 'checkout',
+        actor: 'user:7',
         noticeVersion: 'v3',
         proof: { ip: '203.0.113.9', form: 'signup' },
+        expiresAt: new Date('2027-05-01T00:00:00Z'),
         occurredAt: new Date('2026-05-01T00:00:00Z'),
         recordedAt: new Date('2026-05-01T00:00:01Z'),
       });
-      const analytics = aConsentRecord(store.tenantId, customer.id, { purpose: 'analytics', occurredAt: new Date('2026-05-03T00:00:00Z') });
+      const analytics = aConsentRecord(store.tenantId, customer.id, {
+        purpose: 'analytics',
+        status: 'denied',
+        occurredAt: new Date('2026-05-03T00:00:00Z'),
+      });
       await store.consents.append(later);
       await store.consents.append(earlier);
       await store.consents.append(analytics);
       const history = await store.consents.history(customer.id);
       expect(history.map((record) => record.id)).toEqual([earlier.id, later.id, analytics.id]);
       expect(history[0]).toEqual({ ...earlier, tenantId: store.tenantId });
+      expect(history[2]).toEqual(analytics);
       const marketing = await store.consents.history(customer.id, { purpose: 'marketing' });
       expect(marketing.map((record) => record.id)).toEqual([earlier.id, later.id]);
+    });
+
+    it('is append-only: no method rewrites a record, a stored id or a confirmed request is never overwritten', async () => {
+      const store = ctx.freshTenant();
+      const customer = aCustomer(store.tenantId);
+      await store.customers.insert(customer);
+      const pending = aConsentRecord(store.tenantId, customer.id, { status: 'pending', expiresAt: new Date('2027-01-01T00:00:00Z') });
+      const confirmed = aConsentRecord(store.tenantId, customer.id, { requestId: pending.id, proof: { tokenId: pending.id } });
+      await store.consents.append(pending);
+      await store.consents.append(confirmed);
+      const clash = async (record: typeof pending) => {
+        const error = await store.consents.append(record).then(
+          () => null,
+          (caught: unknown) => caught,
+        );
+        expect(isRapportError(error, 'CONSENT_RECORD_EXISTS'), String(error)).toBe(true);
+      };
+      await clash({ ...pending, status: 'withdrawn', source: 'overwrite' });
+      await clash(aConsentRecord(store.tenantId, customer.id, { requestId: pending.id }));
+      // Another tenant may hold the same ids: uniqueness is per tenant.
+      const other = ctx.freshTenant();
+      const stranger = aCustomer(other.tenantId, { id: customer.id });
+      await other.customers.insert(stranger);
+      await other.consents.append({ ...confirmed, tenantId: other.tenantId });
+      expect(await store.consents.history(customer.id)).toEqual([pending, confirmed]);
+      // The contract offers appending, reading and merge re-pointing, nothing that edits or deletes.
+      const methods = new Set<string>();
+      for (let proto = Object.getPrototypeOf(store.consents); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto))
+        for (const name of Object.getOwnPropertyNames(proto)) if (name !== 'constructor') methods.add(name);
+      expect([...methods].filter((name) => /update|delete|remove|set|clear|edit|replace|upsert/i.test(name))).toEqual([]);
     });
 
     it('reassigns the ledger of one customer to another', async () => {

@@ -1,5 +1,7 @@
 import type { RapportPlugin, Storage } from '@rapport/core';
 import { afterAll, beforeAll, describe } from 'vitest';
+import { consentLedgerSuite } from './consent-ledger.suite.js';
+import { consentOptInSuite } from './consent-opt-in.suite.js';
 import { consentRepositorySuite } from './consent-repository.suite.js';
 import { makeContext, type StorageFactory } from './context.js';
 import { crmFlowsSuite } from './crm-flows.suite.js';
@@ -59,6 +61,14 @@ export const CORE_SUITES: readonly StorageSuite[] = [
   defineStorageSuite({ name: 'customer-repository', define: (ctx) => customerRepositorySuite(ctx) }),
   defineStorageSuite({ name: 'interaction-repository', define: (ctx) => interactionRepositorySuite(ctx) }),
   defineStorageSuite({ name: 'consent-repository', define: (ctx) => consentRepositorySuite(ctx) }),
+  defineStorageSuite({
+    name: 'consent-ledger',
+    define: (ctx, runs) => consentLedgerSuite(ctx, Math.max(10, Math.round(runs.equivalenceRuns / 4))),
+  }),
+  defineStorageSuite({
+    name: 'consent-opt-in',
+    define: (ctx, runs) => consentOptInSuite(ctx, Math.max(20, Math.round(runs.concurrencyRounds / 4))),
+  }),
   defineStorageSuite({ name: 'transactions', requires: ['transactions'], define: (ctx) => transactionsSuite(ctx) }),
   defineStorageSuite({ name: 'segment-repository', define: (ctx) => segmentRepositorySuite(ctx) }),
   defineStorageSuite({ name: 'profile-reader', define: (ctx) => profileReaderSuite(ctx) }),
@@ -122,7 +132,8 @@ export function planConformance(options: StorageConformanceOptions = {}): Confor
 
 /**
  * The suite every storage must pass: customers and identity uniqueness, merges, the
- * interaction log and idempotency, the consent ledger, every segment DSL operator,
+ * interaction log and idempotency, the consent ledger (state at any time, expiry, material notices,
+ * default policies, double opt-in with concurrent confirmations), every segment DSL operator,
  * profile snapshots (a storage's one-read fast path equals its repositories), pagination, transactions, tenant isolation (property-based), Crm flows, the upsert match rule and last-identity guard,
  * conflicting duplicates, segment declarations, hostile input (fixed cases and a fast-check fuzz of every public method),
  * durable jobs (and jobs under hostile timing), merges racing with writes and with each other, and hooks

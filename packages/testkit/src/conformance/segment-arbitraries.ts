@@ -124,7 +124,7 @@ const otherLeaf: fc.Arbitrary<SegmentConditionInput> = fc.oneof(
   ),
   fc.record({
     kind: fc.constant('consent' as const),
-    purpose: fc.constantFrom('marketing', 'analytics'),
+    purpose: fc.constantFrom('marketing', 'analytics', 'personalisation'),
     channel: fc.constantFrom('*', 'email', 'sms'),
     status: fc.constantFrom('granted' as const, 'denied' as const, 'unknown' as const),
   }),

@@ -1,4 +1,6 @@
 import type { ConsentRepository } from '../../contracts/storage.js';
+import { CoreErrorCode } from '../../errors/codes.js';
+import { ConflictError } from '../../errors/error-classes.js';
 import type { ConsentRecord } from '../../model/consent.js';
 import { copy, type MemoryContext } from './memory-state.js';
 
@@ -8,6 +10,18 @@ export class MemoryConsentRepository implements ConsentRepository {
 
   append(record: ConsentRecord): Promise<void> {
     return this.ctx.exec((state) => {
+      const tenant = state.consents.filter((stored) => stored.tenantId === this.ctx.tenantId);
+      // Append-only: an id or a confirmed request already in the ledger is never overwritten.
+      if (tenant.some((stored) => stored.id === record.id || (record.requestId !== null && stored.requestId === record.requestId))) {
+        throw new ConflictError(
+          CoreErrorCode.ConsentRecordExists,
+          `consent record "${record.id}" or its request is already in the ledger`,
+          {
+            id: record.id,
+            requestId: record.requestId,
+          },
+        );
+      }
       state.consents.push({ ...copy(record), tenantId: this.ctx.tenantId });
     });
   }
