@@ -1,4 +1,14 @@
+export type {
+  ChannelConformanceOptions,
+  ChannelHarness,
+  InboundConformance,
+  InboundSample,
+  ProviderBehaviour,
+  ProviderCall,
+  ReceiptConformance,
+} from './conformance/channel-harness.js';
 export { allPages, type ConformanceContext, type StorageFactory } from './conformance/context.js';
+export { runChannelConformance } from './conformance/run-channel-conformance.js';
 export {
   CORE_SUITES,
   type ConformancePlan,

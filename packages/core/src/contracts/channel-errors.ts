@@ -1,0 +1,35 @@
+import { type ErrorKind, RapportError } from '../errors/rapport-error.js';
+
+/** The error codes a channel's parsers raise; the caller records the request for inspection. */
+export const ChannelErrorCode = {
+  /** An inbound message body is not what the provider sends (bad JSON, a missing field, not RFC 822). */
+  InboundMalformed: 'CHANNEL_INBOUND_MALFORMED',
+  /** A delivery-receipt body is not what the provider sends. */
+  ReceiptMalformed: 'CHANNEL_RECEIPT_MALFORMED',
+  /** A signed request's signature, timestamp or headers do not verify. */
+  SignatureInvalid: 'CHANNEL_SIGNATURE_INVALID',
+} as const;
+/** One of {@link ChannelErrorCode}. */
+export type ChannelErrorCode = (typeof ChannelErrorCode)[keyof typeof ChannelErrorCode];
+
+/** Details of a {@link ChannelRequestError}. */
+export interface ChannelRequestErrorDetails extends Record<string, unknown> {
+  /** The channel whose parser rejected the request. */
+  channel: string;
+  /** The part of the request at fault: `body`, `body.From`, `header webhook-signature`. */
+  field: string;
+  /** Why, in a few words. */
+  reason: string;
+}
+
+/**
+ * A channel rejected an inbound or receipt request. Kind `invalid_input` for a malformed
+ * body, `forbidden` for a bad signature; `details` names the field and the reason.
+ */
+export class ChannelRequestError extends RapportError<ChannelRequestErrorDetails> {
+  constructor(code: ChannelErrorCode, details: ChannelRequestErrorDetails, cause?: unknown) {
+    const kind: ErrorKind = code === ChannelErrorCode.SignatureInvalid ? 'forbidden' : 'invalid_input';
+    super({ code, kind, message: `[${details.channel}] ${details.field}: ${details.reason}`, details, cause });
+    this.name = 'ChannelRequestError';
+  }
+}
