@@ -45,7 +45,10 @@ describe('email channel: what the SMTP server receives', () => {
 
   it('leaves the unsubscribe headers out when no link is given, and encodes ids a Message-ID cannot hold', async () => {
     smtp.behave({ kind: 'accept' });
-    const result = await smtp.channel.send({ id: 'a b/c', to: { type: 'email', value: 'ada@example.com' }, text: 'x' }, { idempotencyKey: 'k' });
+    const result = await smtp.channel.send(
+      { id: 'a b/c', to: { type: 'email', value: 'ada@example.com' }, text: 'x' },
+      { idempotencyKey: 'k' },
+    );
     expect(result).toEqual({ status: 'sent', providerMessageId: `<b64.${Buffer.from('a b/c').toString('base64url')}@shop.example>` });
     expect(smtp.received.at(-1)?.raw).not.toMatch(/^List-Unsubscribe/m);
     expect(smtp.received.at(-1)?.parsed.messageId).toBe(result.status === 'sent' ? result.providerMessageId : '');
@@ -77,7 +80,10 @@ describe('email channel: SMTP replies are classified', () => {
   for (const [code, text, errorClass] of cases) {
     it(`${code} ${text} → ${errorClass}`, async () => {
       smtp.replyWith(code, text);
-      const result = await smtp.channel.send({ id: `c${code}`, to: { type: 'email', value: 'ada@example.com' }, text: 'x' }, { idempotencyKey: 'k' });
+      const result = await smtp.channel.send(
+        { id: `c${code}`, to: { type: 'email', value: 'ada@example.com' }, text: 'x' },
+        { idempotencyKey: 'k' },
+      );
       expect(result).toMatchObject({ status: 'failed', errorClass, providerCode: String(code) });
       if (result.status === 'failed') expect(result.reason).toContain(text.slice(0, 10));
       if (result.status === 'failed' && result.errorClass === 'throttled') expect(result.retryAfterMs).toBe(60_000);
@@ -86,7 +92,10 @@ describe('email channel: SMTP replies are classified', () => {
 
   it('a refused connection → transient, with the socket error code', async () => {
     const channel = new EmailChannel(
-      EmailOptionsSchema.parse({ smtp: { host: '127.0.0.1', port: await closedPort(), ignoreTLS: true, timeoutMs: 2000 }, from: 'hello@shop.example' }),
+      EmailOptionsSchema.parse({
+        smtp: { host: '127.0.0.1', port: await closedPort(), ignoreTLS: true, timeoutMs: 2000 },
+        from: 'hello@shop.example',
+      }),
     );
     const result = await channel.send({ id: 'r', to: { type: 'email', value: 'ada@example.com' }, text: 'x' }, { idempotencyKey: 'k' });
     await channel.close();

@@ -7,7 +7,12 @@ import { closedPort } from './closed-port.js';
 import { arf, composeRaw, dsn } from './email-fixtures.js';
 import { startSmtpHarness } from './smtp-harness.js';
 
-const raw = (body: string) => ({ method: 'POST', url: 'https://crm.example/inbound/email', headers: {}, body: new TextEncoder().encode(body) });
+const raw = (body: string) => ({
+  method: 'POST',
+  url: 'https://crm.example/inbound/email',
+  headers: {},
+  body: new TextEncoder().encode(body),
+});
 const msgId = fc.stringMatching(/^[a-z0-9]{1,12}(\.[a-z0-9]{1,8})?$/).map((local) => `<${local}@mail.example>`);
 // Printable text without line breaks or edge spaces: what survives an MUA's text part as it is.
 const text = fc
@@ -18,7 +23,12 @@ const text = fc
 runChannelConformance('email (SMTP)', startSmtpHarness, {
   message: (id) => ({ id, to: { type: 'email', value: 'ada@example.com' }, subject: 'Your order', text: 'It has shipped.' }),
   unreachable: async () =>
-    new EmailChannel(EmailOptionsSchema.parse({ smtp: { host: '127.0.0.1', port: await closedPort(), ignoreTLS: true, timeoutMs: 2000 }, from: 'hello@shop.example' })),
+    new EmailChannel(
+      EmailOptionsSchema.parse({
+        smtp: { host: '127.0.0.1', port: await closedPort(), ignoreTLS: true, timeoutMs: 2000 },
+        from: 'hello@shop.example',
+      }),
+    ),
   inbound: {
     samples: fc.record({
       from: fc.emailAddress().map((value) => ({ type: 'email' as const, value: value.toLowerCase() })),
@@ -39,14 +49,20 @@ runChannelConformance('email (SMTP)', startSmtpHarness, {
     ],
   },
   receipts: {
-    samples: fc.record(
-      {
-        providerMessageId: msgId,
-        status: fc.constantFrom<DeliveryReceipt['status']>('bounced', 'delivered', 'complained'),
-        bounce: fc.constantFrom<'hard' | 'soft'>('hard', 'soft'),
-      },
-      { requiredKeys: ['providerMessageId', 'status'] },
-    ).map((receipt) => (receipt.status === 'bounced' ? { ...receipt, bounce: receipt.bounce ?? 'hard' } : { providerMessageId: receipt.providerMessageId, status: receipt.status })),
+    samples: fc
+      .record(
+        {
+          providerMessageId: msgId,
+          status: fc.constantFrom<DeliveryReceipt['status']>('bounced', 'delivered', 'complained'),
+          bounce: fc.constantFrom<'hard' | 'soft'>('hard', 'soft'),
+        },
+        { requiredKeys: ['providerMessageId', 'status'] },
+      )
+      .map((receipt) =>
+        receipt.status === 'bounced'
+          ? { ...receipt, bounce: receipt.bounce ?? 'hard' }
+          : { providerMessageId: receipt.providerMessageId, status: receipt.status },
+      ),
     encode: (receipt) => {
       const recipient = 'ada@example.com';
       if (receipt.status === 'complained') return raw(new TextDecoder().decode(arf({ messageId: receipt.providerMessageId, recipient })));
@@ -58,11 +74,19 @@ runChannelConformance('email (SMTP)', startSmtpHarness, {
       { label: 'a plain message that is not a report', request: raw('From: a@b.example\r\nSubject: hi\r\n\r\nhello') },
       {
         label: 'a DSN without the original Message-ID or envelope id',
-        request: raw(new TextDecoder().decode(dsn({ messageId: '<x@y>', recipient: 'a@b.example', action: 'failed', status: '5.1.1', withOriginal: false }))),
+        request: raw(
+          new TextDecoder().decode(
+            dsn({ messageId: '<x@y>', recipient: 'a@b.example', action: 'failed', status: '5.1.1', withOriginal: false }),
+          ),
+        ),
       },
       {
         label: 'a DSN whose recipient has no Action',
-        request: raw(new TextDecoder().decode(dsn({ messageId: '<x@y>', recipient: 'a@b.example', action: '', status: '5.1.1' })).replace('Action: \r\n', '')),
+        request: raw(
+          new TextDecoder()
+            .decode(dsn({ messageId: '<x@y>', recipient: 'a@b.example', action: '', status: '5.1.1' }))
+            .replace('Action: \r\n', ''),
+        ),
       },
     ],
   },

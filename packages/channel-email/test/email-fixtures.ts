@@ -25,17 +25,27 @@ export async function composeRaw(mail: {
 }
 
 /** A DSN (RFC 3464) bounce for `messageId`, as a receiving MTA writes it. */
-export function dsn(options: { messageId: string; recipient: string; action: string; status: string; diagnostic?: string; withOriginal?: boolean }): Uint8Array {
-  const original = options.withOriginal === false ? '' : [
-    '--BOUNDARY',
-    'Content-Type: text/rfc822-headers',
-    '',
-    'From: Shop <hello@shop.example>',
-    `To: ${options.recipient}`,
-    `Message-ID: ${options.messageId}`,
-    'Subject: Your order',
-    '',
-  ].join('\r\n');
+export function dsn(options: {
+  messageId: string;
+  recipient: string;
+  action: string;
+  status: string;
+  diagnostic?: string;
+  withOriginal?: boolean;
+}): Uint8Array {
+  const original =
+    options.withOriginal === false
+      ? ''
+      : [
+          '--BOUNDARY',
+          'Content-Type: text/rfc822-headers',
+          '',
+          'From: Shop <hello@shop.example>',
+          `To: ${options.recipient}`,
+          `Message-ID: ${options.messageId}`,
+          'Subject: Your order',
+          '',
+        ].join('\r\n');
   return new TextEncoder().encode(
     [
       'From: Mail Delivery System <MAILER-DAEMON@mx.example>',

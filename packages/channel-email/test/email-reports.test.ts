@@ -9,7 +9,13 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 describe('email receipts: DSN (RFC 3464) and ARF (RFC 5965)', () => {
   it('a 5.x.x failure is a hard bounce keyed by the original Message-ID, with the folded diagnostic', async () => {
     const receipts = await parseEmailReport(
-      dsn({ messageId: '<m1@shop.example>', recipient: 'ada@example.com', action: 'failed', status: '5.1.1', diagnostic: '550 5.1.1 user unknown' }),
+      dsn({
+        messageId: '<m1@shop.example>',
+        recipient: 'ada@example.com',
+        action: 'failed',
+        status: '5.1.1',
+        diagnostic: '550 5.1.1 user unknown',
+      }),
     );
     expect(receipts).toEqual([
       {
@@ -81,7 +87,11 @@ describe('email inbound: a reply parsed for matching and threading', () => {
       subject: 'Re: Your order has shipped',
       text: 'Thanks! When will it arrive?',
       optOut: false,
-      threading: { messageId: '<reply-1@example.com>', inReplyTo: '<msg-01@shop.example>', references: ['<q0@mail.example>', '<msg-01@shop.example>'] },
+      threading: {
+        messageId: '<reply-1@example.com>',
+        inReplyTo: '<msg-01@shop.example>',
+        references: ['<q0@mail.example>', '<msg-01@shop.example>'],
+      },
     });
   });
 

@@ -12,7 +12,8 @@ function malformed(field: string, reason: string, cause?: unknown): ChannelReque
 
 /** Parses raw RFC 822 bytes with mailparser; any parser failure is a typed `field` error. */
 export async function parseMail(raw: Uint8Array, code: ChannelErrorCode = ChannelErrorCode.InboundMalformed): Promise<ParsedMail> {
-  const fail = (field: string, reason: string, cause?: unknown) => new ChannelRequestError(code, { channel: 'email', field, reason }, cause);
+  const fail = (field: string, reason: string, cause?: unknown) =>
+    new ChannelRequestError(code, { channel: 'email', field, reason }, cause);
   if (raw.byteLength === 0) throw fail('body', 'empty');
   if (raw.byteLength > MAX_EMAIL_BYTES) throw fail('body', `larger than ${MAX_EMAIL_BYTES} bytes`);
   try {
