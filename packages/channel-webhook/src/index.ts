@@ -5,5 +5,5 @@ export { type ResolvedWebhookOptions, type WebhookOptions, WebhookOptionsSchema 
 export { type PostedResponse, postJson } from './outbound/post-json.js';
 export { signEvent, type WebhookHeaders } from './outbound/sign-event.js';
 export { type Resolver, systemResolver, TargetGuard, TargetRefusedError } from './outbound/target-guard.js';
-export { WEBHOOK_PLUGIN, webhook, webhookChannelToken } from './plugin.js';
+export { WEBHOOK_PLUGIN, type WebhookPlugin, webhook, webhookChannelToken } from './plugin.js';
 export { WebhookChannel, type WebhookChannelDependencies } from './webhook-channel.js';

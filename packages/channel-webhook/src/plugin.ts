@@ -1,4 +1,4 @@
-import { definePlugin, defineToken, parsePluginOptions, type TenantContext, type Token } from '@rapport/core';
+import { definePlugin, defineToken, parsePluginOptions, type RapportPlugin, type TenantContext, type Token } from '@rapport/core';
 import type { ReplayStore } from './inbound/replay-store.js';
 import { type WebhookOptions, WebhookOptionsSchema } from './options.js';
 import { WebhookChannel } from './webhook-channel.js';
@@ -11,6 +11,11 @@ export function webhookChannelToken(id: string): Token<WebhookChannel> {
   return defineToken(`@rapport/channel-webhook:channel:${id}`);
 }
 
+/** A webhook plugin for the bridge `Id`: it adds `crm.<Id>Channel`. */
+export interface WebhookPlugin<Id extends string> extends RapportPlugin {
+  readonly api: Record<`${Id}Channel`, (tenant: TenantContext) => WebhookChannel>;
+}
+
 /**
  * The webhook channel plugin: `webhook({ url, secrets: ['whsec_…'] })`, one per bridge
  * (give each its own `id`). Options are checked when the Crm registers it; the channel is
@@ -19,9 +24,9 @@ export function webhookChannelToken(id: string): Token<WebhookChannel> {
  * processes.
  */
 export const webhook = <const Id extends string = 'webhook'>(
-  options: WebhookOptions & { id?: Id },
+  options: Omit<WebhookOptions, 'id'> & { id?: Id },
   extra: { replayStore?: ReplayStore } = {},
-) => {
+): WebhookPlugin<NoInfer<Id>> => {
   // The id is needed before registration (the contribution, the API name); the rest is checked at register time.
   const id = (typeof options.id === 'string' ? options.id : 'webhook') as Id;
   const token = webhookChannelToken(id);
