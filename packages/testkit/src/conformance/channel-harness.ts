@@ -74,6 +74,8 @@ export interface ChannelConformanceOptions {
   unreachable?: () => Channel | Promise<Channel>;
   inbound?: InboundConformance;
   receipts?: ReceiptConformance;
+  /** Rounds of 8 concurrent sends on one channel. Default 5. */
+  concurrencyRounds?: number;
   /** fast-check runs of each parser property. Default 50. */
   runs?: number;
 }

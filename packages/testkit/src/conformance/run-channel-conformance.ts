@@ -117,6 +117,23 @@ export function runChannelConformance(
       }
     });
 
+    it('concurrent sends each reach the provider once with their own key and get distinct provider ids', async () => {
+      harness.behave({ kind: 'accept' });
+      for (let round = 0; round < (options.concurrencyRounds ?? 5); round++) {
+        const before = harness.calls().length;
+        const ids = Array.from({ length: 8 }, () => nextId());
+        const results = await Promise.all(ids.map((id) => channel.send(options.message(id), { idempotencyKey: `key-${id}` })));
+        expect(results.map((result) => result.status)).toEqual(ids.map(() => 'sent'));
+        const providerIds = results.map((result) => (result.status === 'sent' ? result.providerMessageId : ''));
+        expect(new Set(providerIds).size).toBe(ids.length);
+        const keys = harness
+          .calls()
+          .slice(before)
+          .map((call) => call.idempotencyKey);
+        expect([...keys].sort()).toEqual(ids.map((id) => `key-${id}`).sort());
+      }
+    });
+
     it('a refusal is `permanent`', async () => {
       harness.behave({ kind: 'reject' });
       expectFailure((await sendOne()).result, 'permanent');
