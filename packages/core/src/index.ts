@@ -7,6 +7,7 @@
  */
 import './di/reflect.js';
 
+export { ChannelErrorCode, ChannelRequestError, type ChannelRequestErrorDetails } from './contracts/channel-errors.js';
 export type { Clock } from './contracts/clock.js';
 export { systemClock } from './contracts/clock.js';
 export type { IdGenerator } from './contracts/id-generator.js';

@@ -10,6 +10,37 @@
  */
 import './di/reflect.js';
 
+export type {
+  Channel,
+  ChannelAddress,
+  ChannelCapability,
+  ChannelContribution,
+  DeliveryReceipt,
+  InboundMessage,
+  MessageThreading,
+  OutboundMessage,
+  ReceiptStatus,
+  SendErrorClass,
+  SendFailed,
+  SendFailedBase,
+  SendFailedPermanently,
+  SendFailedTransiently,
+  SendOptions,
+  SendResult,
+  SendSucceeded,
+  SendThrottled,
+} from './contracts/channel.js';
+export { CHANNEL_CAPABILITIES, RECEIPT_STATUSES } from './contracts/channel.js';
+export { ChannelErrorCode, ChannelRequestError, type ChannelRequestErrorDetails } from './contracts/channel-errors.js';
+export { headerValue, type InboundRequest, inboundRequestFromFetch } from './contracts/channel-request.js';
+export {
+  classifyHttpFailure,
+  classifyThrown,
+  type HttpFailureOptions,
+  isSent,
+  MAX_RETRY_AFTER_MS,
+  parseRetryAfter,
+} from './contracts/channel-results.js';
 export type { Clock } from './contracts/clock.js';
 export type { IdGenerator } from './contracts/id-generator.js';
 export type { TenantStore } from './contracts/storage.js';

@@ -1,3 +1,12 @@
+export type {
+  ChannelConformanceOptions,
+  ChannelHarness,
+  InboundConformance,
+  InboundSample,
+  ProviderBehaviour,
+  ProviderCall,
+  ReceiptConformance,
+} from './conformance/channel-harness.js';
 export { allPages, type ConformanceContext, type StorageFactory } from './conformance/context.js';
 export { pluginTableMigrationsSuite } from './conformance/plugin-table-migrations.suite.js';
 export { pluginTablesSuite } from './conformance/plugin-tables.suite.js';
@@ -9,6 +18,7 @@ export {
   type Ticket,
   ticketsTable,
 } from './conformance/plugin-tables-fixtures.js';
+export { runChannelConformance } from './conformance/run-channel-conformance.js';
 export {
   CORE_SUITES,
   type ConformancePlan,

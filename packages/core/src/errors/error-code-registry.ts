@@ -1,3 +1,4 @@
+import type { ChannelErrorCodeEntries } from '../contracts/channel-errors.js';
 import type { TableErrorCodeEntries } from '../tables/table-error-codes.js';
 import type { CoreErrorCodeEntries } from './codes.js';
 import type { ErrorKind } from './rapport-error.js';
@@ -13,7 +14,7 @@ import type { ErrorKind } from './rapport-error.js';
  * }
  * ```
  */
-export interface RapportErrorCodes extends CoreErrorCodeEntries, TableErrorCodeEntries {}
+export interface RapportErrorCodes extends CoreErrorCodeEntries, TableErrorCodeEntries, ChannelErrorCodeEntries {}
 
 /** Any registered error code. */
 export type RapportErrorCode = keyof RapportErrorCodes & string;

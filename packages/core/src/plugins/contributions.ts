@@ -1,3 +1,4 @@
+import type { ChannelContribution } from '../contracts/channel.js';
 import type { Crm } from '../crm/crm.js';
 
 /** A route a plugin serves over HTTP, mounted by the HTTP package under the tenant's base path. */
@@ -52,6 +53,7 @@ export interface ContributionPoints {
   routes: RouteContribution;
   commands: CommandContribution;
   privacy: PrivacyContribution;
+  channels: ChannelContribution;
 }
 
 /** What one plugin contributes: lists by kind. */
