@@ -37,5 +37,8 @@ export function wilsonInterval(successes: number, n: number, confidence = 0.95):
   const denominator = 1 + z2 / n;
   const centre = (p + z2 / (2 * n)) / denominator;
   const half = (z / denominator) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half), confidence };
+  // At 0 and n the bounds are exactly 0 and 1; rounding would leave 1e-17 there.
+  const low = successes === 0 ? 0 : Math.max(0, centre - half);
+  const high = successes === n ? 1 : Math.min(1, centre + half);
+  return { low, high, confidence };
 }

@@ -153,15 +153,27 @@ function series<TRow extends { dimensions?: Dimensions }, TValue>(
     }
     group.rows.push(row);
   }
-  return [...groups.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, group]) => ({
+  return [...groups.values()]
+    .sort((a, b) => a.start.toMillis() - b.start.toMillis() || compareDimensions(by, a.dimensions, b.dimensions))
+    .map((group) => ({
       periodStart: group.start.toJSDate(),
       period: group.start.toISODate() ?? '',
       dimensions: group.dimensions,
       value: score(group.rows),
-    }))
-    .sort((a, b) => a.periodStart.getTime() - b.periodStart.getTime());
+    }));
+}
+
+/** Dimension values in `by` order, alphabetically, `null` last. */
+function compareDimensions(by: readonly string[], a: Record<string, string | null>, b: Record<string, string | null>): number {
+  for (const name of by) {
+    const x = a[name] ?? null;
+    const y = b[name] ?? null;
+    if (x === y) continue;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    return x < y ? -1 : 1;
+  }
+  return 0;
 }
 
 function assertDate(value: unknown, path: (string | number)[]): void {
