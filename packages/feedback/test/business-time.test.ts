@@ -119,7 +119,10 @@ describe('adding and measuring business time (hand-computed)', () => {
     expect(addWorkingMinutes(london, at('2026-03-28T12:00:00Z'), 0).toISOString()).toBe('2026-03-28T12:00:00.000Z');
     expect(workingMinutesBetween(london, at('2026-06-02T12:00:00Z'), at('2026-06-01T12:00:00Z'))).toBe(0);
     expect(() => addWorkingMinutes(london, at('2026-03-28T12:00:00Z'), -1)).toThrow(
-      expect.objectContaining({ code: FeedbackErrorCode.InvalidSlaPolicy, details: { issues: [expect.objectContaining({ path: ['minutes'] })] } }),
+      expect.objectContaining({
+        code: FeedbackErrorCode.InvalidSlaPolicy,
+        details: { issues: [expect.objectContaining({ path: ['minutes'] })] },
+      }),
     );
   });
 });
@@ -155,12 +158,13 @@ describe('pauses', () => {
 
 describe('properties', () => {
   // Instants across 2026, both DST changes included, to the minute.
-  const instant = fc.integer({ min: Date.UTC(2026, 0, 1) / 60_000, max: Date.UTC(2027, 0, 1) / 60_000 }).map((minute) => new Date(minute * 60_000));
+  const instant = fc
+    .integer({ min: Date.UTC(2026, 0, 1) / 60_000, max: Date.UTC(2027, 0, 1) / 60_000 })
+    .map((minute) => new Date(minute * 60_000));
   const times = fc.constantFrom(london, calendarHours);
-  const pauses = fc.array(
-    fc.tuple(fc.integer({ min: -2_000, max: 20_000 }), fc.integer({ min: 0, max: 5_000 }), fc.boolean()),
-    { maxLength: 4 },
-  );
+  const pauses = fc.array(fc.tuple(fc.integer({ min: -2_000, max: 20_000 }), fc.integer({ min: 0, max: 5_000 }), fc.boolean()), {
+    maxLength: 4,
+  });
 
   it('adding then measuring business time round-trips', () => {
     fc.assert(

@@ -39,7 +39,10 @@ describe('score series', () => {
 
   it('weeks start on Monday, days at local midnight', () => {
     // Sunday 29 March and Monday 30 March 2026.
-    const weekly = npsSeries([nps('2026-03-29T12:00:00Z', 9), nps('2026-03-30T00:30:00Z', 9)], { period: 'week', timeZone: 'Europe/London' });
+    const weekly = npsSeries([nps('2026-03-29T12:00:00Z', 9), nps('2026-03-30T00:30:00Z', 9)], {
+      period: 'week',
+      timeZone: 'Europe/London',
+    });
     expect(weekly.map((p) => p.period)).toEqual(['2026-03-23', '2026-03-30']);
     // 23:30Z on 29 March is 00:30 BST on the 30th.
     const daily = npsSeries([nps('2026-03-29T23:30:00Z', 9)], { period: 'day', timeZone: 'Europe/London' });
@@ -77,7 +80,10 @@ describe('score series', () => {
 
   it('names a bad row and a bad time zone', () => {
     expect(() => npsSeries([nps('2026-01-01T00:00:00Z', 12)], { period: 'day' })).toThrow(
-      expect.objectContaining({ code: FeedbackErrorCode.InvalidScoreInput, details: { issues: [expect.objectContaining({ path: ['responses', 0, 'score'] })] } }),
+      expect.objectContaining({
+        code: FeedbackErrorCode.InvalidScoreInput,
+        details: { issues: [expect.objectContaining({ path: ['responses', 0, 'score'] })] },
+      }),
     );
     expect(() => npsSeries([nps('not a date', 1)], { period: 'day' })).toThrow(
       expect.objectContaining({ details: { issues: [expect.objectContaining({ path: ['responses', 0, 'answeredAt'] })] } }),

@@ -59,7 +59,10 @@ describe('NPS', () => {
 
   it('rejects an answer outside 0–10, naming its index', () => {
     expect(() => npsScore([5, 11])).toThrow(
-      expect.objectContaining({ code: FeedbackErrorCode.InvalidScoreInput, details: { issues: [{ path: ['scores', 1], message: '11 is outside the scale 0–10' }] } }),
+      expect.objectContaining({
+        code: FeedbackErrorCode.InvalidScoreInput,
+        details: { issues: [{ path: ['scores', 1], message: '11 is outside the scale 0–10' }] },
+      }),
     );
   });
 
@@ -96,7 +99,9 @@ describe('CSAT and CES', () => {
     expect([3, 4].map((s) => isAgree(s, 5))).toEqual([false, true]);
     expect(cesScore([4, 5, 7, 1]).score).toBe(50);
     expect(cesScore([3, 4, 5], 5).score).toBeCloseTo(200 / 3, 10);
-    expect(() => cesScore([1], 3 as 5)).toThrow(expect.objectContaining({ details: { issues: [expect.objectContaining({ path: ['scale'] })] } }));
+    expect(() => cesScore([1], 3 as 5)).toThrow(
+      expect.objectContaining({ details: { issues: [expect.objectContaining({ path: ['scale'] })] } }),
+    );
   });
 
   it('Wilson interval matches the textbook values: 2/5 → [11.76 %, 76.93 %], 0/10 → [0, 27.75 %]', () => {
@@ -116,12 +121,16 @@ describe('CSAT and CES', () => {
   it('criticalValue comes from the normal quantile: 1.959964 at 95 %, 2.575829 at 99 %', () => {
     expect(criticalValue(0.95)).toBeCloseTo(Z95, 12);
     expect(criticalValue(0.99)).toBeCloseTo(2.5758293035489, 10);
-    expect(() => criticalValue(1)).toThrow(expect.objectContaining({ details: { issues: [expect.objectContaining({ path: ['confidence'] })] } }));
+    expect(() => criticalValue(1)).toThrow(
+      expect.objectContaining({ details: { issues: [expect.objectContaining({ path: ['confidence'] })] } }),
+    );
   });
 
   it('response rate: 30 of 200 sent → 15 %, and rejects more responses than sends', () => {
     expect(responseRate(30, 200).score).toBe(15);
-    expect(() => responseRate(3, 2)).toThrow(expect.objectContaining({ details: { issues: [expect.objectContaining({ path: ['responded'] })] } }));
+    expect(() => responseRate(3, 2)).toThrow(
+      expect.objectContaining({ details: { issues: [expect.objectContaining({ path: ['responded'] })] } }),
+    );
     expect(() => proportionScore(1.5, 3)).toThrow(expect.objectContaining({ code: FeedbackErrorCode.InvalidScoreInput }));
     expect(responseRate(0, 0)).toMatchObject({ score: null, interval: null });
   });

@@ -77,13 +77,20 @@ describe('survey definitions', () => {
         ],
       }),
     );
-    expect(issues.map((issue) => issue.path.join('.'))).toEqual(['questions.0.text', 'questions.1.id', 'questions.1.max', 'questions.2.choices.1.id']);
+    expect(issues.map((issue) => issue.path.join('.'))).toEqual([
+      'questions.0.text',
+      'questions.1.id',
+      'questions.1.max',
+      'questions.2.choices.1.id',
+    ]);
   });
 
   it('rejects an unknown question kind and a CSAT scale that does not exist, naming the field', () => {
     const issues = issuesOf(() => defineSurvey({ id: 's', title: 't', questions: [{ id: 'q', kind: 'csat', scale: 7 as 5, text: 't' }] }));
     expect(issues[0]?.path).toEqual(['questions', 0, 'scale']);
-    expect(() => defineSurvey({ id: 's', title: 't', questions: [] })).toThrow(expect.objectContaining({ code: FeedbackErrorCode.InvalidSurvey }));
+    expect(() => defineSurvey({ id: 's', title: 't', questions: [] })).toThrow(
+      expect.objectContaining({ code: FeedbackErrorCode.InvalidSurvey }),
+    );
   });
 
   it('a revision keeps the id and raises the version', () => {
@@ -132,7 +139,14 @@ describe('answer validation', () => {
     const issues = issuesOf(() =>
       validateAnswers(survey, { bogus: 1, store: 'moon', liked: ['price', 'staff', 'speed'], comment: 'far too long text', ces: 0 }),
     );
-    expect(issues.map((issue) => issue.path.join('.'))).toEqual(['answers.bogus', 'answers.nps', 'answers.ces', 'answers.store', 'answers.liked', 'answers.comment']);
+    expect(issues.map((issue) => issue.path.join('.'))).toEqual([
+      'answers.bogus',
+      'answers.nps',
+      'answers.ces',
+      'answers.store',
+      'answers.liked',
+      'answers.comment',
+    ]);
     expect(issues.find((i) => i.path[1] === 'nps')?.message).toBe('is required');
     expect(issues.find((i) => i.path[1] === 'bogus')?.message).toContain('is not a question of survey "post-purchase" version 3');
   });
@@ -143,6 +157,8 @@ describe('answer validation', () => {
   });
 
   it('throws FEEDBACK_INVALID_ANSWERS', () => {
-    expect(() => validateAnswers(survey, {})).toThrow(expect.objectContaining({ code: FeedbackErrorCode.InvalidAnswers, kind: 'invalid_input' }));
+    expect(() => validateAnswers(survey, {})).toThrow(
+      expect.objectContaining({ code: FeedbackErrorCode.InvalidAnswers, kind: 'invalid_input' }),
+    );
   });
 });

@@ -19,13 +19,32 @@ const london = defineBusinessCalendar({
 const at = (iso: string) => new Date(iso);
 
 const policies: SlaPolicy[] = defineSlaPolicies([
-  { name: 'urgent', match: { priorities: ['urgent'] }, targets: { firstResponse: 60, resolution: 480 }, time: london, warning: { percent: 50 } },
-  { name: 'billing', match: { categories: ['billing'] }, targets: { firstResponse: 240, nextResponse: 120 }, time: calendarHours, warning: { minutesBefore: 30 } },
+  {
+    name: 'urgent',
+    match: { priorities: ['urgent'] },
+    targets: { firstResponse: 60, resolution: 480 },
+    time: london,
+    warning: { percent: 50 },
+  },
+  {
+    name: 'billing',
+    match: { categories: ['billing'] },
+    targets: { firstResponse: 240, nextResponse: 120 },
+    time: calendarHours,
+    warning: { minutesBefore: 30 },
+  },
 ]);
 
 // Friday 27 March 2026 16:30 GMT; the clocks go forward on Sunday 29 March.
-const base: TicketSlaFacts = { createdAt: at('2026-03-27T16:30:00Z'), priority: 'urgent', category: 'billing', statusChanges: [], messages: [] };
-const target = (facts: TicketSlaFacts, now: string, metric: string) => computeTicketSla(policies, facts, at(now)).targets.find((t) => t.metric === metric);
+const base: TicketSlaFacts = {
+  createdAt: at('2026-03-27T16:30:00Z'),
+  priority: 'urgent',
+  category: 'billing',
+  statusChanges: [],
+  messages: [],
+};
+const target = (facts: TicketSlaFacts, now: string, metric: string) =>
+  computeTicketSla(policies, facts, at(now)).targets.find((t) => t.metric === metric);
 
 describe('SLA policies', () => {
   it('the first matching policy applies; none matching gives the default (first response in 24 h)', () => {
@@ -34,12 +53,19 @@ describe('SLA policies', () => {
     const fallback = computeTicketSla(policies, { ...base, priority: 'low', category: null }, at('2026-03-27T17:00:00Z'));
     expect(fallback.policy).toBe('default');
     expect(fallback.targets).toHaveLength(1);
-    expect(fallback.targets[0]).toMatchObject({ metric: 'firstResponse', dueAt: at('2026-03-28T16:30:00Z'), warnAt: at('2026-03-28T10:30:00Z') });
+    expect(fallback.targets[0]).toMatchObject({
+      metric: 'firstResponse',
+      dueAt: at('2026-03-28T16:30:00Z'),
+      warnAt: at('2026-03-28T10:30:00Z'),
+    });
   });
 
   it('names a bad policy field and a duplicate name', () => {
     expect(() => defineSlaPolicies([{ name: 'x', targets: {} }])).toThrow(
-      expect.objectContaining({ code: FeedbackErrorCode.InvalidSlaPolicy, details: { issues: [expect.objectContaining({ path: ['policies', 0, 'targets'] })] } }),
+      expect.objectContaining({
+        code: FeedbackErrorCode.InvalidSlaPolicy,
+        details: { issues: [expect.objectContaining({ path: ['policies', 0, 'targets'] })] },
+      }),
     );
     expect(() => defineSlaPolicies([{ name: 'x', targets: { resolution: -5 } }])).toThrow(
       expect.objectContaining({ details: { issues: [expect.objectContaining({ path: ['policies', 0, 'targets', 'resolution'] })] } }),
@@ -89,7 +115,11 @@ describe('ticket SLA (hand-computed)', () => {
     const normal = computeTicketSla(policies, { ...base, priority: 'normal' }, at('2026-03-27T17:00:00Z'));
     expect(normal.policy).toBe('billing');
     // 240 calendar minutes from 16:30Z, warning 30 minutes earlier.
-    expect(normal.targets[0]).toMatchObject({ metric: 'firstResponse', dueAt: at('2026-03-27T20:30:00Z'), warnAt: at('2026-03-27T20:00:00Z') });
+    expect(normal.targets[0]).toMatchObject({
+      metric: 'firstResponse',
+      dueAt: at('2026-03-27T20:30:00Z'),
+      warnAt: at('2026-03-27T20:00:00Z'),
+    });
     const urgent = computeTicketSla(policies, { ...base, priority: 'urgent' }, at('2026-03-27T17:00:00Z'));
     expect(urgent.targets[0]?.dueAt).toEqual(at('2026-03-30T08:30:00Z'));
   });
@@ -113,7 +143,11 @@ describe('ticket SLA (hand-computed)', () => {
     const resolved = { ...facts, statusChanges: facts.statusChanges.slice(0, 2) };
     expect(target(resolved, '2026-03-30T12:00:00Z', 'resolution')).toMatchObject({ state: 'met', metAt: at('2026-03-27T16:50:00Z') });
     // 460 minutes left from Wednesday 09:00 BST → Wednesday 16:40 BST.
-    expect(target(facts, '2026-04-01T09:00:00Z', 'resolution')).toMatchObject({ state: 'running', metAt: null, dueAt: at('2026-04-01T15:40:00Z') });
+    expect(target(facts, '2026-04-01T09:00:00Z', 'resolution')).toMatchObject({
+      state: 'running',
+      metAt: null,
+      dueAt: at('2026-04-01T15:40:00Z'),
+    });
   });
 
   it('the next-response clock starts at the customer message after an agent reply', () => {
@@ -128,7 +162,11 @@ describe('ticket SLA (hand-computed)', () => {
       ],
       createdAt: at('2026-05-04T10:00:00Z'),
     };
-    expect(target(facts, '2026-05-04T13:00:00Z', 'nextResponse')).toMatchObject({ startedAt: at('2026-05-04T12:00:00Z'), dueAt: at('2026-05-04T14:00:00Z'), state: 'running' });
+    expect(target(facts, '2026-05-04T13:00:00Z', 'nextResponse')).toMatchObject({
+      startedAt: at('2026-05-04T12:00:00Z'),
+      dueAt: at('2026-05-04T14:00:00Z'),
+      state: 'running',
+    });
     const answered = { ...facts, messages: [...facts.messages, { at: at('2026-05-04T13:30:00Z'), from: 'agent' as const }] };
     expect(target(answered, '2026-05-04T15:00:00Z', 'nextResponse')).toMatchObject({ state: 'met', metAt: at('2026-05-04T13:30:00Z') });
     expect(target({ ...facts, messages: facts.messages.slice(0, 1) }, '2026-05-04T13:00:00Z', 'nextResponse')).toBeUndefined();
@@ -143,7 +181,10 @@ describe('ticket SLA (hand-computed)', () => {
       ],
     };
     expect(() => computeTicketSla(policies, facts, at('2026-03-28T00:00:00Z'))).toThrow(
-      expect.objectContaining({ code: FeedbackErrorCode.TransitionNotAllowed, details: expect.objectContaining({ from: 'closed', to: 'pending' }) }),
+      expect.objectContaining({
+        code: FeedbackErrorCode.TransitionNotAllowed,
+        details: expect.objectContaining({ from: 'closed', to: 'pending' }),
+      }),
     );
   });
 });
