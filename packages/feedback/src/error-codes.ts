@@ -17,6 +17,8 @@ export const FeedbackErrorCode = {
   InvalidCalendar: 'FEEDBACK_INVALID_CALENDAR',
   /** An SLA policy or SLA input is malformed. A `ValidationError`. */
   InvalidSlaPolicy: 'FEEDBACK_INVALID_SLA_POLICY',
+  /** A ticket status that does not exist (from untyped input). A `ValidationError` naming `from` or `to`. */
+  InvalidTicketStatus: 'FEEDBACK_INVALID_TICKET_STATUS',
   /** A ticket transition the state machine does not allow (closed → pending). A `ConflictError` naming from/to. */
   TransitionNotAllowed: 'FEEDBACK_TRANSITION_NOT_ALLOWED',
   /** A response link whose signature, format or purpose does not check out (kind `forbidden`). */

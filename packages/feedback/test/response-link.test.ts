@@ -115,3 +115,18 @@ describe('one response per link, editable for a while', () => {
     expect(() => linkResponseMode(existing, now, 0)).toThrow(expect.objectContaining({ code: FeedbackErrorCode.LinkUsed }));
   });
 });
+
+describe('links verified at once', () => {
+  it('many links issued and verified concurrently each keep their own claims, and a bad one among them fails alone', async () => {
+    for (let round = 0; round < 5; round++) {
+      const ids = Array.from({ length: 50 }, (_, index) => `r${round}-c${index}`);
+      const tokens = await Promise.all(ids.map((id) => createResponseLinkToken({ ...input, linkId: `send-${id}`, customerId: id })));
+      tokens[7] = `${tokens[7]}x`;
+      const results = await Promise.allSettled(tokens.map((token) => verifyResponseLinkToken(token, secret, now)));
+      results.forEach((result, index) => {
+        if (index === 7) expect(result).toMatchObject({ status: 'rejected', reason: { code: FeedbackErrorCode.LinkInvalid } });
+        else expect(result).toMatchObject({ status: 'fulfilled', value: { customerId: ids[index], linkId: `send-${ids[index]}` } });
+      });
+    }
+  });
+});

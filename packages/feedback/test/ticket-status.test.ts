@@ -31,6 +31,19 @@ describe('ticket state machine', () => {
     }
   });
 
+  it('a value that is no status is named as bad input', () => {
+    expect(() => transitionTicket('open', 'archived' as TicketStatus)).toThrow(
+      expect.objectContaining({
+        code: FeedbackErrorCode.InvalidTicketStatus,
+        kind: 'invalid_input',
+        details: { issues: [expect.objectContaining({ path: ['to'] })] },
+      }),
+    );
+    expect(() => transitionTicket('toString' as TicketStatus, 'open')).toThrow(
+      expect.objectContaining({ details: { issues: [expect.objectContaining({ path: ['from'] })] } }),
+    );
+  });
+
   it('closed → pending is refused with a message naming both', () => {
     expect(() => transitionTicket('closed', 'pending')).toThrow('A ticket cannot go from "closed" to "pending" ("closed" is final)');
   });

@@ -28,7 +28,11 @@ export interface BusinessCalendarInput {
   holidays?: readonly string[];
 }
 
-/** A checked business calendar: hours as minutes after local midnight, sorted and disjoint. */
+/**
+ * A checked business calendar (from {@link defineBusinessCalendar}): hours as minutes after
+ * local midnight, sorted and disjoint. Frozen, and never to be changed: the arithmetic caches
+ * each calendar's days; define a new calendar instead.
+ */
 export interface BusinessCalendar {
   /** Tells business calendars from {@link CalendarHours}. */
   readonly kind: 'business';
@@ -88,10 +92,19 @@ export function defineBusinessCalendar(input: BusinessCalendarInput): BusinessCa
         });
       }
     }
-    weeklyHours[day] = sorted.map((interval) => [interval.start, interval.end] as const);
+    weeklyHours[day] = Object.freeze(sorted.map((interval) => Object.freeze([interval.start, interval.end] as const))) as (readonly [
+      number,
+      number,
+    ])[];
     open += sorted.reduce((sum, interval) => sum + Math.max(0, interval.end - interval.start), 0);
   }
   if (open === 0 && issues.length === 0) issues.push({ path: ['weeklyHours'], message: 'has no open hours in the week' });
   if (issues.length > 0) throw new ValidationError(FeedbackErrorCode.InvalidCalendar, issues);
-  return Object.freeze({ kind: 'business', timeZone: parsed.timeZone, weeklyHours, holidays: new Set(parsed.holidays) });
+  // Frozen: the arithmetic caches each calendar's days, so a calendar must never change.
+  return Object.freeze({
+    kind: 'business',
+    timeZone: parsed.timeZone,
+    weeklyHours: Object.freeze(weeklyHours),
+    holidays: new Set(parsed.holidays),
+  });
 }

@@ -7,28 +7,82 @@ const MINUTE = 60_000;
 /** How far a walk through a calendar may go before it is taken as a mistake (ten years). */
 const MAX_DAYS = 3_660;
 
+/** One local day of a calendar: its bounds and open intervals as instants (epoch ms). */
+interface CalendarDay {
+  /** The local ISO date. */
+  date: string;
+  /** The next local ISO date. */
+  next: string;
+  /** Local midnight, as an instant. */
+  start: number;
+  /** The next local midnight, as an instant. */
+  end: number;
+  /** The open intervals, sorted and disjoint. */
+  open: [number, number][];
+}
+
 /**
- * The open intervals of one local day as instants (epoch ms). Local times go through Luxon,
- * so a day on which the clocks change is as long as its wall-clock hours really are: an
- * hour skipped in spring is not counted, one repeated in autumn is counted twice.
+ * Days already worked out, per calendar. Building a day through Luxon costs far more than
+ * the arithmetic on it, and SLA timers of many tickets walk the same few weeks again and
+ * again; a calendar is immutable, so its days never change (a few thousand at most).
  */
-export function openIntervals(calendar: BusinessCalendar, day: DateTime): [number, number][] {
-  const local = day.setZone(calendar.timeZone).startOf('day');
-  const date = local.toISODate() ?? '';
-  if (calendar.holidays.has(date)) return [];
+const days = new WeakMap<BusinessCalendar, Map<string, CalendarDay>>();
+/** The same days, sorted by start, for finding the day of an instant without Luxon. */
+const ordered = new WeakMap<BusinessCalendar, CalendarDay[]>();
+
+/**
+ * One local day of `calendar`. Local times go through Luxon, so a day on which the clocks
+ * change is as long as its wall-clock hours really are: an hour skipped in spring is not
+ * counted, one repeated in autumn is counted twice.
+ */
+function calendarDay(calendar: BusinessCalendar, date: string): CalendarDay {
+  let known = days.get(calendar);
+  if (!known) {
+    known = new Map();
+    days.set(calendar, known);
+  }
+  const cached = known.get(date);
+  if (cached) return cached;
+  const local = DateTime.fromISO(date, { zone: calendar.timeZone }).startOf('day');
+  const following = local.plus({ days: 1 }).startOf('day');
   const weekday = WEEKDAYS[local.weekday - 1];
-  const hours = weekday ? calendar.weeklyHours[weekday] : [];
+  const hours = calendar.holidays.has(date) || !weekday ? [] : calendar.weeklyHours[weekday];
   const at = (minute: number) =>
     minute >= 1_440
-      ? local.plus({ days: 1 }).startOf('day').toMillis()
+      ? following.toMillis()
       : DateTime.fromObject(
           { year: local.year, month: local.month, day: local.day, hour: Math.floor(minute / 60), minute: minute % 60 },
           { zone: calendar.timeZone },
         ).toMillis();
-  return hours.map(([start, end]) => {
+  const open = hours.map(([start, end]): [number, number] => {
     const from = at(start);
     return [from, Math.max(from, at(end))];
   });
+  const day = { date, next: following.toISODate() ?? '', start: local.toMillis(), end: following.toMillis(), open };
+  known.set(date, day);
+  let sorted = ordered.get(calendar);
+  if (!sorted) {
+    sorted = [];
+    ordered.set(calendar, sorted);
+  }
+  const index = sorted.findIndex((other) => other.start > day.start);
+  sorted.splice(index === -1 ? sorted.length : index, 0, day);
+  return day;
+}
+
+/** The local day of `calendar` that holds the instant `at`: a binary search of the days known, else Luxon. */
+function dayAt(calendar: BusinessCalendar, at: number): CalendarDay {
+  const known = ordered.get(calendar) ?? [];
+  let low = 0;
+  let high = known.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const day = known[middle] as CalendarDay;
+    if (at < day.start) high = middle - 1;
+    else if (at >= day.end) low = middle + 1;
+    else return day;
+  }
+  return calendarDay(calendar, DateTime.fromMillis(at, { zone: calendar.timeZone }).toISODate() ?? '');
 }
 
 /**
@@ -41,9 +95,9 @@ export function addWorkingMinutes(time: WorkingTime, start: Date, minutes: numbe
   let remaining = toMs(minutes, 'minutes');
   const from = start.getTime();
   if (time.kind === 'calendar' || remaining === 0) return new Date(from + remaining);
-  let day = DateTime.fromMillis(from, { zone: time.timeZone }).startOf('day');
-  for (let walked = 0; walked < MAX_DAYS; walked++, day = day.plus({ days: 1 })) {
-    for (const [open, close] of openIntervals(time, day)) {
+  let day = dayAt(time, from);
+  for (let walked = 0; walked < MAX_DAYS; walked++, day = calendarDay(time, day.next)) {
+    for (const [open, close] of day.open) {
       if (close <= from) continue;
       const begin = Math.max(open, from);
       const available = close - begin;
@@ -67,10 +121,10 @@ export function workingMsBetween(time: WorkingTime, from: number, to: number): n
   if (to <= from) return 0;
   if (time.kind === 'calendar') return to - from;
   let total = 0;
-  let day = DateTime.fromMillis(from, { zone: time.timeZone }).startOf('day');
-  for (let walked = 0; day.toMillis() < to; walked++, day = day.plus({ days: 1 })) {
+  let day = dayAt(time, from);
+  for (let walked = 0; day.start < to; walked++, day = calendarDay(time, day.next)) {
     if (walked > MAX_DAYS * 10) throw tooFar();
-    for (const [open, close] of openIntervals(time, day)) {
+    for (const [open, close] of day.open) {
       total += Math.max(0, Math.min(close, to) - Math.max(open, from));
     }
   }

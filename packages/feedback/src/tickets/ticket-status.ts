@@ -1,4 +1,4 @@
-import { ConflictError } from '@rapport/core';
+import { ConflictError, ValidationError } from '@rapport/core';
 import { FeedbackErrorCode } from '../error-codes.js';
 
 /** The statuses of a ticket, in their usual order. */
@@ -39,17 +39,28 @@ export interface TicketTransition {
 
 /** True when a ticket may go from `from` to `to`. */
 export function canTransition(from: TicketStatus, to: TicketStatus): boolean {
-  return TICKET_TRANSITIONS[from]?.includes(to) ?? false;
+  return Object.hasOwn(TICKET_TRANSITIONS, from) && TICKET_TRANSITIONS[from].includes(to);
 }
 
 /**
  * Checks a status change and says what it does to the SLA clocks. Throws a `ConflictError`
  * (`FEEDBACK_TRANSITION_NOT_ALLOWED`) whose details name `from`, `to` and the statuses
- * `allowed` from `from` — for closed → pending, or a status to itself.
+ * `allowed` from `from` — for closed → pending, or a status to itself. A value that is no
+ * status at all (from untyped input) is a `ValidationError` naming `from` or `to`.
  */
 export function transitionTicket(from: TicketStatus, to: TicketStatus): TicketTransition {
+  for (const [field, status] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    if (!TICKET_STATUSES.includes(status)) {
+      throw new ValidationError(FeedbackErrorCode.InvalidTicketStatus, [
+        { path: [field], message: `"${status}" is not a ticket status (${TICKET_STATUSES.join(', ')})` },
+      ]);
+    }
+  }
   if (!canTransition(from, to)) {
-    const allowed = TICKET_TRANSITIONS[from] ?? [];
+    const allowed = TICKET_TRANSITIONS[from];
     throw new ConflictError(
       FeedbackErrorCode.TransitionNotAllowed,
       `A ticket cannot go from "${from}" to "${to}"${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ` ("${from}" is final)`}`,
