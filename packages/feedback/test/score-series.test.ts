@@ -37,6 +37,11 @@ describe('score series', () => {
     ]);
   });
 
+  it('a dimension named like an Object property groups as null when a row lacks it', () => {
+    const series = npsSeries([nps('2026-03-02T10:00:00Z', 10)], { period: 'month', by: ['constructor'] });
+    expect(series[0]?.dimensions).toEqual({ constructor: null });
+  });
+
   it('weeks start on Monday, days at local midnight', () => {
     // Sunday 29 March and Monday 30 March 2026.
     const weekly = npsSeries([nps('2026-03-29T12:00:00Z', 9), nps('2026-03-30T00:30:00Z', 9)], {

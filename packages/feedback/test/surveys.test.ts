@@ -156,6 +156,23 @@ describe('answer validation', () => {
     expect(response.answers.map((a) => a.questionId)).toEqual(['nps']);
   });
 
+  it('reads only the answers given: a question id like "constructor" is unanswered, not Object.prototype', () => {
+    const tricky = defineSurvey({
+      id: 't',
+      title: 't',
+      questions: [
+        { id: 'constructor', kind: 'nps', text: 'x' },
+        { id: 'tostring', kind: 'text', text: 'y' },
+      ],
+    });
+    expect(validateAnswers(tricky, {}).answers).toEqual([]);
+    expect(
+      issuesOf(() => validateAnswers({ ...tricky, questions: tricky.questions.map((q) => ({ ...q, required: true })) }, {})).map(
+        (i) => i.path[1],
+      ),
+    ).toEqual(['constructor', 'tostring']);
+  });
+
   it('throws FEEDBACK_INVALID_ANSWERS', () => {
     expect(() => validateAnswers(survey, {})).toThrow(
       expect.objectContaining({ code: FeedbackErrorCode.InvalidAnswers, kind: 'invalid_input' }),

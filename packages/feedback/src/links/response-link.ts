@@ -131,6 +131,11 @@ export type LinkResponseMode = 'create' | 'edit';
  * unique so two racing first answers cannot both create.
  */
 export function linkResponseMode(existing: StoredLinkResponse | null | undefined, now: Date, editableForMinutes: number): LinkResponseMode {
+  if (!(Number.isFinite(editableForMinutes) && editableForMinutes >= 0)) {
+    throw new ValidationError(FeedbackErrorCode.InvalidOptions, [
+      { path: ['editableForMinutes'], message: 'must be a number of minutes ≥ 0' },
+    ]);
+  }
   if (!existing) return 'create';
   const until = existing.answeredAt.getTime() + editableForMinutes * 60_000;
   if (now.getTime() < until) return 'edit';

@@ -144,7 +144,7 @@ function series<TRow extends { dimensions?: Dimensions }, TValue>(
   const groups = new Map<string, { start: DateTime; dimensions: Record<string, string | null>; rows: TRow[] }>();
   for (const row of rows) {
     const start = DateTime.fromJSDate(at(row), { zone }).startOf(options.period, { useLocaleWeeks: false });
-    const dimensions = Object.fromEntries(by.map((name) => [name, row.dimensions?.[name] ?? null]));
+    const dimensions = Object.fromEntries(by.map((name) => [name, dimensionOf(row.dimensions, name)]));
     const key = JSON.stringify([start.toMillis(), by.map((name) => dimensions[name])]);
     let group = groups.get(key);
     if (!group) {
@@ -161,6 +161,13 @@ function series<TRow extends { dimensions?: Dimensions }, TValue>(
       dimensions: group.dimensions,
       value: score(group.rows),
     }));
+}
+
+/** A row's value of one dimension: own keys only (a dimension named `constructor` is not Object's), strings only. */
+function dimensionOf(dimensions: Dimensions | undefined, name: string): string | null {
+  if (!dimensions || !Object.hasOwn(dimensions, name)) return null;
+  const value = dimensions[name];
+  return typeof value === 'string' ? value : null;
 }
 
 /** Dimension values in `by` order, alphabetically, `null` last. */

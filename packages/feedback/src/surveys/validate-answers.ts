@@ -60,7 +60,8 @@ export function validateAnswers(survey: Survey, answers: Readonly<Record<string,
   const checked: Answer[] = [];
   const scores: ResponseScores = {};
   for (const question of survey.questions) {
-    const raw = answers[question.id];
+    // Own keys only: a question id such as `constructor` must not read Object.prototype.
+    const raw = Object.hasOwn(answers, question.id) ? answers[question.id] : undefined;
     const path = ['answers', question.id];
     if (isUnanswered(raw)) {
       if (question.required) issues.push({ path, message: 'is required' });
