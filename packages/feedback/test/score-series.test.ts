@@ -1,5 +1,7 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { csatSeries, FeedbackErrorCode, npsSeries, responseRateSeries, type ScoredResponse } from '../src/index.js';
+import { csatSeries, FeedbackErrorCode, npsScore, npsSeries, responseRateSeries, type ScoredResponse } from '../src/index.js';
 
 const nps = (at: string, score: number, channel?: string, store?: string): ScoredResponse => ({
   answeredAt: new Date(at),
@@ -95,6 +97,43 @@ describe('score series', () => {
     );
     expect(() => npsSeries(rows, { period: 'day', timeZone: 'Mars/Olympus' })).toThrow(
       expect.objectContaining({ details: { issues: [expect.objectContaining({ path: ['timeZone'] })] } }),
+    );
+  });
+});
+
+describe('series properties', () => {
+  const row = fc.record({
+    at: fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 0, 1) }),
+    score: fc.integer({ min: 0, max: 10 }),
+    channel: fc.constantFrom('email', 'sms', undefined),
+  });
+  const period = fc.constantFrom<'day' | 'week' | 'month'>('day', 'week', 'month');
+  const zone = fc.constantFrom('UTC', 'Europe/London', 'Asia/Kolkata', 'America/New_York');
+
+  it('each point scores exactly the answers from its local period start to the next one', () => {
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 200 }), period, zone, (rows, unit, timeZone) => {
+        const responses = rows.map((r) => nps(new Date(r.at).toISOString(), r.score, r.channel));
+        const series = npsSeries(responses, { period: unit, timeZone, by: ['channel'] });
+        expect(series.reduce((sum, point) => sum + point.value.n, 0)).toBe(rows.length);
+        for (const point of series) {
+          const start = DateTime.fromJSDate(point.periodStart, { zone: timeZone });
+          // The period starts at a local midnight (on a Monday for weeks, the 1st for months).
+          expect([start.hour, start.minute]).toEqual([0, 0]);
+          if (unit === 'week') expect(start.weekday).toBe(1);
+          if (unit === 'month') expect(start.day).toBe(1);
+          const end = start.plus({ [`${unit}s`]: 1 }).toMillis();
+          const members = responses.filter(
+            (r) =>
+              (r.dimensions?.channel ?? null) === point.dimensions.channel &&
+              r.answeredAt.getTime() >= start.toMillis() &&
+              r.answeredAt.getTime() < end,
+          );
+          expect(point.value.n).toBe(members.length);
+          expect(point.value.score).toBeCloseTo(npsScore(members.map((m) => m.score)).score ?? Number.NaN, 9);
+        }
+      }),
+      { numRuns: 100 },
     );
   });
 });

@@ -66,6 +66,19 @@ describe('NPS', () => {
     );
   });
 
+  it('property: the trinomial standard error equals that of the mean of +1 / 0 / −1 values', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 10 }), { minLength: 1, maxLength: 300 }), (scores) => {
+        const values: number[] = scores.map((score) => (score >= 9 ? 1 : score >= 7 ? 0 : -1));
+        const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+        const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / values.length;
+        const nps = npsScore(scores);
+        expect(nps.score).toBeCloseTo(100 * mean, 9);
+        expect(nps.standardError).toBeCloseTo(100 * Math.sqrt(variance / values.length), 9);
+      }),
+    );
+  });
+
   it('property: the score lies in its interval and in [−100, 100]', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 10 }), { minLength: 1, maxLength: 300 }), (scores) => {
