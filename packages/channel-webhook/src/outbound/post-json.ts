@@ -2,6 +2,9 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 
+/** Node's own code for a socket timeout (not a Rapport code), so the failure classifies as a network one. */
+const NODE_TIMEOUT_CODE = 'ETIMEDOUT';
+
 /** A response, read to the end (the body is capped: receivers answer briefly). */
 export interface PostedResponse {
   readonly status: number;
@@ -45,7 +48,7 @@ export function postJson(
       },
     );
     request.on('timeout', () =>
-      request.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+      request.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: NODE_TIMEOUT_CODE })),
     );
     request.on('error', reject);
     request.end(body);

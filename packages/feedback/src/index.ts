@@ -1,0 +1,69 @@
+export { type ClosedLoopReport, closedLoopReport, type LoopFollowUp, type LoopResponse } from './closed-loop/closed-loop-report.js';
+export { type FollowUpDecision, type FollowUpRule, followUpDecision } from './closed-loop/follow-up-rule.js';
+export { FeedbackErrorCode } from './error-codes.js';
+export {
+  type CreateResponseLinkInput,
+  createResponseLinkToken,
+  type LinkResponseMode,
+  linkResponseMode,
+  RESPONSE_LINK_AUDIENCE,
+  type ResponseLinkClaims,
+  type ResponseLinkRefusal,
+  type StoredLinkResponse,
+  verifyResponseLinkToken,
+} from './links/response-link.js';
+export { type FeedbackOptions, FeedbackOptionsSchema, parseFeedbackOptions, type ResolvedFeedbackOptions } from './options.js';
+export { type ConfidenceInterval, criticalValue, wilsonInterval } from './scores/confidence-interval.js';
+export { type NpsCounts, type NpsScore, npsFromCounts, npsScore } from './scores/nps-score.js';
+export { cesScore, csatScore, type ProportionScore, proportionScore, responseRate } from './scores/proportion-score.js';
+export { isAgree, isSatisfied, type NpsCategory, npsCategory, SCORE_SCALES, type ScoreKind } from './scores/score-scales.js';
+export {
+  cesSeries,
+  csatSeries,
+  type Dimensions,
+  npsSeries,
+  responseRateSeries,
+  type ScoredResponse,
+  type SeriesOptions,
+  type SeriesPeriod,
+  type SeriesPoint,
+  type SurveySend,
+} from './scores/score-series.js';
+export {
+  type BusinessCalendar,
+  type BusinessCalendarInput,
+  BusinessCalendarSchema,
+  type CalendarHours,
+  calendarHours,
+  defineBusinessCalendar,
+  WEEKDAYS,
+  type Weekday,
+  type WorkingTime,
+} from './sla/business-calendar.js';
+export { addWorkingMinutes, workingMinutesBetween } from './sla/business-time.js';
+export { dueAfter, elapsedWorkingMinutes, type Pause } from './sla/sla-clock.js';
+export {
+  DEFAULT_SLA_POLICY,
+  defineSlaPolicies,
+  matchSlaPolicy,
+  SLA_METRICS,
+  type SlaMetric,
+  type SlaPolicy,
+  type SlaSubject,
+  type SlaWarning,
+} from './sla/sla-policy.js';
+export { computeTicketSla, type SlaTargetState, type SlaTargetStatus, type TicketSla, type TicketSlaFacts } from './sla/ticket-sla.js';
+export { defineSurvey, reviseSurvey, type Survey, type SurveyInput, SurveySchema } from './surveys/define-survey.js';
+export { hasLocale, type LocalizedText, LocalizedTextSchema, localize } from './surveys/localized-text.js';
+export { type Question, type QuestionInput, type QuestionKind, QuestionSchema, scoreRange } from './surveys/question.js';
+export { type Answer, type AnswerValue, type ResponseScores, type ValidatedResponse, validateAnswers } from './surveys/validate-answers.js';
+export { type PastSurveySend, type ThrottleDecision, type ThrottleRule, throttleSurvey } from './throttle/survey-throttle.js';
+export {
+  canTransition,
+  type SlaClockEffect,
+  TICKET_STATUSES,
+  TICKET_TRANSITIONS,
+  type TicketStatus,
+  type TicketTransition,
+  transitionTicket,
+} from './tickets/ticket-status.js';

@@ -1,0 +1,65 @@
+import { parseInput } from '@rapport/core/plugin';
+import { z } from 'zod';
+import type { FollowUpRule } from './closed-loop/follow-up-rule.js';
+import { FeedbackErrorCode } from './error-codes.js';
+import type { ThrottleRule } from './throttle/survey-throttle.js';
+
+/** The options of the feedback package, checked once when the plugin registers. */
+export interface FeedbackOptions {
+  /** Response links. */
+  links: {
+    /** HMAC key for response links, at least 32 bytes. */
+    secret: string | Uint8Array;
+    /**
+     * How long a link is accepted, in minutes.
+     * @default 43200 (30 days)
+     */
+    expiresInMinutes?: number;
+    /**
+     * How long after the first answer the response may still be edited through its link, in minutes.
+     * @default 1440 (24 hours)
+     */
+    editableForMinutes?: number;
+  };
+  /**
+   * Survey throttling per person across channels.
+   * @default { windowDays: 30, maxPerWindow: 1 }
+   */
+  throttle?: ThrottleRule;
+  /**
+   * When a response opens a follow-up ticket; `false` turns the closed loop off.
+   * @default { npsAtMost: 6, csatAtMost: 2 }
+   */
+  followUp?: FollowUpRule | false;
+}
+
+const threshold = z.union([z.number(), z.literal(false)]).optional();
+
+/** The zod schema of {@link FeedbackOptions}, with the defaults filled in. */
+export const FeedbackOptionsSchema = z.object({
+  links: z.object({
+    secret: z.union([
+      z.string().refine((secret) => new TextEncoder().encode(secret).byteLength >= 32, 'must be at least 32 bytes'),
+      z.instanceof(Uint8Array).refine((secret) => secret.byteLength >= 32, 'must be at least 32 bytes'),
+    ]),
+    expiresInMinutes: z.number().positive().default(43_200),
+    editableForMinutes: z.number().min(0).default(1_440),
+  }),
+  throttle: z
+    .object({ windowDays: z.number().min(0).default(30), maxPerWindow: z.int().min(1).default(1) })
+    .default({ windowDays: 30, maxPerWindow: 1 }),
+  followUp: z
+    .union([
+      z.literal(false),
+      z.object({ npsAtMost: threshold, csatAtMost: threshold, cesAtMost: threshold, priority: z.string().min(1).optional() }),
+    ])
+    .default({}),
+});
+
+/** {@link FeedbackOptions} after parsing: defaults filled in. */
+export type ResolvedFeedbackOptions = z.output<typeof FeedbackOptionsSchema>;
+
+/** Parses the options or throws a `ValidationError` (`FEEDBACK_INVALID_OPTIONS`) naming each bad field. */
+export function parseFeedbackOptions(options: FeedbackOptions): ResolvedFeedbackOptions {
+  return parseInput(FeedbackOptionsSchema, options, [], FeedbackErrorCode.InvalidOptions);
+}

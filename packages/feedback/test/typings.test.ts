@@ -1,0 +1,35 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import {
+  type FeedbackErrorCode,
+  type NpsScore,
+  npsSeries,
+  type ProportionScore,
+  responseRateSeries,
+  type SeriesPoint,
+  type ThrottleDecision,
+  type TicketStatus,
+  throttleSurvey,
+  transitionTicket,
+} from '../src/index.js';
+
+describe('public types', () => {
+  it('series are typed by their score', () => {
+    expectTypeOf(npsSeries).returns.toEqualTypeOf<SeriesPoint<NpsScore>[]>();
+    expectTypeOf(responseRateSeries).returns.toEqualTypeOf<SeriesPoint<ProportionScore>[]>();
+  });
+
+  it('error codes are a union of literals, statuses too', () => {
+    expectTypeOf<'FEEDBACK_LINK_EXPIRED'>().toExtend<FeedbackErrorCode>();
+    expectTypeOf<'LINK_EXPIRED'>().not.toExtend<FeedbackErrorCode>();
+    expectTypeOf<'archived'>().not.toExtend<TicketStatus>();
+    // @ts-expect-error a status that does not exist does not compile
+    const typo = () => transitionTicket('open', 'archived');
+    expectTypeOf(typo).toBeFunction();
+  });
+
+  it('a skipped send carries its reason and next date only when not allowed', () => {
+    const decision = throttleSurvey([], new Date(0));
+    expectTypeOf(decision).toEqualTypeOf<ThrottleDecision>();
+    if (!decision.allowed) expectTypeOf(decision.nextAllowedAt).toEqualTypeOf<Date>();
+  });
+});
