@@ -7,6 +7,16 @@ export { uuidV7Ids } from './contracts/id-generator.js';
 export type { AttemptOutcome, ClaimRequest, EnqueueOutcome, JobQueue, JobRepository } from './contracts/job-store.js';
 export type { ProfileReader, ProfileRequest, ProfileSnapshot } from './contracts/profile-reader.js';
 export type {
+  ForCustomerOptions,
+  RecommendationContext,
+  RecommendationNotice,
+  RecommendationResult,
+  RecommendationStrategy,
+  RecommendedItem,
+  Recommender,
+  TopKOptions,
+} from './contracts/recommender.js';
+export type {
   ConsentRepository,
   CustomerRepository,
   InsertStatus,
