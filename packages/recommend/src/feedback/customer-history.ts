@@ -1,4 +1,4 @@
-import type { CustomerFacts, FeedbackEvent, TrainingSet } from './feedback-event.js';
+import { type CustomerFacts, compareEvents, type FeedbackEvent, type TrainingSet } from './feedback-event.js';
 
 /** What one customer has shown interest in: item → strongest weight, and what they bought. */
 export interface CustomerItems {
@@ -22,10 +22,10 @@ export class CustomerHistory {
     this.#purchaseTypes = new Set(purchaseTypes);
   }
 
-  /** The history of a training set. */
+  /** The history of a training set (read in time order, so the first store seen is the same on every run). */
   static of(set: TrainingSet, purchaseTypes?: Iterable<string>): CustomerHistory {
     const history = new CustomerHistory(purchaseTypes);
-    for (const event of set.events) history.add(event);
+    for (const event of [...set.events].sort(compareEvents)) history.add(event);
     for (const [id, facts] of set.customers ?? []) history.setFacts(id, facts);
     return history;
   }

@@ -176,7 +176,9 @@ export class HybridRecommender implements Recommender {
       }
     }
     const source = new Map(merged.map((item) => [item.itemId, item.strategy]));
-    const items = applyRules(merged, this.#rules, { k, catalogue: this.#parts.catalogue, bought: input.bought, exclude: input.exclude });
+    const items = applyRules(merged, this.#rules, { k, catalogue: this.#parts.catalogue, bought: input.bought, exclude: input.exclude }).map(
+      ({ itemId, score, reason }) => ({ itemId, score, reason }),
+    );
     const strategies = items.map((item) => source.get(item.itemId) ?? 'popularity-global');
     const primaryStrategy = primary[0]?.strategy;
     const usedPrimary = primaryStrategy !== undefined && strategies.includes(primaryStrategy);
