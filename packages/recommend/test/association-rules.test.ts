@@ -38,9 +38,7 @@ describe('association rules (hand-computed)', () => {
 
   it('thresholds drop weak rules; rules sort by confidence then lift', () => {
     const strict = mineAssociationRules({ events }, { minCount: 2, minConfidence: 0.7 });
-    expect(Object.entries(strict.rules).map(([a, rules]) => [a, rules.map((r) => r.consequent)])).toEqual([
-      ['C', ['A']],
-    ]);
+    expect(Object.entries(strict.rules).map(([a, rules]) => [a, rules.map((r) => r.consequent)])).toEqual([['C', ['A']]]);
     // A→B and A→C both have confidence 2/3; A→C has the higher lift (4/3 against 8/9).
     expect(model.rules.A?.map((r) => r.consequent)).toEqual(['C', 'B']);
   });
@@ -50,7 +48,10 @@ describe('association rules (hand-computed)', () => {
   });
 
   it('frequentlyBoughtTogether ranks by confidence, says "bought with", leaves out the cart and reports unknown ids', async () => {
-    const recommender = trainPopularityRecommender({ events }, { associations: { minCount: 1, minConfidence: 0 }, catalogue: Catalogue.of(ROWS) });
+    const recommender = trainPopularityRecommender(
+      { events },
+      { associations: { minCount: 1, minConfidence: 0 }, catalogue: Catalogue.of(ROWS) },
+    );
     const result = await recommender.frequentlyBoughtTogether(['C', 'nope'], { k: 3 });
     expect(result.strategy).toBe('basket');
     expect(result.items[0]).toMatchObject({ itemId: 'A', reason: 'bought with Tea' });

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  applyRules,
   AVAILABILITY,
+  applyRules,
   businessRules,
   Catalogue,
   type FeedbackEvent,
@@ -10,12 +10,12 @@ import {
   trainItemKnnRecommender,
   trainPopularityRecommender,
 } from '../src/index.js';
-import { purchase, ROWS, view } from './fixtures.js';
+import { purchase, ROWS, row, view } from './fixtures.js';
 
 const scored = (ids: string[]) => ids.map((itemId, index) => ({ itemId, score: ids.length - index, reason: 'test' }));
 
 describe('business rules (examples)', () => {
-  const catalogue = Catalogue.of([...ROWS.slice(0, 5), { ...ROWS[5], availability: 'out_of_stock' }]);
+  const catalogue = Catalogue.of([...ROWS.slice(0, 5), { ...row(5), availability: 'out_of_stock' }]);
 
   it('excludes unavailable, bought (unless repurchasable), excluded and out-of-band items', () => {
     const rules = businessRules({ repurchasable: ['grocery'], exclude: ['D'], priceBand: { max: 15 } });
@@ -28,7 +28,12 @@ describe('business rules (examples)', () => {
     const rules = businessRules({ maxPerCategory: 1, diversityDepth: 1, excludeUnavailable: false });
     expect(applyRules(scored(['A', 'B', 'C', 'D', 'E', 'F']), rules, { k: 10, catalogue }).map((i) => i.itemId)).toEqual(['A', 'C']);
     const full = businessRules({ maxPerCategory: 1, excludeUnavailable: false });
-    expect(applyRules(scored(['A', 'B', 'C', 'D', 'E', 'F']), full, { k: 10, catalogue }).map((i) => i.itemId)).toEqual(['A', 'C', 'D', 'E']);
+    expect(applyRules(scored(['A', 'B', 'C', 'D', 'E', 'F']), full, { k: 10, catalogue }).map((i) => i.itemId)).toEqual([
+      'A',
+      'C',
+      'D',
+      'E',
+    ]);
   });
 
   it('boosts reorder; pins go to their position and count towards k', () => {
@@ -45,7 +50,14 @@ describe('business rules (examples)', () => {
     expect(() => businessRules({ maxPerCategory: 0 })).toThrowError(/rules\.maxPerCategory/);
     expect(() => businessRules({ priceBand: { min: 5, max: 1 } })).toThrowError(/rules\.priceBand\.min/);
     expect(() => businessRules({ boosts: [{ factor: 2 }] })).toThrowError(/rules\.boosts\.0/);
-    expect(() => businessRules({ pinned: [{ itemId: 'A', position: 0 }, { itemId: 'A', position: 1 }] })).toThrowError(/rules\.pinned/);
+    expect(() =>
+      businessRules({
+        pinned: [
+          { itemId: 'A', position: 0 },
+          { itemId: 'A', position: 1 },
+        ],
+      }),
+    ).toThrowError(/rules\.pinned/);
   });
 });
 
@@ -54,7 +66,12 @@ describe('business rules (properties, on every recommender)', () => {
   const world = fc.record({
     availability: fc.array(fc.constantFrom(...AVAILABILITY), { minLength: items.length, maxLength: items.length }),
     events: fc.array(
-      fc.record({ c: fc.integer({ min: 0, max: 5 }), i: fc.integer({ min: 0, max: items.length - 1 }), t: fc.integer({ min: 0, max: 99 }), v: fc.boolean() }),
+      fc.record({
+        c: fc.integer({ min: 0, max: 5 }),
+        i: fc.integer({ min: 0, max: items.length - 1 }),
+        t: fc.integer({ min: 0, max: 99 }),
+        v: fc.boolean(),
+      }),
       { maxLength: 60 },
     ),
     exclude: fc.subarray(items),
@@ -78,7 +95,9 @@ describe('business rules (properties, on every recommender)', () => {
             availability: w.availability[index],
           })),
         );
-        const events: FeedbackEvent[] = w.events.map((e) => (e.v ? view(`u${e.c}`, `i${e.i}`, e.t) : purchase(`u${e.c}`, `i${e.i}`, e.t, `o${e.c}-${e.t % 4}`)));
+        const events: FeedbackEvent[] = w.events.map((e) =>
+          e.v ? view(`u${e.c}`, `i${e.i}`, e.t) : purchase(`u${e.c}`, `i${e.i}`, e.t, `o${e.c}-${e.t % 4}`),
+        );
         const rules = { exclude: w.exclude, repurchasable: w.repurchasable, maxPerCategory: w.maxPerCategory };
         const train = (set: { events: FeedbackEvent[] }) =>
           w.model === 'popularity'

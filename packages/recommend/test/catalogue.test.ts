@@ -1,11 +1,11 @@
 import { isRapportError, ValidationError } from '@rapport/core';
 import { describe, expect, it } from 'vitest';
 import { Catalogue, feedbackMapping, parseCatalogueItem, toFeedback } from '../src/index.js';
-import { ROWS } from './fixtures.js';
+import { ROWS, row } from './fixtures.js';
 
 describe('catalogue', () => {
   it('a bad price or unknown availability is a typed error naming the row and field', () => {
-    const bad = () => parseCatalogueItem({ ...ROWS[0], price: -1 }, 7);
+    const bad = () => parseCatalogueItem({ ...row(0), price: -1 }, 7);
     expect(bad).toThrowError(ValidationError);
     try {
       bad();
@@ -14,16 +14,18 @@ describe('catalogue', () => {
       expect((error as ValidationError).issues[0]?.path).toEqual(['items', 7, 'price']);
       expect((error as ValidationError).kind).toBe('invalid_input');
     }
-    expect(() => parseCatalogueItem({ ...ROWS[0], availability: 'sold' })).toThrowError(/items\.0\.availability: availability must be one of/);
-    expect(() => parseCatalogueItem({ ...ROWS[0], price: Number.NaN })).toThrowError(/items\.0\.price/);
-    expect(() => parseCatalogueItem({ ...ROWS[0], price: '20' })).toThrowError(/items\.0\.price/);
-    expect(() => parseCatalogueItem({ ...ROWS[0], categoryPath: [] })).toThrowError(/items\.0\.categoryPath/);
-    expect(() => parseCatalogueItem({ ...ROWS[0], categoryPath: ['a/b'] })).toThrowError(/items\.0\.categoryPath\.0/);
+    expect(() => parseCatalogueItem({ ...row(0), availability: 'sold' })).toThrowError(
+      /items\.0\.availability: availability must be one of/,
+    );
+    expect(() => parseCatalogueItem({ ...row(0), price: Number.NaN })).toThrowError(/items\.0\.price/);
+    expect(() => parseCatalogueItem({ ...row(0), price: '20' })).toThrowError(/items\.0\.price/);
+    expect(() => parseCatalogueItem({ ...row(0), categoryPath: [] })).toThrowError(/items\.0\.categoryPath/);
+    expect(() => parseCatalogueItem({ ...row(0), categoryPath: ['a/b'] })).toThrowError(/items\.0\.categoryPath\.0/);
   });
 
   it('a batch keeps the good rows and reports each rejected row', () => {
     const catalogue = new Catalogue();
-    const result = catalogue.upsertMany([ROWS[0], { ...ROWS[1], price: 'ten' }, null, ROWS[2], { ...ROWS[3], availability: 'gone' }]);
+    const result = catalogue.upsertMany([row(0), { ...row(1), price: 'ten' }, null, row(2), { ...row(3), availability: 'gone' }]);
     expect(result.upserted).toBe(2);
     expect(result.rejected.map((row) => [row.index, row.id, row.issues.map((issue) => issue.path.join('.'))])).toEqual([
       [1, 'B', ['items.1.price']],
@@ -36,9 +38,9 @@ describe('catalogue', () => {
 
   it('a bad single upsert changes nothing; availability and categories are read back', () => {
     const catalogue = Catalogue.of(ROWS);
-    expect(() => catalogue.upsert({ ...ROWS[0], title: '' })).toThrowError(/items\.0\.title/);
+    expect(() => catalogue.upsert({ ...row(0), title: '' })).toThrowError(/items\.0\.title/);
     expect(catalogue.title('A')).toBe('Teapot');
-    catalogue.upsert({ ...ROWS[0], availability: 'out_of_stock' });
+    catalogue.upsert({ ...row(0), availability: 'out_of_stock' });
     expect(catalogue.isAvailable('A')).toBe(false);
     expect(catalogue.isAvailable('B')).toBe(true);
     expect(catalogue.isAvailable('nope')).toBe(false);
@@ -48,7 +50,13 @@ describe('catalogue', () => {
 
 describe('interactions → implicit feedback', () => {
   const at = new Date('2026-01-01T00:00:00Z');
-  const interaction = (id: string, type: string, properties: Record<string, unknown>) => ({ id, customerId: 'c1', type, occurredAt: at, properties });
+  const interaction = (id: string, type: string, properties: Record<string, unknown>) => ({
+    id,
+    customerId: 'c1',
+    type,
+    occurredAt: at,
+    properties,
+  });
 
   it('weights purchase > add-to-cart > view by default and ignores other types', () => {
     const { events, skipped } = toFeedback(

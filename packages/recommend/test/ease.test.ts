@@ -27,7 +27,8 @@ describe('EASE (closed form)', () => {
     const gram = Array.from({ length: n }, () => new Array<number>(n).fill(0));
     const byUser = new Map<string, number[]>();
     for (const e of events) byUser.set(e.customerId, [...(byUser.get(e.customerId) ?? []), model.items.indexOf(e.itemId)]);
-    for (const items of byUser.values()) for (const i of items) for (const j of items) (gram[i] as number[])[j] = ((gram[i] as number[])[j] as number) + 1;
+    for (const items of byUser.values())
+      for (const i of items) for (const j of items) (gram[i] as number[])[j] = ((gram[i] as number[])[j] as number) + 1;
     for (let i = 0; i < n; i++) (gram[i] as number[])[i] = ((gram[i] as number[])[i] as number) + 5;
     for (let j = 0; j < n; j++) {
       expect(model.weights[j * n + j]).toBe(0);
@@ -42,7 +43,14 @@ describe('EASE (closed form)', () => {
   });
 
   it('keeps the most popular maxItems items and scores from known seeds only', async () => {
-    const events = [purchase('u1', 'A'), purchase('u1', 'B'), purchase('u2', 'A'), purchase('u2', 'B'), purchase('u3', 'A'), purchase('u3', 'C')];
+    const events = [
+      purchase('u1', 'A'),
+      purchase('u1', 'B'),
+      purchase('u2', 'A'),
+      purchase('u2', 'B'),
+      purchase('u3', 'A'),
+      purchase('u3', 'C'),
+    ];
     const model = trainEase({ events }, { maxItems: 2 });
     expect(model.items).toEqual(['A', 'B']);
     const scorer = easeScorer(model);

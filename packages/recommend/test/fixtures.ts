@@ -1,7 +1,13 @@
-import type { FeedbackEvent } from '../src/index.js';
+import type { CatalogueItemInput, FeedbackEvent } from '../src/index.js';
 
 /** A purchase event for tests; time and basket optional. */
-export function purchase(customerId: string, itemId: string, at = 0, basketId: string | null = null, storeId: string | null = null): FeedbackEvent {
+export function purchase(
+  customerId: string,
+  itemId: string,
+  at = 0,
+  basketId: string | null = null,
+  storeId: string | null = null,
+): FeedbackEvent {
   return { customerId, itemId, weight: 3, type: 'purchase', at, basketId, storeId };
 }
 
@@ -11,7 +17,7 @@ export function view(customerId: string, itemId: string, at = 0): FeedbackEvent 
 }
 
 /** Catalogue rows A..F in two categories, all in stock. */
-export const ROWS = [
+export const ROWS: CatalogueItemInput[] = [
   { id: 'A', title: 'Teapot', categoryPath: ['home', 'kitchen'], price: 20 },
   { id: 'B', title: 'Cups', categoryPath: ['home', 'kitchen'], price: 10 },
   { id: 'C', title: 'Tea', categoryPath: ['grocery', 'tea'], price: 5 },
@@ -19,3 +25,8 @@ export const ROWS = [
   { id: 'E', title: 'Biscuits', categoryPath: ['grocery', 'biscuits'], price: 4 },
   { id: 'F', title: 'Tray', categoryPath: ['home', 'table'], price: 30 },
 ];
+
+/** Row `index` of {@link ROWS}. */
+export function row(index: number): CatalogueItemInput {
+  return ROWS[index] as CatalogueItemInput;
+}

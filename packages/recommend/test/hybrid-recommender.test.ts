@@ -64,7 +64,10 @@ describe('hybrid fallbacks', () => {
   });
 
   it('unknown context items are ignored and reported; the known ones seed the answer', async () => {
-    const result = await recommender.forCustomer('stranger', { k: 1, context: { itemId: 'ghost', cartItemIds: ['A', 'ghost', 'phantom'] } });
+    const result = await recommender.forCustomer('stranger', {
+      k: 1,
+      context: { itemId: 'ghost', cartItemIds: ['A', 'ghost', 'phantom'] },
+    });
     expect(result.notices[0]).toMatchObject({ code: 'RECOMMEND_UNKNOWN_ITEM', ids: ['ghost', 'phantom'] });
     expect(result.items).toEqual([{ itemId: 'B', score: expect.any(Number), reason: 'because you liked Teapot' }]);
   });
@@ -85,7 +88,9 @@ describe('hybrid fallbacks', () => {
     }
     await expect(recommender.similarItems('A', { k: 0 })).rejects.toThrowError(/options\.k/);
     await expect(recommender.frequentlyBoughtTogether(['A'], { k: 5000 })).rejects.toThrowError(/options\.k/);
-    await expect(recommender.forCustomer('u1', { k: 1, context: { cartItemIds: 'A' as never } })).rejects.toThrowError(/options\.context\.cartItemIds/);
+    await expect(recommender.forCustomer('u1', { k: 1, context: { cartItemIds: 'A' as never } })).rejects.toThrowError(
+      /options\.context\.cartItemIds/,
+    );
   });
 
   it('a segment or store named like an Object property is just unknown', async () => {
@@ -94,7 +99,11 @@ describe('hybrid fallbacks', () => {
   });
 
   it('the popularity baseline never personalises', async () => {
-    const baseline = new HybridRecommender({ name: 'popularity', popularity: trainPopularity({ events }), history: CustomerHistory.of({ events }) });
+    const baseline = new HybridRecommender({
+      name: 'popularity',
+      popularity: trainPopularity({ events }),
+      history: CustomerHistory.of({ events }),
+    });
     const result = await baseline.forCustomer('u1', { k: 2 });
     expect(result.personalised).toBe(false);
     expect(result.items.map((item) => item.itemId)).toEqual(['C', 'D']);

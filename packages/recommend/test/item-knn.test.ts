@@ -48,8 +48,16 @@ describe('item-kNN similarities (hand-computed)', () => {
   it('neighbours are sorted, cut at the neighbourhood size, and respect minCooccurrence', () => {
     const counts = ItemKnnCounts.train({ events }, { shrinkage: 0 });
     expect(counts.neighbours('A').map((n) => n.itemId)).toEqual(['B', 'D', 'C']);
-    expect(ItemKnnCounts.train({ events }, { shrinkage: 0, neighbours: 1 }).neighbours('A').map((n) => n.itemId)).toEqual(['B']);
-    expect(ItemKnnCounts.train({ events }, { minCooccurrence: 2 }).neighbours('A').map((n) => n.itemId)).toEqual(['B']);
+    expect(
+      ItemKnnCounts.train({ events }, { shrinkage: 0, neighbours: 1 })
+        .neighbours('A')
+        .map((n) => n.itemId),
+    ).toEqual(['B']);
+    expect(
+      ItemKnnCounts.train({ events }, { minCooccurrence: 2 })
+        .neighbours('A')
+        .map((n) => n.itemId),
+    ).toEqual(['B']);
   });
 
   it('scores a customer by Σ weight × similarity and names the seed', async () => {
@@ -81,14 +89,20 @@ describe('item-kNN similarities (hand-computed)', () => {
 });
 
 describe('item-kNN incremental counts (property)', () => {
-  const eventArb = fc.record({ customer: fc.integer({ min: 0, max: 6 }), item: fc.integer({ min: 0, max: 8 }), at: fc.integer({ min: 0, max: 50 }) });
+  const eventArb = fc.record({
+    customer: fc.integer({ min: 0, max: 6 }),
+    item: fc.integer({ min: 0, max: 8 }),
+    at: fc.integer({ min: 0, max: 50 }),
+  });
   it('adding events one by one equals training on all of them, and the model round-trips', () => {
     fc.assert(
       fc.property(fc.array(eventArb, { maxLength: 60 }), fc.integer({ min: 2, max: 5 }), (raw, cap) => {
         const list = raw.map((e) => purchase(`u${e.customer}`, `i${e.item}`, e.at));
         const trained = ItemKnnCounts.train({ events: list }, { maxItemsPerCustomer: cap });
         const live = new ItemKnnCounts({ maxItemsPerCustomer: cap });
-        for (const event of [...list].sort((a, b) => a.at - b.at || (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : a.itemId < b.itemId ? -1 : 1))) {
+        for (const event of [...list].sort(
+          (a, b) => a.at - b.at || (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : a.itemId < b.itemId ? -1 : 1),
+        )) {
           live.add(event);
         }
         expect(live.toModel()).toEqual(trained.toModel());

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ItemKnnCounts, memoryModelStore, type PopularityModel, trainPopularity } from '../src/index.js';
 import { purchase } from './fixtures.js';
 
-const model = (n: number): PopularityModel => trainPopularity({ events: Array.from({ length: n }, (_, i) => purchase(`u${i}`, `i${i % 7}`, i)) });
+const model = (n: number): PopularityModel =>
+  trainPopularity({ events: Array.from({ length: n }, (_, i) => purchase(`u${i}`, `i${i % 7}`, i)) });
 
 describe('memoryModelStore', () => {
   it('saves versions, serves only the activated one, and copies models in', async () => {

@@ -13,7 +13,13 @@ describe('ranking metrics (hand-computed)', () => {
     expect(m.hit).toBe(1);
   });
   it('at k = 1 nothing is hit; at k = 6 everything is', () => {
-    expect(rankingMetrics(['a', 'b', 'c', 'd', 'e', 'x'], relevant, 1)).toEqual({ recall: 0, precision: 0, ndcg: 0, averagePrecision: 0, hit: 0 });
+    expect(rankingMetrics(['a', 'b', 'c', 'd', 'e', 'x'], relevant, 1)).toEqual({
+      recall: 0,
+      precision: 0,
+      ndcg: 0,
+      averagePrecision: 0,
+      hit: 0,
+    });
     const all = rankingMetrics(['a', 'b', 'c', 'd', 'e', 'x'], relevant, 6);
     expect(all.recall).toBe(1);
     expect(all.averagePrecision).toBeCloseTo((1 / 2 + 2 / 5 + 3 / 6) / 3, 12);
@@ -65,11 +71,16 @@ describe('evaluate (a data set with a known answer)', () => {
   });
 
   it('puts each recommender beside the baseline with relative differences', async () => {
-    const report = await evaluate({ knn: (train) => trainItemKnnRecommender(train).recommender }, data, { split: { kind: 'temporal', at: 50 } });
+    const report = await evaluate({ knn: (train) => trainItemKnnRecommender(train).recommender }, data, {
+      split: { kind: 'temporal', at: 50 },
+    });
     expect(report.rows.map((row) => row.name)).toEqual(['popularity', 'knn']);
     const knn = report.rows[1];
     const base = report.rows[0];
-    expect(knn?.vsBaseline[10]?.ndcg).toBeCloseTo(((knn?.metrics[10]?.ndcg ?? 0) - (base?.metrics[10]?.ndcg ?? 0)) / (base?.metrics[10]?.ndcg ?? 1), 12);
+    expect(knn?.vsBaseline[10]?.ndcg).toBeCloseTo(
+      ((knn?.metrics[10]?.ndcg ?? 0) - (base?.metrics[10]?.ndcg ?? 0)) / (base?.metrics[10]?.ndcg ?? 1),
+      12,
+    );
   });
 
   it('leave-last-out holds out each customer’s last basket', () => {

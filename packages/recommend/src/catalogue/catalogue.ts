@@ -40,7 +40,9 @@ export class Catalogue {
   /** A catalogue holding `rows`; throws on the first bad row (use {@link Catalogue.upsertMany} to keep the good ones). */
   static of(rows: readonly CatalogueItemInput[]): Catalogue {
     const catalogue = new Catalogue();
-    rows.forEach((row, index) => catalogue.#put(parseCatalogueItem(row, index)));
+    rows.forEach((row, index) => {
+      catalogue.#put(parseCatalogueItem(row, index));
+    });
     return catalogue;
   }
 

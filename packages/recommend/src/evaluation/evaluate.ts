@@ -3,6 +3,7 @@ import { parseInput } from '@rapport/core';
 import { z } from 'zod';
 import { RecommendErrorCode } from '../error-codes.js';
 import { cmp, type TrainingSet } from '../feedback/feedback-event.js';
+import { getOrCreate } from '../models/ranked-list.js';
 import { trainPopularityRecommender } from '../recommenders/train-recommenders.js';
 import { rankingMetrics } from './ranking-metrics.js';
 import { type SplitOptions, SplitSchema, splitFeedback } from './split.js';
@@ -94,8 +95,7 @@ export async function evaluate(
   const trainItems = new Map<string, Set<string>>();
   const itemCustomers = new Map<string, number>();
   for (const event of train.events) {
-    let items = trainItems.get(event.customerId);
-    if (!items) trainItems.set(event.customerId, (items = new Set()));
+    const items = getOrCreate(trainItems, event.customerId, () => new Set());
     if (!items.has(event.itemId)) itemCustomers.set(event.itemId, (itemCustomers.get(event.itemId) ?? 0) + 1);
     items.add(event.itemId);
   }
@@ -110,8 +110,7 @@ export async function evaluate(
       continue;
     }
     if (parsed.newItemsOnly && known.has(event.itemId)) continue;
-    let set = truth.get(event.customerId);
-    if (!set) truth.set(event.customerId, (set = new Set()));
+    const set = getOrCreate(truth, event.customerId, () => new Set());
     set.add(event.itemId);
   }
   let judged = [...truth.keys()].sort(cmp);
@@ -130,7 +129,9 @@ export async function evaluate(
     const started = performance.now();
     const recommender = await factory(train);
     const trainMs = performance.now() - started;
-    const sums = new Map(ks.map((k) => [k, { recall: 0, precision: 0, ndcg: 0, map: 0, hitRate: 0, popularityBias: 0, items: new Set<string>() }]));
+    const sums = new Map(
+      ks.map((k) => [k, { recall: 0, precision: 0, ndcg: 0, map: 0, hitRate: 0, popularityBias: 0, items: new Set<string>() }]),
+    );
     for (const customerId of judged) {
       const relevant = truth.get(customerId) as Set<string>;
       const result = await recommender.forCustomer(customerId, { k: maxK });
@@ -145,7 +146,8 @@ export async function evaluate(
         sum.hitRate += metrics.hit;
         const top = list.slice(0, k);
         for (const id of top) sum.items.add(id);
-        if (top.length > 0) sum.popularityBias += top.reduce((total, id) => total + (itemCustomers.get(id) ?? 0) / customerCount, 0) / top.length;
+        if (top.length > 0)
+          sum.popularityBias += top.reduce((total, id) => total + (itemCustomers.get(id) ?? 0) / customerCount, 0) / top.length;
       }
     }
     const n = Math.max(judged.length, 1);

@@ -2,6 +2,7 @@ import { parseInput } from '@rapport/core';
 import { z } from 'zod';
 import { RecommendErrorCode } from '../error-codes.js';
 import { cmp, type FeedbackEvent, type TrainingSet } from '../feedback/feedback-event.js';
+import { getOrCreate } from '../models/ranked-list.js';
 
 /** How to split feedback into what a model learns from and what it is judged on. */
 export const SplitSchema = z.discriminatedUnion('kind', [
@@ -32,7 +33,9 @@ export interface SplitResult {
 /** Splits a training set. Pure and deterministic: ties in time are broken by customer, item and type. */
 export function splitFeedback(data: TrainingSet, options: SplitOptions): SplitResult {
   const split = parseInput(SplitSchema, options, ['options', 'split'], RecommendErrorCode.InvalidOptions);
-  const events = [...data.events].sort((a, b) => a.at - b.at || cmp(a.customerId, b.customerId) || cmp(a.itemId, b.itemId) || cmp(a.type, b.type));
+  const events = [...data.events].sort(
+    (a, b) => a.at - b.at || cmp(a.customerId, b.customerId) || cmp(a.itemId, b.itemId) || cmp(a.type, b.type),
+  );
   const customers = data.customers ? { customers: data.customers } : {};
   if (split.kind === 'temporal') {
     const cutoff = split.at ?? events[Math.min(events.length - 1, Math.floor(events.length * split.fraction))]?.at ?? 0;
@@ -47,11 +50,11 @@ export function splitFeedback(data: TrainingSet, options: SplitOptions): SplitRe
   const groups = new Map<string, Set<string>>();
   for (const event of events) {
     const key = groupKey(event);
-    let set = groups.get(event.customerId);
-    if (!set) groups.set(event.customerId, (set = new Set()));
+    const set = getOrCreate(groups, event.customerId, () => new Set());
     set.add(key);
     const current = last.get(event.customerId);
-    if (!current || event.at > current.at || (event.at === current.at && key > current.key)) last.set(event.customerId, { at: event.at, key });
+    if (!current || event.at > current.at || (event.at === current.at && key > current.key))
+      last.set(event.customerId, { at: event.at, key });
   }
   const train: FeedbackEvent[] = [];
   const test: FeedbackEvent[] = [];

@@ -68,7 +68,10 @@ export function toFeedback(interactions: Iterable<InteractionLike>, mapping: Fee
     const raw = interaction.properties[mapping.itemProperty];
     const ids = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw : null;
     if (ids === null || ids.length === 0 || !ids.every((id): id is string => typeof id === 'string' && id.trim() !== '')) {
-      skipped.push({ interactionId: interaction.id, reason: `properties.${mapping.itemProperty} must be an item id or a list of item ids` });
+      skipped.push({
+        interactionId: interaction.id,
+        reason: `properties.${mapping.itemProperty} must be an item id or a list of item ids`,
+      });
       continue;
     }
     const basket = interaction.properties[mapping.basketProperty];

@@ -2,6 +2,7 @@ import { parseInput } from '@rapport/core';
 import { z } from 'zod';
 import { RecommendErrorCode } from '../error-codes.js';
 import { cmp, type TrainingSet } from '../feedback/feedback-event.js';
+import { getOrCreate } from './ranked-list.js';
 
 /** Options of {@link mineAssociationRules}. */
 export const AssociationOptionsSchema = z.strictObject({
@@ -56,8 +57,7 @@ export function mineAssociationRules(set: TrainingSet, options: AssociationOptio
   const baskets = new Map<string, Set<string>>();
   for (const event of set.events) {
     if (event.basketId === null || !types.has(event.type)) continue;
-    let basket = baskets.get(event.basketId);
-    if (!basket) baskets.set(event.basketId, (basket = new Set()));
+    const basket = getOrCreate(baskets, event.basketId, () => new Set());
     basket.add(event.itemId);
   }
   const itemBaskets = new Map<string, number>();
@@ -72,8 +72,7 @@ export function mineAssociationRules(set: TrainingSet, options: AssociationOptio
       itemBaskets.set(a, (itemBaskets.get(a) ?? 0) + 1);
       for (let j = i + 1; j < items.length; j++) {
         const b = items[j] as string;
-        let row = pairs.get(a);
-        if (!row) pairs.set(a, (row = new Map()));
+        const row = getOrCreate(pairs, a, () => new Map());
         row.set(b, (row.get(b) ?? 0) + 1);
       }
     }
@@ -84,9 +83,7 @@ export function mineAssociationRules(set: TrainingSet, options: AssociationOptio
     const confidence = count / (itemBaskets.get(antecedent) as number);
     if (support < parsed.minSupport || confidence < parsed.minConfidence) return;
     const lift = confidence / ((itemBaskets.get(consequent) as number) / basketCount);
-    let list = rules.get(antecedent);
-    if (!list) rules.set(antecedent, (list = []));
-    list.push({ antecedent, consequent, count, support, confidence, lift });
+    getOrCreate(rules, antecedent, () => []).push({ antecedent, consequent, count, support, confidence, lift });
   };
   for (const [a, row] of pairs) {
     for (const [b, count] of row) {

@@ -3,6 +3,7 @@ import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { z } from 'zod';
 import { RecommendErrorCode } from '../error-codes.js';
 import { cmp, type TrainingSet } from '../feedback/feedback-event.js';
+import { getOrCreate } from './ranked-list.js';
 
 /** Options of {@link trainEase}. */
 export const EaseOptionsSchema = z.strictObject({
@@ -43,8 +44,7 @@ export function trainEase(set: TrainingSet, options: EaseOptions = {}): EaseMode
   const parsed = parseInput(EaseOptionsSchema, options, 'options', RecommendErrorCode.InvalidOptions);
   const rows = new Map<string, Map<string, number>>();
   for (const event of set.events) {
-    let row = rows.get(event.customerId);
-    if (!row) rows.set(event.customerId, (row = new Map()));
+    const row = getOrCreate(rows, event.customerId, () => new Map());
     const value = parsed.weighted ? event.weight : 1;
     row.set(event.itemId, Math.max(row.get(event.itemId) ?? 0, value));
   }

@@ -2,7 +2,7 @@ import { parseInput } from '@rapport/core';
 import { z } from 'zod';
 import { RecommendErrorCode } from '../error-codes.js';
 import type { TrainingSet } from '../feedback/feedback-event.js';
-import { addTo, type RankedList, rank } from './ranked-list.js';
+import { addTo, getOrCreate, type RankedList, rank } from './ranked-list.js';
 
 /** Options of {@link trainPopularity}. */
 export const PopularityOptionsSchema = z.strictObject({
@@ -47,12 +47,10 @@ export function trainPopularity(set: TrainingSet, options: PopularityOptions = {
   const storeOf = new Map<string, Map<string, number>>();
   const trending = new Map<string, number>();
   for (const event of set.events) {
-    let items = strongest.get(event.customerId);
-    if (!items) strongest.set(event.customerId, (items = new Map()));
+    const items = getOrCreate(strongest, event.customerId, () => new Map());
     items.set(event.itemId, Math.max(items.get(event.itemId) ?? 0, event.weight));
     if (event.storeId !== null) {
-      let stores = storeOf.get(event.storeId);
-      if (!stores) storeOf.set(event.storeId, (stores = new Map()));
+      const stores = getOrCreate(storeOf, event.storeId, () => new Map());
       addTo(stores, event.itemId, event.weight);
     }
     // Events in the future of `now` count as new, not more than new.
@@ -62,8 +60,7 @@ export function trainPopularity(set: TrainingSet, options: PopularityOptions = {
   const segments = new Map<string, Map<string, number>>();
   for (const [customerId, items] of strongest) {
     const segment = set.customers?.get(customerId)?.segment;
-    let scoped = segment === undefined ? undefined : segments.get(segment);
-    if (segment !== undefined && !scoped) segments.set(segment, (scoped = new Map()));
+    const scoped = segment === undefined ? undefined : getOrCreate(segments, segment, () => new Map<string, number>());
     for (const [itemId, weight] of items) {
       addTo(global, itemId, weight);
       if (scoped) addTo(scoped, itemId, weight);

@@ -14,3 +14,13 @@ export function rank(scores: ReadonlyMap<string, number>, limit = Number.POSITIV
 export function addTo<K>(map: Map<K, number>, key: K, amount: number): void {
   map.set(key, (map.get(key) ?? 0) + amount);
 }
+
+/** The value under `key`, made with `make` and stored first when missing. */
+export function getOrCreate<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}

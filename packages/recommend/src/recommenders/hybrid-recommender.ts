@@ -71,14 +71,23 @@ export class HybridRecommender implements Recommender {
     const history = this.#parts.history.get(customerId);
     const facts = this.#parts.history.facts(customerId);
     if (!history) {
-      notices.push({ code: RecommendNoticeCode.UnknownCustomer, message: `customer "${customerId}" has no history; popularity is served`, ids: [customerId] });
+      notices.push({
+        code: RecommendNoticeCode.UnknownCustomer,
+        message: `customer "${customerId}" has no history; popularity is served`,
+        ids: [customerId],
+      });
     }
     const seeds = new Map(history?.weights ?? []);
     const weights = this.#parts.contextWeights ?? { item: 2, cart: 2 };
     for (const id of context.cartItemIds ?? []) if (known.has(id)) seeds.set(id, Math.max(seeds.get(id) ?? 0, weights.cart));
-    if (context.itemId !== undefined && known.has(context.itemId)) seeds.set(context.itemId, Math.max(seeds.get(context.itemId) ?? 0, weights.item));
+    if (context.itemId !== undefined && known.has(context.itemId))
+      seeds.set(context.itemId, Math.max(seeds.get(context.itemId) ?? 0, weights.item));
     const personal = this.#personal(seeds, (seed) => `because you liked ${this.#title(seed)}`);
-    const scope = { segment: context.segment ?? facts?.segment, storeId: context.storeId ?? facts?.storeId, trending: this.#parts.trending };
+    const scope = {
+      segment: context.segment ?? facts?.segment,
+      storeId: context.storeId ?? facts?.storeId,
+      trending: this.#parts.trending,
+    };
     return this.#finish(k, personal, scope, notices, {
       bought: history?.bought,
       exclude: new Set(contextIds),
@@ -126,12 +135,21 @@ export class HybridRecommender implements Recommender {
     return this.#finish(k, primary, { trending: this.#parts.trending }, notices, { exclude: new Set(itemIds), personalised: false });
   }
 
-  #personal(seeds: ReadonlyMap<string, number>, reason: (seed: string) => string, strategy: RecommendationStrategy = 'personal'): Sourced[] {
+  #personal(
+    seeds: ReadonlyMap<string, number>,
+    reason: (seed: string) => string,
+    strategy: RecommendationStrategy = 'personal',
+  ): Sourced[] {
     const scorer = this.#parts.personal;
     if (!scorer || seeds.size === 0) return [];
     const candidates = scorer.score(seeds);
     const scores = new Map([...candidates].map(([id, candidate]) => [id, candidate.score]));
-    return rank(scores).map(([itemId, score]) => ({ itemId, score, reason: reason((candidates.get(itemId) as { because: string }).because), strategy }));
+    return rank(scores).map(([itemId, score]) => ({
+      itemId,
+      score,
+      reason: reason((candidates.get(itemId) as { because: string }).because),
+      strategy,
+    }));
   }
 
   #together(seeds: readonly string[]): Sourced[] {
@@ -176,16 +194,21 @@ export class HybridRecommender implements Recommender {
       }
     }
     const source = new Map(merged.map((item) => [item.itemId, item.strategy]));
-    const items = applyRules(merged, this.#rules, { k, catalogue: this.#parts.catalogue, bought: input.bought, exclude: input.exclude }).map(
-      ({ itemId, score, reason }) => ({ itemId, score, reason }),
-    );
+    const items = applyRules(merged, this.#rules, {
+      k,
+      catalogue: this.#parts.catalogue,
+      bought: input.bought,
+      exclude: input.exclude,
+    }).map(({ itemId, score, reason }) => ({ itemId, score, reason }));
     const strategies = items.map((item) => source.get(item.itemId) ?? 'popularity-global');
     const primaryStrategy = primary[0]?.strategy;
     const usedPrimary = primaryStrategy !== undefined && strategies.includes(primaryStrategy);
     if (usedPrimary && strategies.some((strategy) => strategy !== primaryStrategy) && items.length > 0) {
       notices.push({ code: RecommendNoticeCode.FilledFromPopularity, message: 'the model had too few items; the rest are popular ones' });
     }
-    const strategy = usedPrimary ? (primaryStrategy as RecommendationStrategy) : (strategies.find((s) => s !== 'personal') ?? 'popularity-global');
+    const strategy = usedPrimary
+      ? (primaryStrategy as RecommendationStrategy)
+      : (strategies.find((s) => s !== 'personal') ?? 'popularity-global');
     return { items, strategy, personalised: input.personalised && strategy === 'personal', notices };
   }
 
@@ -193,12 +216,18 @@ export class HybridRecommender implements Recommender {
     const known = new Set<string>();
     const unknown: string[] = [];
     for (const id of ids) {
-      const isKnown = this.#parts.catalogue ? this.#parts.catalogue.has(id) : (this.#parts.personal?.knows(id) ?? false) || this.#popular.has(id);
+      const isKnown = this.#parts.catalogue
+        ? this.#parts.catalogue.has(id)
+        : (this.#parts.personal?.knows(id) ?? false) || this.#popular.has(id);
       if (isKnown) known.add(id);
       else if (!unknown.includes(id)) unknown.push(id);
     }
     if (unknown.length > 0) {
-      notices.push({ code: RecommendNoticeCode.UnknownItem, message: `unknown item ids were ignored: ${unknown.join(', ')}`, ids: unknown });
+      notices.push({
+        code: RecommendNoticeCode.UnknownItem,
+        message: `unknown item ids were ignored: ${unknown.join(', ')}`,
+        ids: unknown,
+      });
     }
     return known;
   }

@@ -23,7 +23,10 @@ export const BusinessRulesSchema = z
     /** Items never shown. */
     exclude: z.array(itemId).max(10_000).default([]),
     /** Items placed at a position (0 = first), if available and not excluded. */
-    pinned: z.array(z.strictObject({ itemId, position: z.number().int().min(0).max(999) })).max(100).default([]),
+    pinned: z
+      .array(z.strictObject({ itemId, position: z.number().int().min(0).max(999) }))
+      .max(100)
+      .default([]),
     /** Score multipliers for an item or every item under a category. */
     boosts: z
       .array(
@@ -119,7 +122,8 @@ function boostOf(id: string, rules: BusinessRules, catalogue: Catalogue | undefi
   let factor = 1;
   const key = catalogue?.category(id);
   for (const boost of rules.boosts) {
-    if (boost.itemId === id || (boost.category !== undefined && key !== undefined && categoryWithin(key, boost.category))) factor *= boost.factor;
+    if (boost.itemId === id || (boost.category !== undefined && key !== undefined && categoryWithin(key, boost.category)))
+      factor *= boost.factor;
   }
   return factor;
 }
