@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { type IngestResult, ingestPostgres, ingestSqlite } from './ingest.js';
 import { type JobsResult, jobsPostgres, jobsSqlite } from './jobs.js';
 import { describeMachine } from './machine.js';
+import { type RecommendResult, recommendBench } from './recommend.js';
 import { renderReport, writeReport } from './report.js';
 import { type ScaleResult, scalePostgres, scaleSqlite } from './scale.js';
 
@@ -46,6 +47,15 @@ if (runs('jobs')) {
   if (dialects.has('postgres')) jobs.push(...(await jobsPostgres(size.jobs, pgUrl)));
   console.table(jobs);
 }
+let recommend: RecommendResult | null = null;
+if (runs('recommend')) {
+  recommend = await recommendBench();
+  for (const { split, report } of recommend.evaluations) {
+    console.log(split);
+    console.table(report.rows.map((row) => ({ name: row.name, ...row.metrics[10], recallVsPopularity: row.vsBaseline[10]?.recall })));
+  }
+  console.table(recommend.latency);
+}
 const markdown = renderReport({
   machine: describeMachine(),
   size: values.size as string,
@@ -53,6 +63,7 @@ const markdown = renderReport({
   ingest,
   scale,
   jobs,
+  recommend,
   seconds: (Date.now() - started) / 1000,
 });
 writeReport(values.out as string, markdown);

@@ -2,6 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { IngestResult } from './ingest.js';
 import type { JobsResult } from './jobs.js';
+import type { RecommendResult } from './recommend.js';
+import { renderRecommend } from './recommend-report.js';
 import type { ScaleResult } from './scale.js';
 
 const fmt = (value: number, digits = 0) => value.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -15,6 +17,7 @@ export function renderReport(options: {
   ingest: IngestResult[];
   scale: ScaleResult[];
   jobs: JobsResult[];
+  recommend?: RecommendResult | null;
   seconds: number;
 }): string {
   const lines = [
@@ -94,6 +97,7 @@ export function renderReport(options: {
       '',
     );
   }
+  if (options.recommend) lines.push(...renderRecommend(options.recommend));
   return `${lines.join('\n')}\n`;
 }
 

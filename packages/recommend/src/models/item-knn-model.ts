@@ -91,9 +91,11 @@ export class ItemKnnCounts {
       row.set(other, (row.get(other) ?? 0) + 1);
       const back = this.#pairRow(other);
       back.set(itemId, (back.get(itemId) ?? 0) + 1);
+      this.#neighbours.delete(other);
     }
-    // n(item) grows, so every similarity with the item changes: drop its partners' lists too.
-    for (const partner of row.keys()) this.#neighbours.delete(partner);
+    // Under cosine n(item) is in every similarity with the item: its partners' lists go stale too.
+    // Co-occurrence reads only the pair counts, whose partners were dropped above.
+    if (this.options.similarity === 'cosine') for (const partner of row.keys()) this.#neighbours.delete(partner);
     this.#neighbours.delete(itemId);
     list.push(itemId);
     set.add(itemId);

@@ -181,25 +181,13 @@ export class HybridRecommender implements Recommender {
     notices: RecommendationNotice[],
     input: { bought?: ReadonlySet<string> | undefined; exclude: ReadonlySet<string>; personalised: boolean },
   ): RecommendationResult {
-    const merged: Sourced[] = [...primary];
-    const seen = new Set(primary.map((item) => item.itemId));
-    for (const step of popularCandidates(this.#parts.popularity, scope)) {
-      // Each fallback ranks below everything before it: scaled under the lowest score so far.
-      const floor = Math.max(merged.at(-1)?.score ?? 2, 0) * 0.5;
-      const top = step.items[0]?.score ?? 1;
-      for (const item of step.items) {
-        if (seen.has(item.itemId)) continue;
-        seen.add(item.itemId);
-        merged.push({ ...item, score: top > 0 ? (item.score / top) * floor : 0, strategy: step.strategy });
-      }
-    }
-    const source = new Map(merged.map((item) => [item.itemId, item.strategy]));
-    const items = applyRules(merged, this.#rules, {
-      k,
-      catalogue: this.#parts.catalogue,
-      bought: input.bought,
-      exclude: input.exclude,
-    }).map(({ itemId, score, reason }) => ({ itemId, score, reason }));
+    // Fallback lists are long (up to 1000 items a scope); most calls need the first few. Try a
+    // prefix of the merged list first and take all of it only when the rules left fewer than k
+    // (without boosts the rules keep order, so a prefix that fills k gives the same answer).
+    const needed = k * 4 + (input.bought?.size ?? 0) + input.exclude.size + this.#rules.exclude.length + this.#rules.pinned.length;
+    let result = this.#merge(k, primary, scope, input, this.#rules.boosts.length === 0 ? needed : Number.POSITIVE_INFINITY);
+    if (result.items.length < k && result.truncated) result = this.#merge(k, primary, scope, input, Number.POSITIVE_INFINITY);
+    const { items, source } = result;
     const strategies = items.map((item) => source.get(item.itemId) ?? 'popularity-global');
     const primaryStrategy = primary[0]?.strategy;
     const usedPrimary = primaryStrategy !== undefined && strategies.includes(primaryStrategy);
@@ -210,6 +198,43 @@ export class HybridRecommender implements Recommender {
       ? (primaryStrategy as RecommendationStrategy)
       : (strategies.find((s) => s !== 'personal') ?? 'popularity-global');
     return { items, strategy, personalised: input.personalised && strategy === 'personal', notices };
+  }
+
+  #merge(
+    k: number,
+    primary: Sourced[],
+    scope: PopularityScope,
+    input: { bought?: ReadonlySet<string> | undefined; exclude: ReadonlySet<string> },
+    limit: number,
+  ): { items: RecommendedItem[]; source: Map<string, RecommendationStrategy>; truncated: boolean } {
+    const merged: Sourced[] = [...primary];
+    const seen = new Set(primary.map((item) => item.itemId));
+    let truncated = false;
+    for (const step of popularCandidates(this.#parts.popularity, scope)) {
+      if (truncated) break;
+      // Each fallback ranks below everything before it: scaled under the lowest score so far.
+      const floor = Math.max(merged.at(-1)?.score ?? 2, 0) * 0.5;
+      const top = step.items[0]?.score ?? 1;
+      let taken = 0;
+      for (const item of step.items) {
+        if (taken >= limit) {
+          truncated = true;
+          break;
+        }
+        if (seen.has(item.itemId)) continue;
+        seen.add(item.itemId);
+        taken++;
+        merged.push({ ...item, score: top > 0 ? (item.score / top) * floor : 0, strategy: step.strategy });
+      }
+    }
+    const source = new Map(merged.map((item) => [item.itemId, item.strategy]));
+    const items = applyRules(merged, this.#rules, {
+      k,
+      catalogue: this.#parts.catalogue,
+      bought: input.bought,
+      exclude: input.exclude,
+    }).map(({ itemId, score, reason }) => ({ itemId, score, reason }));
+    return { items, source, truncated };
   }
 
   #reportUnknown(ids: readonly string[], notices: RecommendationNotice[]): Set<string> {

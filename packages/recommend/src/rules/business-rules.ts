@@ -70,7 +70,7 @@ export interface RuleInput {
 }
 
 /**
- * Applies the rules to candidates sorted best first and returns at most `k` items. Pure:
+ * Applies the rules to candidates sorted best first (ties by item id) and returns at most `k` items. Pure:
  * the same candidates and input give the same list.
  */
 export function applyRules(candidates: readonly RecommendedItem[], rules: BusinessRules, input: RuleInput): RecommendedItem[] {
@@ -88,8 +88,13 @@ export function applyRules(candidates: readonly RecommendedItem[], rules: Busine
     }
     return true;
   };
-  const boosted = candidates.map((candidate) => ({ ...candidate, score: candidate.score * boostOf(candidate.itemId, rules, catalogue) }));
-  boosted.sort((a, b) => b.score - a.score || (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
+  // Without boosts the candidates keep their order (they arrive sorted), which spares a copy and a sort per call.
+  const boosted =
+    rules.boosts.length === 0
+      ? candidates
+      : candidates
+          .map((candidate) => ({ ...candidate, score: candidate.score * boostOf(candidate.itemId, rules, catalogue) }))
+          .sort((a, b) => b.score - a.score || (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
 
   const perCategory = new Map<string, number>();
   const kept: RecommendedItem[] = [];
