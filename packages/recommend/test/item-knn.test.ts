@@ -137,3 +137,28 @@ describe('item-kNN incremental counts (property)', () => {
     );
   });
 });
+
+describe('item-kNN under concurrent reads and updates', () => {
+  it('calls racing live updates all answer, and the counts end equal to a retrain (many rounds)', async () => {
+    for (let round = 0; round < 20; round++) {
+      const base = Array.from({ length: 40 }, (_, i) => purchase(`u${i % 8}`, `i${(i * 7 + round) % 11}`, i));
+      const extra = Array.from({ length: 40 }, (_, i) => purchase(`u${(i + round) % 10}`, `i${(i * 3 + round) % 13}`, 100 + i));
+      const { recommender, counts, history } = trainItemKnnRecommender({ events: base });
+      const calls = extra.flatMap((event, i) => [
+        (async () => {
+          counts.add(event);
+          history.add(event);
+        })(),
+        recommender.forCustomer(`u${i % 10}`, { k: 5 }).then((result) => {
+          expect(result.items.length).toBeLessThanOrEqual(5);
+          expect(new Set(result.items.map((item) => item.itemId)).size).toBe(result.items.length);
+        }),
+        recommender.similarItems(`i${i % 13}`, { k: 3 }).then((result) => expect(result.items.length).toBeLessThanOrEqual(3)),
+      ]);
+      await Promise.all(calls);
+      expect(counts.toModel()).toEqual(ItemKnnCounts.train({ events: [...base, ...extra] }).toModel());
+      const fresh = trainItemKnnRecommender({ events: [...base, ...extra] }).recommender;
+      expect(await recommender.forCustomer('u3', { k: 5 })).toEqual(await fresh.forCustomer('u3', { k: 5 }));
+    }
+  });
+});
