@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { type IngestResult, ingestPostgres, ingestSqlite } from './ingest.js';
 import { type JobsResult, jobsPostgres, jobsSqlite } from './jobs.js';
 import { describeMachine } from './machine.js';
+import { type RecommendResult, recommendBench } from './recommend.js';
 import { renderReport, writeReport } from './report.js';
 import { type ScaleResult, scalePostgres, scaleSqlite } from './scale.js';
 import { type TablesResult, tablesPostgres, tablesSqlite } from './tables.js';
@@ -53,6 +54,15 @@ if (runs('tables')) {
   if (dialects.has('postgres')) tables.push(await tablesPostgres(size.tables, pgUrl));
   console.table(tables);
 }
+let recommend: RecommendResult | null = null;
+if (runs('recommend')) {
+  recommend = await recommendBench();
+  for (const { split, report } of recommend.evaluations) {
+    console.log(split);
+    console.table(report.rows.map((row) => ({ name: row.name, ...row.metrics[10], recallVsPopularity: row.vsBaseline[10]?.recall })));
+  }
+  console.table(recommend.latency);
+}
 const markdown = renderReport({
   machine: describeMachine(),
   size: values.size as string,
@@ -61,6 +71,7 @@ const markdown = renderReport({
   scale,
   jobs,
   tables,
+  recommend,
   seconds: (Date.now() - started) / 1000,
 });
 writeReport(values.out as string, markdown);

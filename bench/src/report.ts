@@ -2,6 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { IngestResult } from './ingest.js';
 import type { JobsResult } from './jobs.js';
+import type { RecommendResult } from './recommend.js';
+import { renderRecommend } from './recommend-report.js';
 import type { ScaleResult } from './scale.js';
 import type { TablesResult } from './tables.js';
 
@@ -17,6 +19,7 @@ export function renderReport(options: {
   scale: ScaleResult[];
   jobs: JobsResult[];
   tables: TablesResult[];
+  recommend?: RecommendResult | null;
   seconds: number;
 }): string {
   const lines = [
@@ -116,6 +119,7 @@ export function renderReport(options: {
       '',
     );
   }
+  if (options.recommend) lines.push(...renderRecommend(options.recommend));
   return `${lines.join('\n')}\n`;
 }
 

@@ -12,6 +12,16 @@ export type { Clock } from './contracts/clock.js';
 export { systemClock } from './contracts/clock.js';
 export type { IdGenerator } from './contracts/id-generator.js';
 export { uuidV7Ids } from './contracts/id-generator.js';
+export type {
+  ForCustomerOptions,
+  RecommendationContext,
+  RecommendationNotice,
+  RecommendationResult,
+  RecommendationStrategy,
+  RecommendedItem,
+  Recommender,
+  TopKOptions,
+} from './contracts/recommender.js';
 export type { Storage, StorageCapabilities } from './contracts/storage.js';
 export type { CrmOptions, ResolvedCrmConfig } from './crm/config.js';
 export type { ConsentOptions, ResolvedConsentConfig } from './crm/consent-options.js';

@@ -43,6 +43,16 @@ export {
 } from './contracts/channel-results.js';
 export type { Clock } from './contracts/clock.js';
 export type { IdGenerator } from './contracts/id-generator.js';
+export type {
+  ForCustomerOptions,
+  RecommendationContext,
+  RecommendationNotice,
+  RecommendationResult,
+  RecommendationStrategy,
+  RecommendedItem,
+  Recommender,
+  TopKOptions,
+} from './contracts/recommender.js';
 export type { TenantStore } from './contracts/storage.js';
 export { type RapportContainer, type Resolvable, rapportContainer } from './di/rapport-container.js';
 export { type AnyClass, inject, parametersWithoutToken, service, serviceClasses } from './di/service.js';
