@@ -106,7 +106,7 @@ export class InteractionService<TProps = Record<string, unknown>> {
     // Resolving customers, creating the unknown ones, the interactions and their metrics are
     // one transaction: a failure leaves none of them. A concurrent writer creating the same
     // person first makes the whole attempt retry, reading that person's id the second time.
-    const written = await retryOnConflict(() => this.store.transaction((tx) => this.writeBatch(tx, pending, now)));
+    const written = await this.writeWithoutRefused(pending, now, outcomes);
     for (const [index, outcome] of written.outcomes) outcomes[index] = outcome;
     for (const outcome of await describeDuplicates(this.store, duplicateAttempts(written.duplicates, pending)))
       outcomes[outcome.index] = outcome;
@@ -137,6 +137,28 @@ export class InteractionService<TProps = Record<string, unknown>> {
     return { index, input: parsed, identity: parsed.customerId === undefined ? (parsed.identity ?? null) : null };
   }
 
+  /**
+   * Writes the batch in one transaction. An item a hook refuses (a veto, a failure) is taken
+   * out and the batch written again without it: the storages have no savepoints, and what an
+   * earlier hook wrote for the refused item must not commit with the others.
+   */
+  private async writeWithoutRefused(
+    pending: readonly PendingItem[],
+    now: Date,
+    outcomes: (RecordOutcome<TProps> | undefined)[],
+  ): Promise<BatchWrite<TProps>> {
+    let remaining = pending;
+    for (;;) {
+      try {
+        return await retryOnConflict(() => this.store.transaction((tx) => this.writeBatch(tx, remaining, now)));
+      } catch (error) {
+        if (!(error instanceof HookRefusals)) throw error;
+        for (const [index, outcome] of error.refused) outcomes[index] = outcome as RecordOutcome<TProps>;
+        remaining = remaining.filter((item) => !error.refused.has(item.index));
+      }
+    }
+  }
+
   /** One attempt at writing a batch inside `tx`: the outcome of every pending item. */
   private async writeBatch(tx: TenantStore, pending: readonly PendingItem[], now: Date): Promise<BatchWrite<TProps>> {
     const outcomes = new Map<number, RecordOutcome<TProps>>();
@@ -145,15 +167,18 @@ export class InteractionService<TProps = Record<string, unknown>> {
     // one of them until this commits), and in id order before the new customers' identities
     // are inserted, so two batches cannot wait on each other.
     await lockCustomers(tx, [...new Set(customerIds.values())]);
-    const created = await this.createUnknown(tx, pending, unknown, customerIds, outcomes);
+    const refused = new Map<number, RecordOutcome<TProps>>();
+    const created = await this.createUnknown(tx, pending, unknown, customerIds, refused);
     const interactions: { index: number; interaction: Interaction }[] = [];
     for (const item of pending) {
       const customerId = customerIds.get(item.index);
       if (customerId === undefined) continue;
       const interaction = await this.beforeRecord(tx, this.newInteraction(item, customerId, now));
-      if (interaction instanceof RapportError) outcomes.set(item.index, { index: item.index, status: 'rejected', error: interaction });
+      if (interaction instanceof RapportError) refused.set(item.index, { index: item.index, status: 'rejected', error: interaction });
       else interactions.push({ index: item.index, interaction });
     }
+    // Roll back what the hooks wrote so far; the batch is written again without the refused items.
+    if (refused.size > 0) throw new HookRefusals(refused);
     const statuses = await tx.interactions.insertMany(interactions.map((entry) => entry.interaction));
     const stored: Interaction[] = [];
     const duplicates: { index: number; interaction: Interaction }[] = [];
@@ -302,6 +327,16 @@ function summarize<TProps>(outcomes: RecordOutcome<TProps>[]): RecordManyResult<
     else rejected++;
   }
   return { outcomes, stored, duplicates, rejected };
+}
+
+/**
+ * Items of a batch that hooks refused, thrown to roll the attempt back. A `RapportError` so the
+ * storage's transaction passes it through unwrapped; it never leaves the service.
+ */
+class HookRefusals extends RapportError {
+  constructor(readonly refused: ReadonlyMap<number, RecordOutcome<unknown>>) {
+    super({ code: CoreErrorCode.Internal, kind: 'internal', message: 'hooks refused items of the batch', details: {} });
+  }
 }
 
 /** An error a hook raised (a veto, a failure, an invalid change): it rejects one item of a batch. */

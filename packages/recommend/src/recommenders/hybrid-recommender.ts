@@ -61,7 +61,7 @@ export class HybridRecommender implements Recommender {
     this.#popular = new Set(parts.popularity.global.map(([itemId]) => itemId));
   }
 
-  /** {@inheritDoc @rapport/core!Recommender.forCustomer} */
+  /** The `k` best items for the customer: personal scores, else segment, store and global popularity; rules applied. */
   async forCustomer(customerId: string, options: ForCustomerOptions): Promise<RecommendationResult> {
     const k = parseK(options?.k);
     const context = parseContext(options?.context);
@@ -109,7 +109,7 @@ export class HybridRecommender implements Recommender {
     return this.#finish(k, [], scope, notices, { exclude: new Set(contextIds), personalised: false });
   }
 
-  /** {@inheritDoc @rapport/core!Recommender.similarItems} */
+  /** Items most like `itemId` by the model, else items bought with it; filled up from trending popularity. */
   async similarItems(itemId: string, options: TopKOptions): Promise<RecommendationResult> {
     const k = parseK(options?.k);
     const notices: RecommendationNotice[] = [];
@@ -122,7 +122,7 @@ export class HybridRecommender implements Recommender {
     return this.#finish(k, primary, { trending: this.#parts.trending }, notices, { exclude: new Set([itemId]), personalised: false });
   }
 
-  /** {@inheritDoc @rapport/core!Recommender.frequentlyBoughtTogether} */
+  /** Items bought with the given ones by the association rules, else by the model; filled up from trending popularity. */
   async frequentlyBoughtTogether(itemIds: readonly string[], options: TopKOptions): Promise<RecommendationResult> {
     const k = parseK(options?.k);
     const notices: RecommendationNotice[] = [];
