@@ -38,6 +38,19 @@ export const stampsSuite = defineStorageSuite({
         await crm.close();
       });
 
+      it('keeps the stamps of the purchases a batch stores, and none of the one a later hook refuses', async () => {
+        const refuse = {
+          'interaction.beforeRecord': (input: { idempotencyKey: string | null }, { veto }: { veto: (reason: string) => never }) =>
+            input.idempotencyKey === 'r2' ? veto('voided receipt') : undefined,
+        };
+        const { crm, customer } = await setUp({ perReward: 3 }, refuse);
+        const purchase = (key: string) => ({ customerId: customer.id, channel: 'pos', type: 'purchase', idempotencyKey: key });
+        const result = await crm.interactions.recordMany([purchase('r1'), purchase('r2'), purchase('r3')]);
+        expect(result.outcomes.map((outcome) => outcome.status)).toEqual(['stored', 'rejected', 'stored']);
+        expect(await crm.stamps.balance(customer.id)).toBe(2);
+        await crm.close();
+      });
+
       it('spends stamps on a reward and issues it once through a job, with a typed event', async () => {
         const { crm, customer, buy } = await setUp();
         for (const key of ['r1', 'r2']) await buy(key);
