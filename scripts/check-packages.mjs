@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
+/** A bare specifier npm could resolve: `name`, `@scope/name`, with an optional subpath. */
+const PACKAGE_SPECIFIER = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*(?:\/[^\s]*)?$/;
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const work = mkdtempSync(join(tmpdir(), 'rapport-packages-'));
 const keep = process.argv.includes('--keep');
@@ -41,6 +43,8 @@ function undeclaredImports(dir, manifest) {
   for (const file of readdirSync(dist).filter((name) => /\.(c?js|d\.c?ts)$/.test(name))) {
     const text = readFileSync(join(dist, file), 'utf8');
     for (const [, specifier] of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\(\s*)['"]([^'"./][^'"]*)['"]/g)) {
+      // Only what can be a package name: strings in the code that merely follow a `from` are not imports.
+      if (!PACKAGE_SPECIFIER.test(specifier)) continue;
       const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
       if (name.startsWith('node:') || builtinModules.includes(name) || declared.has(name) || declared.has(`@types/${name}`)) continue;
       found.set(name, file);
