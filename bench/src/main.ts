@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type IngestResult, ingestPostgres, ingestSqlite } from './ingest.js';
 import { type JobsResult, jobsPostgres, jobsSqlite } from './jobs.js';
 import { describeMachine } from './machine.js';
-import { type RecommendResult, recommendBench } from './recommend.js';
+import { ONLINE_RETAIL, type RecommendResult, recommendBench } from './recommend.js';
 import { renderReport, writeReport } from './report.js';
 import { type ScaleResult, scalePostgres, scaleSqlite } from './scale.js';
 import { type TablesResult, tablesPostgres, tablesSqlite } from './tables.js';
@@ -55,7 +56,14 @@ if (runs('tables')) {
   console.table(tables);
 }
 let recommend: RecommendResult | null = null;
-if (runs('recommend')) {
+// The data set lives outside the repository: a full run without it says so and goes on; asking
+// for the recommendation bench alone without it is an error.
+const haveRetail = existsSync(ONLINE_RETAIL);
+if (runs('recommend') && !haveRetail) {
+  if (values.only === 'recommend') throw new Error(`--only recommend needs ${ONLINE_RETAIL} (set RAPPORT_DATASETS)`);
+  console.warn(`[bench] recommendations skipped: ${ONLINE_RETAIL} not found (set RAPPORT_DATASETS to the datasets folder)`);
+}
+if (runs('recommend') && haveRetail) {
   recommend = await recommendBench();
   for (const { split, report } of recommend.evaluations) {
     console.log(split);

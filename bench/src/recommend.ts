@@ -11,8 +11,15 @@ import {
 } from '@rapport/recommend';
 import { loadOnlineRetail, type OnlineRetailReport } from './online-retail.js';
 
-/** The Online Retail sample shipped beside the repository (see its README). */
-export const ONLINE_RETAIL = join(import.meta.dirname, '..', '..', '..', 'shared', 'datasets', 'online-retail', 'online-retail-sample.csv');
+/**
+ * The Online Retail sample: in `RAPPORT_DATASETS` (the folder holding `online-retail/`), by
+ * default the `shared/datasets` folder beside the repository (see its README).
+ */
+export const ONLINE_RETAIL = join(
+  process.env.RAPPORT_DATASETS ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'datasets'),
+  'online-retail',
+  'online-retail-sample.csv',
+);
 
 /**
  * Item-kNN settings for this data: co-occurrence with strong shrinkage, pairs seen by two
