@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { isRapportError } from '@rapport/core';
 import { coreMigrations, createRapportTable, defineSqlMigrations, MIGRATION_TABLE } from '@rapport/storage-sql';
 import { type Kysely, Migrator, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { dialectTargets } from './dialect-targets.js';
+import { runFixture } from './fixtures/run-fixture.js';
 
 const targets = await dialectTargets();
-const root = join(import.meta.dirname, '..', '..', '..');
 
 const loyalty = defineSqlMigrations('loyalty', {
   '0001_points': {
@@ -22,36 +20,6 @@ const loyalty = defineSqlMigrations('loyalty', {
     },
   },
 });
-
-function runChild(target: string, location: string, startAt: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--conditions=source',
-        '--import',
-        'tsx',
-        join(import.meta.dirname, 'fixtures', 'migrate-child.ts'),
-        target,
-        location,
-        String(startAt),
-      ],
-      {
-        cwd: root,
-        env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.json') },
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe.each(targets.map((target) => [target.name, target] as const))('migrations on %s', (_name, target) => {
   it('migrates an empty database from nothing to the latest, then has nothing left to do', async () => {
@@ -152,7 +120,9 @@ describe.each(targets.map((target) => [target.name, target] as const))('migratio
     const database = await target.fresh();
     try {
       const startAt = Date.now() + 4000;
-      const runs = await Promise.all(Array.from({ length: 5 }, () => runChild(target.name, database.location, startAt)));
+      const runs = await Promise.all(
+        Array.from({ length: 5 }, () => runFixture('migrate-child.ts', [target.name, database.location, String(startAt)])),
+      );
       for (const run of runs) expect(run.code, run.stderr).toBe(0);
       const applied = runs.flatMap((run) => JSON.parse(run.stdout) as string[]);
       expect(applied).toEqual(['core/0001_core_tables', 'core/0002_jobs', 'core/0003_consent_ledger']);

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { isRapportError } from '@rapport/core';
 import { column, defineTable } from '@rapport/core/plugin';
 import { bindPluginTables } from '@rapport/core/storage';
@@ -7,42 +5,9 @@ import { PLUGIN_TABLES_TABLE, pluginTableSql } from '@rapport/storage-sql';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { dialectTargets } from './dialect-targets.js';
+import { runFixture } from './fixtures/run-fixture.js';
 
 const targets = await dialectTargets();
-const root = join(import.meta.dirname, '..', '..', '..');
-
-function runChild(
-  target: string,
-  location: string,
-  startAt: number,
-  version: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--conditions=source',
-        '--import',
-        'tsx',
-        join(import.meta.dirname, 'fixtures', 'migrate-tables-child.ts'),
-        target,
-        location,
-        String(startAt),
-        version,
-      ],
-      { cwd: root, env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.json') } },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const visits = defineTable('visits', {
   columns: {
@@ -134,7 +99,9 @@ describe.each(targets)('plugin tables on $name', (target) => {
     try {
       const race = async (version: string) => {
         const startAt = Date.now() + 4000;
-        const results = await Promise.all([0, 1, 2].map(() => runChild(target.name, database.location, startAt, version)));
+        const results = await Promise.all(
+          [0, 1, 2].map(() => runFixture('migrate-tables-child.ts', [target.name, database.location, String(startAt), version])),
+        );
         for (const result of results) expect(result.code, result.stderr).toBe(0);
         return results.flatMap((result) => JSON.parse(result.stdout) as string[]);
       };
