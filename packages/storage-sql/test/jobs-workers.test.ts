@@ -91,7 +91,8 @@ describe.each(targets.map((target) => [target.name, target] as const))('job work
         await new Promise((resolve) => setTimeout(resolve, 25));
       expect(runsIn(out)).toEqual([[job.id, 1]]);
       worker.kill();
-      expect((await worker.exited).signal).toBe('SIGKILL');
+      const exit = await worker.exited;
+      expect(exit.signal, `worker exited with code ${exit.code}: ${exit.stderr}`).toBe('SIGKILL');
       // Another process, whose clock says the 60 s lease has run out.
       const clock = new FakeClock(new Date(Date.now() + 61_000));
       const crm = await createCrm({
