@@ -6,3 +6,4 @@
  * @packageDocumentation
  */
 export { MessagingErrorCode } from './error-codes.js';
+export type { MessageContent, RenderedTemplate, TemplateRenderer, TemplateRenderRequest } from './content/message-content.js';
