@@ -5,5 +5,6 @@
  *
  * @packageDocumentation
  */
-export { MessagingErrorCode } from './error-codes.js';
+
 export type { MessageContent, RenderedTemplate, TemplateRenderer, TemplateRenderRequest } from './content/message-content.js';
+export { MessagingErrorCode } from './error-codes.js';
