@@ -5,6 +5,7 @@ import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
 import type { JobsTable, RapportDatabase } from '../schema.js';
 import { wrapDriverError } from '../storage-errors.js';
+import { ArrayClaim } from './array-claim.js';
 import { claimedFromRow, scheduleFromRow } from './job-rows.js';
 
 /** Jobs one completing UPDATE lists at most. */
@@ -20,10 +21,15 @@ const COMPLETE_CHUNK = 500;
  * writes commit without waiting for the WAL flush (see docs/jobs.md: a lost one is redone).
  */
 export class SqlJobQueue implements JobQueue {
+  /** The claim and completion with lists bound as arrays, where the dialect takes them with a writable CTE and row locks. */
+  private readonly arrayClaim: ArrayClaim | null;
+
   constructor(
     private readonly db: Kysely<RapportDatabase>,
     private readonly dialect: SqlDialect,
-  ) {}
+  ) {
+    this.arrayClaim = dialect.arrayParameters && dialect.writableCte && dialect.rowLock ? new ArrayClaim(db, dialect) : null;
+  }
 
   async claim(request: ClaimRequest): Promise<ClaimedJob[]> {
     const done = request.complete ?? [];
@@ -33,8 +39,9 @@ export class SqlJobQueue implements JobQueue {
     }
     const token = randomUUID();
     let rows: JobsTable[];
-    if (this.dialect.writableCte && done.length <= COMPLETE_CHUNK) {
-      rows = await this.retryingConflicts('claim jobs', () => this.completeAndClaim(done, request, token));
+    const arrayClaim = this.arrayClaim;
+    if (arrayClaim) {
+      rows = await this.retryingConflicts('claim jobs', () => arrayClaim.completeAndClaim(done, request, token));
     } else {
       await this.complete(done, request.now);
       rows = await this.retryingConflicts('claim jobs', () =>
@@ -45,6 +52,8 @@ export class SqlJobQueue implements JobQueue {
   }
 
   async complete(jobs: readonly ClaimedJob[], now: Date): Promise<number> {
+    const arrayClaim = this.arrayClaim;
+    if (arrayClaim) return jobs.length === 0 ? 0 : this.retryingConflicts('complete jobs', () => arrayClaim.complete(jobs, now));
     let marked = 0;
     for (let start = 0; start < jobs.length; start += COMPLETE_CHUNK) {
       const chunk = jobs.slice(start, start + COMPLETE_CHUNK);
@@ -168,26 +177,6 @@ export class SqlJobQueue implements JobQueue {
     )
       .returningAll()
       .execute();
-  }
-
-  /**
-   * The last batch's successes and the next claim in one statement (PostgreSQL): the UPDATE
-   * in the WITH clause runs whatever the claim finds. Both read the statement's snapshot, in
-   * which the jobs being completed are running under a live lease, so the claim never picks them.
-   */
-  private completeAndClaim(done: readonly ClaimedJob[], request: ClaimRequest, token: string): Promise<JobsTable[]> {
-    const claim = (db: Kysely<RapportDatabase>) =>
-      this.relaxed(
-        db
-          .updateTable('rapport_jobs')
-          .set(this.claimedValues(request, token))
-          .where(sql<boolean>`(tenant_id, id) in (${this.due(this.db, request)})`),
-      )
-        .returningAll()
-        .execute();
-    if (done.length === 0) return claim(this.db);
-    const completed = this.db.with('completed', (db) => this.completion(db as never, done, request.now).returning('id'));
-    return claim(completed as unknown as Kysely<RapportDatabase>);
   }
 
   private claimLocked(request: ClaimRequest, token: string): Promise<JobsTable[]> {
