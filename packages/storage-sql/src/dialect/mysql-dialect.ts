@@ -21,6 +21,7 @@ export const mysqlDialect: SqlDialect = {
   writableCte: false,
   relaxedCommit: null,
   arrayParameters: false,
+  partialIndexes: false,
   updateFromStyle: 'join-union',
   upsertStyle: 'on-duplicate-key',
   castInteger: (value) => sql<number>`cast(${value} as signed)`,

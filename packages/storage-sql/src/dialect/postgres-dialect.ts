@@ -28,6 +28,7 @@ export const postgresDialect: SqlDialect = {
   // A transaction's own setting (set_config's third argument): it reverts at the commit it relaxes.
   relaxedCommit: sql<SqlBool>`(select set_config('synchronous_commit', 'off', true)) = 'off'`,
   arrayParameters: true,
+  partialIndexes: true,
   updateFromStyle: 'values-cte',
   upsertStyle: 'on-conflict',
   castInteger: (value) => sql<number>`cast(${value} as bigint)`,

@@ -88,6 +88,11 @@ export interface SqlDialect {
    * dialects list rows and values one parameter each.
    */
   readonly arrayParameters: boolean;
+  /**
+   * An index may cover only the rows a WHERE clause picks (PostgreSQL, SQLite), so rows that
+   * leave it (a finished job) stop costing index writes. MySQL indexes every row.
+   */
+  readonly partialIndexes: boolean;
   /** A number parameter compared with BIGINT and DOUBLE columns alike. */
   numberParam(value: number): Expression<number>;
   /**

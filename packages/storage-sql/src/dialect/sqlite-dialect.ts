@@ -12,6 +12,7 @@ export const sqliteDialect: SqlDialect = {
   writableCte: false,
   relaxedCommit: null,
   arrayParameters: false,
+  partialIndexes: true,
   updateFromStyle: 'values-cte',
   upsertStyle: 'on-conflict',
   castInteger: (value) => sql<number>`cast(${value} as integer)`,

@@ -124,12 +124,15 @@ export class SqlJobQueue implements JobQueue {
       .limit(request.limit);
   }
 
-  /** Due jobs of one status, in index order, skipping rows other claimers hold. */
+  /**
+   * Due jobs of one status, in index order, skipping rows other claimers hold. The status is a
+   * literal: SQLite uses an index that covers one status only for a query that names it.
+   */
   private dueWith(db: Kysely<RapportDatabase>, request: ClaimRequest, status: 'pending' | 'running', limit: number) {
     const query = db
       .selectFrom('rapport_jobs')
       .select(['tenant_id', 'id', 'run_at'])
-      .where('status', '=', status)
+      .where('status', '=', sql.lit(status))
       .where('run_at', '<=', request.now.getTime())
       .where('type', 'in', [...request.types])
       .orderBy('run_at')
@@ -189,7 +192,11 @@ export class SqlJobQueue implements JobQueue {
       const keys = picked.map((row) => sql`(${row.tenant_id}, ${row.id})`);
       const inPicked = sql<boolean>`(tenant_id, id) in (${sql.join(keys)})`;
       await trx.updateTable('rapport_jobs').set(this.claimedValues(request, token)).where(inPicked).execute();
-      return trx.selectFrom('rapport_jobs').selectAll().where(inPicked).where('lease_token', '=', token).execute();
+      const rows = await trx.selectFrom('rapport_jobs').selectAll().where(inPicked).where('lease_token', '=', token).execute();
+      // In the order picked (oldest first): the claimed rows all hold the same lease end.
+      const order = new Map(picked.map((row, index) => [`${row.tenant_id}\u0000${row.id}`, index]));
+      const rank = (row: JobsTable) => order.get(`${row.tenant_id}\u0000${row.id}`) ?? 0;
+      return rows.sort((a, b) => rank(a) - rank(b));
     });
   }
 
