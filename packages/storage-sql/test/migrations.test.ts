@@ -134,6 +134,10 @@ describe.each(targets.map((target) => [target.name, target] as const))('migratio
       expect(await storage.jobs.complete(claimed, new Date(2_000))).toBe(3);
       const tenant = storage.forTenant('t');
       expect((await tenant.jobs.get('j-plain'))?.status).toBe('succeeded');
+      const listed = async (status: 'pending' | 'succeeded') =>
+        (await tenant.jobs.list({ status, limit: 10 })).items.map((listedJob) => listedJob.id).sort();
+      expect(await listed('succeeded')).toEqual(['j-done', 'j-expired', 'j-keyed', 'j-plain']);
+      expect(await listed('pending')).toEqual(['j-later']);
       // The keys written before the migration still hold; jobs without one never clash.
       const enqueue = (id: string, idempotencyKey: string | null) =>
         tenant.jobs.enqueue({

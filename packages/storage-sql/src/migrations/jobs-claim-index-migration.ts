@@ -14,6 +14,9 @@ import type { SqlMigration } from './sql-migration.js';
  *   without a key (most) no longer adds a `(tenant, null)` entry on each of its three writes.
  *   SQLite cannot drop a table's constraint without rebuilding the table, and MySQL indexes
  *   every row, so both keep theirs.
+ * - On PostgreSQL the list index leaves out succeeded jobs, which a list of them finds on the
+ *   primary key (nearly every job there is one). SQLite keeps it whole: it uses an index that
+ *   covers some statuses only for a query that names one as a literal, and lists bind it.
  */
 export const jobsClaimIndexMigration: SqlMigration = {
   // biome-ignore lint/suspicious/noExplicitAny: the schema is being changed here.
@@ -36,6 +39,13 @@ export const jobsClaimIndexMigration: SqlMigration = {
       .on('rapport_jobs')
       .columns(['tenant_id', 'idempotency_key'])
       .where(sql.ref('idempotency_key'), 'is not', null)
+      .execute();
+    await db.schema.dropIndex('rapport_jobs_list_idx').execute();
+    await db.schema
+      .createIndex('rapport_jobs_list_idx')
+      .on('rapport_jobs')
+      .columns(['tenant_id', 'status', 'id'])
+      .where(sql.ref('status'), '<>', sql.lit('succeeded'))
       .execute();
   },
 };
