@@ -83,8 +83,9 @@ async function throughRapport(storage: Storage, total: number, workers: number):
 
 /**
  * The same queue written by hand on PostgreSQL: multi-row inserts, SKIP LOCKED claims of 10,
- * one UPDATE per batch done; claims and completions with Rapport's index-ordered pick and
- * relaxed commits, but in two statements where Rapport sends one.
+ * one UPDATE per batch done; claims and completions with Rapport's index-ordered pick, relaxed
+ * commits and named prepared statements (planned once per connection), but in two statements
+ * where Rapport sends one.
  */
 async function rawPostgres(url: string, total: number, workers: number): Promise<number> {
   const pool = new pg.Pool({ connectionString: url, max: workers + 1, options: '-c jit=off' });
@@ -112,20 +113,22 @@ async function rawPostgres(url: string, total: number, workers: number): Promise
       Array.from({ length: workers }, async () => {
         while (done < total) {
           const at = Date.now();
-          const { rows } = await pool.query<{ tenant_id: string; id: string }>(
-            `update rapport_jobs set status = 'running', attempts = attempts + 1, run_at = $1, lease_token = $2, updated_at = $3
+          const { rows } = await pool.query<{ tenant_id: string; id: string }>({
+            name: 'bench_claim',
+            text: `update rapport_jobs set status = 'running', attempts = attempts + 1, run_at = $1, lease_token = $2, updated_at = $3
              where (tenant_id, id) in (${DUE.replace(/\$LOCK/g, 'for update skip locked')}) ${RELAXED}
              returning tenant_id, id`,
-            [at + 300_000, uuidv7(), at],
-          );
+            values: [at + 300_000, uuidv7(), at],
+          });
           if (rows.length === 0) {
             await new Promise((resolve) => setTimeout(resolve, 5));
             continue;
           }
-          await pool.query(
-            `update rapport_jobs set status = 'succeeded', finished_at = $1, lease_token = null where tenant_id = $2 and id = any($3::text[]) ${RELAXED}`,
-            [Date.now(), TENANT, rows.map((row) => row.id)],
-          );
+          await pool.query({
+            name: 'bench_complete',
+            text: `update rapport_jobs set status = 'succeeded', finished_at = $1, lease_token = null where tenant_id = $2 and id = any($3::text[]) ${RELAXED}`,
+            values: [Date.now(), TENANT, rows.map((row) => row.id)],
+          });
           done += rows.length;
         }
       }),
