@@ -12,13 +12,13 @@ import { claimedFromRow, scheduleFromRow } from './job-rows.js';
 const COMPLETE_CHUNK = 500;
 
 /**
- * The job queue of a SQL storage, across tenants. A claim is one atomic step: one
- * `UPDATE … WHERE (tenant_id, id) IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING` on
- * PostgreSQL (concurrent claimers skip each other's rows instead of waiting), the same
- * without locks on SQLite (the statement takes the write lock), and a `SELECT … FOR UPDATE
- * SKIP LOCKED` plus `UPDATE` in one transaction on MySQL, which has no `RETURNING`. On
- * PostgreSQL the previous batch's successes are marked in the same statement, and the queue's
- * writes commit without waiting for the WAL flush (see docs/jobs.md: a lost one is redone).
+ * The job queue of a SQL storage, across tenants. A claim is one atomic step: on PostgreSQL
+ * one prepared statement that marks the previous batch's successes and claims with `FOR NO KEY
+ * UPDATE SKIP LOCKED` (concurrent claimers skip each other's rows instead of waiting; see
+ * {@link ArrayClaim}); on SQLite one `UPDATE … WHERE (tenant_id, id) IN (SELECT …) RETURNING`
+ * (the statement takes the write lock); on MySQL a `SELECT … FOR UPDATE SKIP LOCKED` plus
+ * `UPDATE` in one transaction, as it has no `RETURNING`. On PostgreSQL the queue's writes commit
+ * without waiting for the WAL flush (see docs/jobs.md: a lost one is redone).
  */
 export class SqlJobQueue implements JobQueue {
   /** The claim and completion with lists bound as arrays, where the dialect takes them with a writable CTE and row locks. */
@@ -145,7 +145,7 @@ export class SqlJobQueue implements JobQueue {
     const at = now.getTime();
     const keys = jobs.map((job) => sql`(${job.tenantId}, ${job.id}, ${job.leaseToken})`);
     // The token alone proves the claim: every move out of `running` clears it. A `status =
-    // 'running'` here led PostgreSQL to the (tenant, status, id) index, where it read the dead
+    // 'running'` here could lead the planner to the (tenant, status, id) index, across the dead
     // entries of every job that was ever running; the plain `in` lists keep it on the primary key.
     return this.relaxed(
       db
