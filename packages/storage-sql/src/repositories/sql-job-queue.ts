@@ -14,8 +14,8 @@ const COMPLETE_CHUNK = 500;
 /**
  * The job queue of a SQL storage, across tenants. A claim is one atomic step: on PostgreSQL
  * one prepared statement that marks the previous batch's successes and claims with `FOR NO KEY
- * UPDATE SKIP LOCKED` (concurrent claimers skip each other's rows instead of waiting; see
- * {@link ArrayClaim}); on SQLite one `UPDATE … WHERE (tenant_id, id) IN (SELECT …) RETURNING`
+ * UPDATE SKIP LOCKED` (concurrent claimers skip each other's rows instead of waiting; its
+ * text is fixed, so it is planned once per connection); on SQLite one `UPDATE … WHERE (tenant_id, id) IN (SELECT …) RETURNING`
  * (the statement takes the write lock); on MySQL a `SELECT … FOR UPDATE SKIP LOCKED` plus
  * `UPDATE` in one transaction, as it has no `RETURNING`. On PostgreSQL the queue's writes commit
  * without waiting for the WAL flush (see docs/jobs.md: a lost one is redone).
