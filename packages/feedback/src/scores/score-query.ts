@@ -84,7 +84,10 @@ export async function scoreSeries<K extends 'nps' | 'csat' | 'ces'>(
 }
 
 function scoreOf(query: Parsed, counts: Counts): NpsScore | ProportionScore {
-  return query.kind === 'nps' ? npsFromCounts(counts, query.confidence) : proportionScore(counts.positive, counts.n, query.confidence);
+  const { promoters, passives, detractors } = counts;
+  return query.kind === 'nps'
+    ? npsFromCounts({ promoters, passives, detractors }, query.confidence)
+    : proportionScore(counts.positive, counts.n, query.confidence);
 }
 
 /** The instants where the periods covering [from, to) start, and the end of the last. */
