@@ -82,7 +82,12 @@ export const responsesTable = defineTable('responses', {
   },
   primaryKey: ['id'],
   unique: [['linkId']],
-  indexes: [['answeredAt'], ['customerId', 'answeredAt'], ['surveyId', 'answeredAt']],
+  // Series read the time, the scores and the common dimensions from this index alone (no row lookups).
+  indexes: [
+    ['answeredAt', 'nps', 'csat', 'csatScale', 'ces', 'cesScale', 'channel', 'surveyId'],
+    ['customerId', 'answeredAt'],
+    ['surveyId', 'answeredAt'],
+  ],
   version: 'version',
 });
 
