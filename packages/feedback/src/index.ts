@@ -81,9 +81,18 @@ export {
   ticketsTable,
 } from './tables.js';
 export { type PastSurveySend, type ThrottleDecision, type ThrottleRule, throttleSurvey } from './throttle/survey-throttle.js';
-export type { Ticket, TicketEvent } from './tickets/ticket.js';
-export { TicketDesk } from './tickets/ticket-desk.js';
-export type { InboundTicketInput, OpenTicketInput, TicketListFilter, TicketReplyInput } from './tickets/ticket-inputs.js';
+export type { Ticket, TicketEvent, TicketRow } from './tickets/ticket.js';
+export { type TicketChange, TicketDesk } from './tickets/ticket-desk.js';
+export {
+  type InboundTicketInput,
+  InboundTicketInputSchema,
+  type OpenTicketInput,
+  OpenTicketInputSchema,
+  type TicketListFilter,
+  TicketListFilterSchema,
+  type TicketReplyInput,
+  TicketReplyInputSchema,
+} from './tickets/ticket-inputs.js';
 export {
   canTransition,
   type SlaClockEffect,

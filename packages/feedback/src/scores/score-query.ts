@@ -67,9 +67,10 @@ export async function scoreSeries<K extends 'nps' | 'csat' | 'ces'>(
         n: Number(row.n),
         positive: Number(row.positive ?? 0),
         promoters: Number(row.promoters ?? 0),
-        passives: Number(row.passives ?? 0),
+        passives: 0,
         detractors: Number(row.detractors ?? 0),
       };
+      counts.passives = counts.n - counts.promoters - counts.detractors;
       points.push({
         periodStart: start.toJSDate(),
         period: start.toISODate() ?? '',
@@ -135,8 +136,8 @@ async function countInSql(handle: SqlHandle, query: Parsed, bounds: readonly Dat
     const one = (condition: unknown) => eb.fn.sum(eb.case().when(condition).then(eb.lit(1)).else(eb.lit(0)).end());
     const selections = [bucket.end().as('bucket'), eb.fn.countAll().as('n')];
     if (query.kind === 'nps') {
+      // Passives are the rest (n − promoters − detractors): one sum less per row.
       selections.push(one(eb(score, '>=', eb.lit(9))).as('promoters'));
-      selections.push(one(eb.and([eb(score, '>=', eb.lit(7)), eb(score, '<=', eb.lit(8))])).as('passives'));
       selections.push(one(eb(score, '<=', eb.lit(6))).as('detractors'));
     } else {
       const scale = col(`${query.kind}Scale`);

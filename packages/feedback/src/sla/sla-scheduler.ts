@@ -1,11 +1,10 @@
-import type { RowOf, TenantStore } from '@rapport/core/plugin';
+import type { TenantStore } from '@rapport/core/plugin';
 import { FEEDBACK_JOBS, type FeedbackContext } from '../plugin/feedback-context.js';
-import { slaAlertsTable, ticketEventsTable, type ticketsTable } from '../tables.js';
+import { slaAlertsTable, ticketEventsTable } from '../tables.js';
+import type { TicketRow } from '../tickets/ticket.js';
 import type { TicketStatus } from '../tickets/ticket-status.js';
 import type { SlaMetric } from './sla-policy.js';
 import { computeTicketSla, type TicketSla } from './ticket-sla.js';
-
-type TicketRow = RowOf<typeof ticketsTable>;
 
 /** What an SLA timer job carries: the ticket, the generation it was scheduled for, the target and the alert. */
 export type SlaTimerPayload = {
@@ -67,6 +66,8 @@ export async function rescheduleSla(ctx: FeedbackContext, tx: TenantStore, ticke
       ['breach', target.dueAt],
     ] as const) {
       if (!at) continue;
+      // A warning whose breach is already due is dropped: the breach says more, and sooner.
+      if (kind === 'warning' && target.dueAt && target.dueAt.getTime() <= now.getTime()) continue;
       // An alert fired once is never fired again, whatever the schedule does.
       if (await tx.table(slaAlertsTable).get({ id: slaAlertId(ticket.id, target.metric, kind, target.startedAt) })) continue;
       const payload: SlaTimerPayload = { ticketId: ticket.id, generation, metric: target.metric, kind };

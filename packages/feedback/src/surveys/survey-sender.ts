@@ -8,7 +8,7 @@ import { surveySendsTable, throttleGuardsTable } from '../tables.js';
 import { type ThrottleDecision, throttleSurvey } from '../throttle/survey-throttle.js';
 import type { SurveyCatalog } from './survey-catalog.js';
 
-/** What {@link SurveySender.send} needs. */
+/** What `crm.feedback.surveys.send` needs. */
 export interface SendSurveyInput {
   customerId: string;
   surveyId: string;

@@ -1,12 +1,12 @@
 import { isRapportError, NotFoundError, type Page } from '@rapport/core';
-import { parseInput, type RowOf, TableErrorCode, type TenantStore } from '@rapport/core/plugin';
+import { parseInput, TableErrorCode, type TenantStore } from '@rapport/core/plugin';
 import type { z } from 'zod';
 import { FeedbackErrorCode } from '../error-codes.js';
 import { FEEDBACK_JOBS, type FeedbackContext, type PendingEvent } from '../plugin/feedback-context.js';
 import { rescheduleSla, ticketSla } from '../sla/sla-scheduler.js';
 import type { TicketSla } from '../sla/ticket-sla.js';
 import { ticketEventsTable, ticketsTable } from '../tables.js';
-import { type Ticket, type TicketEvent, ticketOf } from './ticket.js';
+import { type Ticket, type TicketEvent, type TicketRow, ticketOf } from './ticket.js';
 import {
   type InboundTicketInput,
   InboundTicketInputSchema,
@@ -22,15 +22,17 @@ import {
 } from './ticket-inputs.js';
 import { type TicketStatus, transitionTicket } from './ticket-status.js';
 
-type TicketRow = RowOf<typeof ticketsTable>;
-type Emit = (event: PendingEvent) => void;
-
-/** What one change does to a ticket: the columns it sets, and the history entry it writes. */
-interface TicketChange {
+/** What one change does to a ticket: the columns it sets, and the history entry it writes (for `TicketDesk.change`). */
+export interface TicketChange {
+  /** The columns it sets. */
   patch: Partial<Pick<TicketRow, 'status' | 'priority' | 'category' | 'assignee' | 'firstContactAt' | 'resolvedAt'>>;
+  /** The history entry's kind (`reply`, `status`, …). */
   kind: string;
+  /** Who made it. */
   author: 'agent' | 'customer' | 'system';
+  /** The entry's text (a reply, a note). */
   body?: string | null;
+  /** The entry's details (from/to, the channel). */
   data?: Record<string, unknown> | null;
   /** The interaction type on the customer's timeline, if the change goes there. */
   timeline?: string;
@@ -96,7 +98,7 @@ export class TicketDesk {
   /** Opens a ticket inside `tx` (the closed loop opens one in the response's transaction). */
   async openIn(
     tx: TenantStore,
-    emit: Emit,
+    emit: (event: PendingEvent) => void,
     input: z.output<typeof OpenTicketInputSchema> & { responseId?: string | null },
   ): Promise<Ticket> {
     const now = this.ctx.now;
@@ -260,7 +262,12 @@ export class TicketDesk {
    * Applies one change inside `tx`: the history entry, the new columns, the SLA recomputed and
    * its timers replaced, the timeline entry, and the event once `tx` commits.
    */
-  async changeIn(tx: TenantStore, emit: Emit, ticketId: string, decide: (row: TicketRow) => TicketChange): Promise<Ticket> {
+  async changeIn(
+    tx: TenantStore,
+    emit: (event: PendingEvent) => void,
+    ticketId: string,
+    decide: (row: TicketRow) => TicketChange,
+  ): Promise<Ticket> {
     const row = await this.require(tx, ticketId);
     const change = decide(row);
     const now = this.ctx.now;

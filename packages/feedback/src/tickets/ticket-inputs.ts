@@ -59,6 +59,9 @@ export const TicketListFilterSchema = z.object({
 /** Which tickets `list` returns. */
 export type TicketListFilter = z.input<typeof TicketListFilterSchema>;
 
+/** A note's body. */
 export const noteSchema = z.object({ body: text(100_000) });
+/** An assignee or category name. */
 export const nameSchema = text(128);
+/** A priority name. */
 export const prioritySchema = text(32);

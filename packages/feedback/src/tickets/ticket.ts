@@ -2,6 +2,9 @@ import type { RowOf } from '@rapport/core/plugin';
 import type { ticketsTable } from '../tables.js';
 import type { TicketStatus } from './ticket-status.js';
 
+/** A ticket as stored in the tickets table (with its SLA generation, timer jobs and version). */
+export type TicketRow = RowOf<typeof ticketsTable>;
+
 /** A ticket as `crm.feedback.tickets` returns it. */
 export interface Ticket {
   id: string;
@@ -44,7 +47,7 @@ export interface TicketEvent {
 }
 
 /** The public view of a stored ticket row. */
-export function ticketOf(row: RowOf<typeof ticketsTable>): Ticket {
+export function ticketOf(row: TicketRow): Ticket {
   const { slaGeneration: _generation, timerJobs: _jobs, version: _version, ...ticket } = row;
   return { ...ticket, status: row.status as TicketStatus };
 }

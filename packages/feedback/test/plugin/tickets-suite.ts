@@ -131,9 +131,13 @@ export const feedbackTicketsSuite = defineStorageSuite({
         expect(crm.recordedOf('ticket.sla.warning')).toEqual([]); // paused: nothing fired at 3 h or 4 h
         const open = await crm.feedback.tickets.setStatus(ticket.id, 'open');
         expect(open.firstResponseDueAt).toEqual(at(13)); // 1 h used, 9 h paused, 3 h left
-        crm.clock.set(at(13));
+        crm.clock.set(at(12)); // 75 % of 4 h is 3 h of open time: 1 h before the pause, 2 h after it
         await crm.workers().drain();
         expect(crm.recordedOf('ticket.sla.warning').map((alert) => alert.dueAt)).toEqual([at(12)]);
+        expect(crm.recordedOf('ticket.sla.breached')).toEqual([]);
+        crm.clock.set(at(13));
+        await crm.workers().drain();
+        await crm.workers().drain();
         expect(crm.recordedOf('ticket.sla.breached').map((alert) => alert.dueAt)).toEqual([at(13)]);
         await crm.close();
       });
