@@ -89,6 +89,31 @@ export const feedbackTicketsSuite = defineStorageSuite({
         await crm.close();
       });
 
+      it('keeps every one of four concurrent changes of a ticket, and only the last generation’s timers (10 rounds)', async () => {
+        const crm = await feedbackCrm(ctx.storage(), { sla: { policies } });
+        const ada = await person(crm);
+        for (let round = 0; round < 10; round++) {
+          const ticket = await crm.feedback.tickets.open({ customerId: ada.id, subject: `Round ${round}` });
+          await Promise.all([
+            crm.feedback.tickets.reply(ticket.id, { from: 'customer', body: 'Any news?' }),
+            crm.feedback.tickets.note(ticket.id, { body: 'Checking the warehouse' }),
+            crm.feedback.tickets.setPriority(ticket.id, 'urgent'),
+            crm.feedback.tickets.assign(ticket.id, 'sam'),
+          ]);
+          const history = (await crm.feedback.tickets.history(ticket.id)).map((event) => event.kind).sort();
+          expect(history).toEqual(['assigned', 'note', 'opened', 'priority', 'reply']);
+          const stored = await crm.storage.forTenant(crm.tenantId).table(ticketsTable).get({ id: ticket.id });
+          expect(stored).toMatchObject({ priority: 'urgent', assignee: 'sam', policy: 'urgent', slaGeneration: 5 });
+          // Nothing stranded: the pending timers are exactly the current generation's.
+          const pending = (await crm.jobs.list({ type: 'feedback.sla-timer', status: 'pending', limit: 1000 })).items.filter(
+            (job) => (job.payload as { ticketId: string }).ticketId === ticket.id,
+          );
+          expect(pending.map((job) => job.id).sort()).toEqual([...(stored?.timerJobs ?? [])].sort());
+          expect(pending.every((job) => (job.payload as { generation: number }).generation === 5)).toBe(true);
+        }
+        await crm.close();
+      });
+
       it('fires a warning and a breach once each from durable timers, recomputed on a priority change; a stale timer does nothing', async () => {
         const crm = await feedbackCrm(ctx.storage(), { sla: { policies } });
         const ada = await person(crm);
