@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { feedbackPostgres, feedbackSqlite } from './feedback.js';
 import { type IngestResult, ingestPostgres, ingestSqlite } from './ingest.js';
 import { type JobsResult, jobsPostgres, jobsSqlite } from './jobs.js';
 import { describeMachine } from './machine.js';
@@ -11,9 +12,27 @@ import { type TablesResult, tablesPostgres, tablesSqlite } from './tables.js';
 
 /** Sizes: `full` is the issue's (1M interactions to ingest; 1M customers / ~10M interactions). */
 const SIZES = {
-  small: { ingest: 50_000, customers: 20_000, jobs: 5_000, tables: 100_000 },
-  medium: { ingest: 200_000, customers: 200_000, jobs: 20_000, tables: 100_000 },
-  full: { ingest: 1_000_000, customers: 1_000_000, jobs: 50_000, tables: 100_000 },
+  small: {
+    ingest: 50_000,
+    customers: 20_000,
+    jobs: 5_000,
+    tables: 100_000,
+    feedback: { responses: 100_000, openTickets: 10_000, dueSoon: 500 },
+  },
+  medium: {
+    ingest: 200_000,
+    customers: 200_000,
+    jobs: 20_000,
+    tables: 100_000,
+    feedback: { responses: 300_000, openTickets: 30_000, dueSoon: 1_000 },
+  },
+  full: {
+    ingest: 1_000_000,
+    customers: 1_000_000,
+    jobs: 50_000,
+    tables: 100_000,
+    feedback: { responses: 1_000_000, openTickets: 100_000, dueSoon: 2_000 },
+  },
 } as const;
 
 const { values } = parseArgs({
@@ -55,6 +74,13 @@ if (runs('tables')) {
   if (dialects.has('postgres')) tables.push(await tablesPostgres(size.tables, pgUrl));
   console.table(tables);
 }
+const feedbackResults: Awaited<ReturnType<typeof feedbackSqlite>>[] = [];
+if (runs('feedback')) {
+  if (dialects.has('sqlite')) feedbackResults.push(await feedbackSqlite(size.feedback));
+  if (dialects.has('postgres')) feedbackResults.push(await feedbackPostgres(size.feedback, pgUrl));
+  console.table(feedbackResults.map((result) => result.series));
+  console.table(feedbackResults.map((result) => result.sla));
+}
 let recommend: RecommendResult | null = null;
 // The data set lives outside the repository: a full run without it says so and goes on; asking
 // for the recommendation bench alone without it is an error.
@@ -80,6 +106,7 @@ const markdown = renderReport({
   jobs,
   tables,
   recommend,
+  feedback: feedbackResults,
   seconds: (Date.now() - started) / 1000,
 });
 writeReport(values.out as string, markdown);

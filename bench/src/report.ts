@@ -1,5 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { FeedbackSeriesResult, FeedbackSlaResult } from './feedback.js';
+import { renderFeedback } from './feedback-report.js';
 import type { IngestResult } from './ingest.js';
 import type { JobsResult } from './jobs.js';
 import type { RecommendResult } from './recommend.js';
@@ -20,6 +22,7 @@ export function renderReport(options: {
   jobs: JobsResult[];
   tables: TablesResult[];
   recommend?: RecommendResult | null;
+  feedback?: { series: FeedbackSeriesResult; sla: FeedbackSlaResult }[];
   seconds: number;
 }): string {
   const lines = [
@@ -120,6 +123,7 @@ export function renderReport(options: {
     );
   }
   if (options.recommend) lines.push(...renderRecommend(options.recommend));
+  lines.push(...renderFeedback(options.feedback ?? []));
   return `${lines.join('\n')}\n`;
 }
 

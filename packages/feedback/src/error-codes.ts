@@ -31,6 +31,20 @@ const feedbackErrorCodes = {
   LinkExpired: { code: 'FEEDBACK_LINK_EXPIRED', kind: 'forbidden', details: errorDetails<{ reason: string } & Record<string, unknown>>() },
   /** A response link already answered and past its edit window (kind `conflict`). */
   LinkUsed: { code: 'FEEDBACK_LINK_USED', kind: 'conflict', details: errorDetails<{ reason: string } & Record<string, unknown>>() },
+  /** No survey (or no such version of it) is defined in this tenant. A `NotFoundError`. */
+  SurveyNotFound: { code: 'FEEDBACK_SURVEY_NOT_FOUND', kind: 'not_found', details: errorDetails<{ entity: string; id: string }>() },
+  /** A survey version that is already stored (versions are never overwritten). A `ConflictError`. */
+  SurveyVersionExists: {
+    code: 'FEEDBACK_SURVEY_VERSION_EXISTS',
+    kind: 'conflict',
+    details: errorDetails<{ surveyId: string; version: number } & Record<string, unknown>>(),
+  },
+  /** No ticket with that id in this tenant. A `NotFoundError`. */
+  TicketNotFound: { code: 'FEEDBACK_TICKET_NOT_FOUND', kind: 'not_found', details: errorDetails<{ entity: string; id: string }>() },
+  /** No response with that id in this tenant. A `NotFoundError`. */
+  ResponseNotFound: { code: 'FEEDBACK_RESPONSE_NOT_FOUND', kind: 'not_found', details: errorDetails<{ entity: string; id: string }>() },
+  /** Input to `crm.feedback` (a ticket, a reply, a send, a query) is malformed. A `ValidationError` naming the field. */
+  InvalidInput: { code: 'FEEDBACK_INVALID_INPUT', kind: 'invalid_input', details: errorDetails<ValidationDetails>() },
   /** The feedback options are malformed. A `ValidationError`. */
   InvalidOptions: { code: 'FEEDBACK_INVALID_OPTIONS', kind: 'invalid_input', details: errorDetails<ValidationDetails>() },
 } as const;

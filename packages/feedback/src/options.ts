@@ -1,7 +1,11 @@
+import { ValidationError } from '@rapport/core';
 import { parseInput } from '@rapport/core/plugin';
 import { z } from 'zod';
 import type { FollowUpRule } from './closed-loop/follow-up-rule.js';
 import { FeedbackErrorCode } from './error-codes.js';
+import { type EscalationRule, EscalationRuleSchema } from './sla/escalation-rule.js';
+import { defineSlaPolicies, type SlaPolicy } from './sla/sla-policy.js';
+import { type SurveyTrigger, SurveyTriggerSchema } from './surveys/survey-trigger.js';
 import type { ThrottleRule } from './throttle/survey-throttle.js';
 
 /** The options of the feedback package, checked once when the plugin registers. */
@@ -31,6 +35,26 @@ export interface FeedbackOptions {
    * @default { npsAtMost: 6, csatAtMost: 2 }
    */
   followUp?: FollowUpRule | false;
+  /**
+   * The consent purpose a survey send checks with `crm.consent.decide` on its channel; `false`
+   * sends without a consent check (surveys the customer asked for, such as a POS tablet).
+   * @default 'feedback'
+   */
+  consentPurpose?: string | false;
+  /** SLA policies (the first match applies; else a first response within 24 hours) and escalation rules. */
+  sla?: {
+    /** @default [] (so `DEFAULT_SLA_POLICY`) */
+    policies?: readonly SlaPolicy[];
+    /** @default [] */
+    escalations?: readonly EscalationRule[];
+  };
+  /** Surveys sent by events (after a purchase, after a ticket is resolved), after a delay. @default [] */
+  triggers?: readonly SurveyTrigger[];
+  /**
+   * The survey sent when a ticket is resolved (the closed loop's CSAT); none when left out.
+   * Without messaging the send issues a response link, told in `feedback.survey.sent`.
+   */
+  resolvedSurvey?: { surveyId: string; channel?: string; delayMinutes?: number };
 }
 
 const threshold = z.union([z.number(), z.literal(false)]).optional();
@@ -54,6 +78,21 @@ export const FeedbackOptionsSchema = z.object({
       z.object({ npsAtMost: threshold, csatAtMost: threshold, cesAtMost: threshold, priority: z.string().min(1).optional() }),
     ])
     .default({}),
+  consentPurpose: z.union([z.string().min(1).max(64), z.literal(false)]).default('feedback'),
+  sla: z
+    .object({
+      policies: z.array(z.custom<SlaPolicy>((value) => typeof value === 'object' && value !== null)).default([]),
+      escalations: z.array(EscalationRuleSchema).default([]),
+    })
+    .default({ policies: [], escalations: [] }),
+  triggers: z.array(SurveyTriggerSchema).default([]),
+  resolvedSurvey: z
+    .object({
+      surveyId: z.string().min(1).max(128),
+      channel: z.string().min(1).max(64).default('email'),
+      delayMinutes: z.number().min(0).default(0),
+    })
+    .optional(),
 });
 
 /** {@link FeedbackOptions} after parsing: defaults filled in. */
@@ -61,5 +100,18 @@ export type ResolvedFeedbackOptions = z.output<typeof FeedbackOptionsSchema>;
 
 /** Parses the options or throws a `ValidationError` (`FEEDBACK_INVALID_OPTIONS`) naming each bad field. */
 export function parseFeedbackOptions(options: FeedbackOptions): ResolvedFeedbackOptions {
-  return parseInput(FeedbackOptionsSchema, options, [], FeedbackErrorCode.InvalidOptions);
+  const parsed = parseInput(FeedbackOptionsSchema, options, [], FeedbackErrorCode.InvalidOptions);
+  // The policies' own checks (targets, calendars, names), with paths under `sla`.
+  try {
+    defineSlaPolicies(parsed.sla.policies);
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      throw new ValidationError(
+        FeedbackErrorCode.InvalidOptions,
+        error.details.issues.map((issue) => ({ ...issue, path: ['sla', ...issue.path] })),
+      );
+    }
+    throw error;
+  }
+  return parsed;
 }

@@ -8,7 +8,7 @@ const run = (script: string) =>
   JSON.parse(execFileSync(process.execPath, [join(packageDir, 'test', 'dist-smoke', script)], { cwd: packageDir, encoding: 'utf8' }));
 
 // 60 minutes on Friday 16:00–17:00 GMT, then Monday 30 March 09:00 BST (08:00Z) + 60.
-const expected = { nps: expect.closeTo(100 / 3, 10), due: '2026-03-30T09:00:00.000Z', customer: 'c1' };
+const expected = { pluginNps: 100, nps: expect.closeTo(100 / 3, 10), due: '2026-03-30T09:00:00.000Z', customer: 'c1' };
 
 // The built package as an app gets it from npm, loaded by plain Node in both module systems,
 // with Luxon, jose and the stdlib quantile resolved as real dependencies. Needs `pnpm build` first.

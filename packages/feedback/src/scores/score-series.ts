@@ -170,8 +170,8 @@ function dimensionOf(dimensions: Dimensions | undefined, name: string): string |
   return typeof value === 'string' ? value : null;
 }
 
-/** Dimension values in `by` order, alphabetically, `null` last. */
-function compareDimensions(by: readonly string[], a: Record<string, string | null>, b: Record<string, string | null>): number {
+/** Dimension values in `by` order, alphabetically, `null` last (the SQL series sorts its points the same way). */
+export function compareDimensions(by: readonly string[], a: Record<string, string | null>, b: Record<string, string | null>): number {
   for (const name of by) {
     const x = a[name] ?? null;
     const y = b[name] ?? null;
