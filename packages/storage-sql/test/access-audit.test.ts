@@ -5,6 +5,7 @@ import { memoryStorage } from '@rapport/core';
 import { runStorageConformance } from '@rapport/testkit';
 import { afterAll, describe, it } from 'vitest';
 import { accessControlSuite } from '../../testkit/src/conformance/access-control.suite.js';
+import { auditLogSuite } from '../../testkit/src/conformance/audit-log.suite.js';
 import { defineStorageSuite } from '../../testkit/src/conformance/storage-suite.js';
 import { mysql } from '../src/mysql.js';
 import { postgres } from '../src/postgres.js';
@@ -14,7 +15,10 @@ import { createTestDatabase, selected } from './servers.js';
 // Access control and the audit log on every storage, apart from the full conformance run.
 const only = {
   core: false,
-  suites: [defineStorageSuite({ name: 'access-control', define: (ctx) => accessControlSuite(ctx) })],
+  suites: [
+    defineStorageSuite({ name: 'access-control', define: (ctx) => accessControlSuite(ctx) }),
+    defineStorageSuite({ name: 'audit-log', requires: ['transactions'], define: (ctx) => auditLogSuite(ctx, 20) }),
+  ],
 } as const;
 
 runStorageConformance('memory', () => memoryStorage(), only);

@@ -32,9 +32,10 @@ const first = (args: readonly unknown[]): string[] => [args[0] as string];
 const WRITES: Readonly<Record<string, Readonly<Record<string, SubjectsOf>>>> = {
   customers: {
     insert: (args) => [(args[0] as Customer).id],
-    update: (args) => [(args[0] as Customer).id],
+    // A lost update (false) wrote nothing; the service retries it.
+    update: (args, result) => (result === true ? [(args[0] as Customer).id] : []),
     addIdentity: first,
-    removeIdentity: first,
+    removeIdentity: (args, result) => (result === true ? [args[0] as string] : []),
     moveIdentities: both,
     applyMetrics: (args) => (args[0] as MetricsIncrement[]).map((entry) => entry.customerId),
     replaceMetrics: first,
@@ -46,7 +47,7 @@ const WRITES: Readonly<Record<string, Readonly<Record<string, SubjectsOf>>>> = {
     reassignCustomer: both,
   },
   consents: { append: (args) => [(args[0] as ConsentRecord).customerId], reassignCustomer: both },
-  segments: { insert: () => [null], update: () => [null], remove: () => [null] },
+  segments: { insert: () => [null], update: () => [null], remove: (_args, result) => (result === true ? [null] : []) },
 };
 
 const TABLE_WRITES = ['insert', 'insertMany', 'update', 'upsert', 'delete'] as const;
@@ -130,7 +131,7 @@ function wrap(inner: TenantStore, parts: AuditedStoreParts, written: WrittenSubj
           return auditedTable(table, (method, args) =>
             audited(
               () => (table as unknown as Record_)[method]?.(...args) as Promise<unknown>,
-              () => tableSubjects(table.declaration, args),
+              (result) => tableSubjects(table.declaration, args, result),
               (tx) => (tx.table(declaration) as unknown as Record_)[method]?.(...args) as Promise<unknown>,
             ),
           );
@@ -152,7 +153,9 @@ function wrap(inner: TenantStore, parts: AuditedStoreParts, written: WrittenSubj
 }
 
 /** The customers a plugin-table write names: its rows' customer reference, when the table has one and the row gives it. */
-function tableSubjects(declaration: AnyTableDeclaration, args: unknown[]): (string | null)[] {
+function tableSubjects(declaration: AnyTableDeclaration, args: unknown[], result: unknown): (string | null)[] {
+  // A conditional update that did not apply, or a delete of nothing, wrote nothing.
+  if (result === false || (typeof result === 'object' && result !== null && (result as { applied?: unknown }).applied === false)) return [];
   const refColumn = Object.entries(declaration.columns as Record<string, Column<unknown>>).find(
     ([, column]) => column.spec.customerRef,
   )?.[0];
