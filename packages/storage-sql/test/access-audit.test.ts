@@ -2,23 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryStorage } from '@rapport/core';
-import { runStorageConformance } from '@rapport/testkit';
+import { CORE_SUITES, runStorageConformance } from '@rapport/testkit';
 import { afterAll, describe, it } from 'vitest';
-import { accessControlSuite } from '../../testkit/src/conformance/access-control.suite.js';
-import { auditLogSuite } from '../../testkit/src/conformance/audit-log.suite.js';
-import { defineStorageSuite } from '../../testkit/src/conformance/storage-suite.js';
 import { mysql } from '../src/mysql.js';
 import { postgres } from '../src/postgres.js';
 import { sqlite } from '../src/sqlite.js';
 import { createTestDatabase, selected } from './servers.js';
 
-// Access control and the audit log on every storage, apart from the full conformance run.
+// Access control and the audit log on every storage, apart from the full conformance run
+// (where they run too): the two core suites alone.
 const only = {
   core: false,
-  suites: [
-    defineStorageSuite({ name: 'access-control', define: (ctx) => accessControlSuite(ctx) }),
-    defineStorageSuite({ name: 'audit-log', requires: ['transactions'], define: (ctx) => auditLogSuite(ctx, 20) }),
-  ],
+  suites: CORE_SUITES.filter((suite) => suite.name === 'access-control' || suite.name === 'audit-log'),
+  concurrencyRounds: 200,
 } as const;
 
 runStorageConformance('memory', () => memoryStorage(), only);
