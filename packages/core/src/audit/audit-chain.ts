@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../util/canonical-json.js';
 
 /** The hash the first entry of a chain follows. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -28,8 +27,22 @@ export function auditSubjectDigest(tenantId: string, entryId: string, customerId
   return sha256(`rapport:audit-subject\u0000${tenantId}\u0000${entryId}\u0000${customerId}`);
 }
 
-/** The hash of an entry: SHA-256 over the previous entry's hash and this entry's canonical JSON. */
+/**
+ * The hash of an entry: SHA-256 over the previous entry's hash and this entry's canonical
+ * content — a JSON array of its fields in a fixed order, so no key order or storage's JSON
+ * rendering can change it.
+ */
 export function auditEntryHash(previousHash: string, content: AuditEntryContent): string {
-  const canonical = canonicalJson({ ...content, at: content.at.toISOString() });
+  const canonical = JSON.stringify([
+    content.seq,
+    content.id,
+    content.at.toISOString(),
+    content.actorId,
+    content.actorKind,
+    content.operation,
+    content.outcome,
+    content.subjectDigest,
+    content.detail,
+  ]);
   return sha256(`${previousHash}\u0000${canonical}`);
 }
