@@ -1,6 +1,7 @@
 import { createCrm, isRapportError, memoryStorage, type Permission } from '@rapport/core';
 import { definePlugin, type TenantContext } from '@rapport/core/plugin';
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { z } from 'zod';
 
 // A plugin's permission joins the permission names by declaration merging.
 declare module '@rapport/core' {
@@ -84,6 +85,22 @@ describe('plugin permissions', () => {
       ['actor', 'permissions', 0],
       ['actor', 'permissions', 1],
     ]);
+    await crm.close();
+  });
+
+  it("keeps the app's trait types and the plugins' APIs on a Crm bound to an actor, and on its other tenants", async () => {
+    const crm = await createCrm({
+      storage: memoryStorage(),
+      plugins: [punchCards()],
+      schema: { traits: z.object({ tier: z.enum(['gold', 'silver']).optional() }) },
+    });
+    const bound = crm.as({ id: 'u', kind: 'user', permissions: ['customers:read'] });
+    expectTypeOf(bound).toEqualTypeOf<typeof crm>();
+    expectTypeOf(bound.forTenant('t2').punches).toEqualTypeOf<PunchCard>();
+    const customer = await crm.customers.create({ identities: [{ type: 'email', value: 'g@example.com' }], traits: { tier: 'gold' } });
+    const read = await bound.forTenant(crm.tenantId).customers.get(customer.id);
+    expectTypeOf(read.traits.tier).toEqualTypeOf<'gold' | 'silver' | undefined>();
+    expect(read.traits.tier).toBe('gold');
     await crm.close();
   });
 });
