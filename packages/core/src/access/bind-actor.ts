@@ -3,7 +3,7 @@ import type { Crm } from '../crm/crm.js';
 import { type ResolvedAccessConfig, resolveActor } from './access-config.js';
 import { type Actor, holds, type ResolvedActor } from './actor.js';
 import { ForbiddenError } from './forbidden-error.js';
-import { maskPersonalData, personalDataSubjects } from './masking.js';
+import { maskPersonalData, type PersonalRowShape, personalDataSubjects } from './masking.js';
 import { type OperationContext, operationContext } from './operation-context.js';
 import { type PermissionMap, type PermissionRule, ruleFor } from './permission-map.js';
 
@@ -12,6 +12,8 @@ export interface ActorBinding {
   /** Core's rules and the plugins' (`access` in `definePlugin`). */
   readonly map: PermissionMap;
   readonly access: ResolvedAccessConfig;
+  /** The plugin tables with personal columns, whose rows are masked in what plugin APIs return. */
+  readonly personalRows: readonly PersonalRowShape[];
   /** The unbound view of a tenant (what `forTenant` binds again). */
   readonly rawView: (tenantId: string) => Crm;
   /** The tenant's audit log, to record reads of personal data and refused calls. */
@@ -38,7 +40,7 @@ export function bindActor(view: Crm, actor: ResolvedActor, binding: ActorBinding
   };
 
   const afterRead = async (value: unknown, context: OperationContext): Promise<unknown> => {
-    if (!holds(actor, 'pii:read')) return maskPersonalData(value, binding.access);
+    if (!holds(actor, 'pii:read')) return maskPersonalData(value, binding.access, binding.personalRows);
     const read = [...personalDataSubjects(value)].filter((id) => !context.written.has(id)).sort();
     await audit.record(
       read.map((customerId) => ({

@@ -68,23 +68,38 @@ function maskFields(record: Record<string, unknown>, personal: ReadonlySet<strin
   return masked;
 }
 
-/**
- * A copy of `value` (a read's result) with personal data masked wherever it holds customers,
- * interactions or identities, however deep (a page's items, a profile, an upsert result).
- */
-export function maskPersonalData<T>(value: T, config: ResolvedAccessConfig): T {
-  return mask(value, config, 0) as T;
+/** The shape of a plugin table's rows with personal columns: a row is an object holding every column. */
+export interface PersonalRowShape {
+  readonly columns: readonly string[];
+  readonly personal: ReadonlySet<string>;
 }
 
-function mask(value: unknown, config: ResolvedAccessConfig, depth: number): unknown {
+/**
+ * A copy of `value` (a read's result) with personal data masked wherever it holds customers,
+ * interactions or identities, however deep (a page's items, a profile, an upsert result), and
+ * rows of plugin tables with personal columns (an object holding every column of the table).
+ */
+export function maskPersonalData<T>(value: T, config: ResolvedAccessConfig, rows: readonly PersonalRowShape[] = []): T {
+  return mask(value, { config, rows }, 0) as T;
+}
+
+interface MaskRules {
+  config: ResolvedAccessConfig;
+  rows: readonly PersonalRowShape[];
+}
+
+function mask(value: unknown, rules: MaskRules, depth: number): unknown {
   if (depth > 8) return value;
-  if (Array.isArray(value)) return value.map((item) => mask(item, config, depth + 1));
+  if (Array.isArray(value)) return value.map((item) => mask(item, rules, depth + 1));
   if (!isObject(value) || Object.getPrototypeOf(value) !== Object.prototype) return value;
   if (isIdentityLike(value)) return { ...value, value: maskIdentityValue(value.type, value.value) };
   const copy: Record<string, unknown> = {};
-  for (const [key, member] of Object.entries(value)) copy[key] = mask(member, config, depth + 1);
-  if (isCustomerLike(value)) copy.traits = maskFields(value.traits, config.personalTraits);
-  if (isInteractionLike(value)) copy.properties = maskFields(value.properties, config.personalProperties);
+  for (const [key, member] of Object.entries(value)) copy[key] = mask(member, rules, depth + 1);
+  if (isCustomerLike(value)) copy.traits = maskFields(value.traits, rules.config.personalTraits);
+  if (isInteractionLike(value)) copy.properties = maskFields(value.properties, rules.config.personalProperties);
+  for (const shape of rules.rows) {
+    if (shape.columns.every((column) => Object.hasOwn(value, column))) Object.assign(copy, maskFields(value, shape.personal));
+  }
   return copy;
 }
 

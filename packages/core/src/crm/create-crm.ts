@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { resolveActor } from '../access/access-config.js';
 import { type Actor, DEFAULT_ACTOR, SYSTEM_ACTOR } from '../access/actor.js';
 import { type ActorBinding, bindActor } from '../access/bind-actor.js';
+import type { PersonalRowShape } from '../access/masking.js';
 import { CORE_PERMISSION_MAP, type PermissionMap } from '../access/permission-map.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { auditStoreParts } from '../audit/audit-store-parts.js';
@@ -46,6 +47,7 @@ import { InteractionService } from '../services/interaction-service.js';
 import { ProfileService } from '../services/profile-service.js';
 import { SegmentCatalog } from '../services/segment-catalog.js';
 import { SegmentService } from '../services/segment-service.js';
+import type { Column } from '../tables/column.js';
 import { bindAllTables } from '../tables/table-binding.js';
 import { type CrmOptions, type ResolvedCrmConfig, resolveCrmConfig } from './config.js';
 import type { Crm } from './crm.js';
@@ -131,6 +133,7 @@ export async function createCrm<
   const binding: ActorBinding = {
     map: permissionMap(plugins),
     access: config.access,
+    personalRows: personalRowShapes(plugins),
     rawView: (tenantId) => {
       forTenant(tenantId);
       return rawViews.get(tenantId) as Crm;
@@ -315,4 +318,15 @@ function permissionMap(plugins: readonly RapportPlugin[]): PermissionMap {
   const map: Record<string, PermissionMap[string]> = { ...CORE_PERMISSION_MAP };
   for (const plugin of plugins) for (const [key, rules] of Object.entries(plugin.access ?? {})) map[key] = rules;
   return map;
+}
+
+/** The row shapes of the plugins' tables that have personal columns (masked for actors without `pii:read`). */
+function personalRowShapes(plugins: readonly RapportPlugin[]): PersonalRowShape[] {
+  return plugins.flatMap((plugin) =>
+    (plugin.tables ?? []).flatMap((table) => {
+      const columns = Object.entries(table.columns as Record<string, Column<unknown>>);
+      const personal = new Set(columns.filter(([, column]) => column.spec.personal).map(([name]) => name));
+      return personal.size > 0 ? [{ columns: columns.map(([name]) => name), personal }] : [];
+    }),
+  );
 }

@@ -1,5 +1,5 @@
 import { createCrm, isRapportError, memoryStorage, type Permission } from '@rapport/core';
-import { definePlugin, type TenantContext } from '@rapport/core/plugin';
+import { column, definePlugin, defineTable, type TenantContext } from '@rapport/core/plugin';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 
@@ -32,6 +32,30 @@ const punchCards = () =>
     permissions: ['punch:redeem'],
     access: { punches: { punch: 'customers:write', redeem: 'punch:redeem' } },
     api: { punches: (tenant) => new PunchCard(tenant) },
+  });
+
+const notesTable = defineTable('notes', {
+  columns: {
+    id: column.text({ maxLength: 64 }),
+    customerId: column.text({ maxLength: 64 }).customerRef(),
+    body: column.text({ maxLength: 500 }).personal(),
+    kind: column.text({ maxLength: 32 }),
+  },
+  primaryKey: ['id'],
+});
+
+const notes = () =>
+  definePlugin({
+    name: 'acme-notes',
+    tables: [notesTable],
+    access: { notes: { add: 'customers:write', list: 'customers:read' } },
+    api: {
+      notes: (tenant) => ({
+        add: (id: string, customerId: string, body: string) =>
+          tenant.store.table(notesTable).insert({ id, customerId, body, kind: 'call' }),
+        list: async (customerId: string) => (await tenant.store.table(notesTable).find({ where: { customerId } })).items,
+      }),
+    },
   });
 
 const forbidden = async (call: () => Promise<unknown>) => {
@@ -101,6 +125,16 @@ describe('plugin permissions', () => {
     const read = await bound.forTenant(crm.tenantId).customers.get(customer.id);
     expectTypeOf(read.traits.tier).toEqualTypeOf<'gold' | 'silver' | undefined>();
     expect(read.traits.tier).toBe('gold');
+    await crm.close();
+  });
+
+  it('masks the personal columns of plugin table rows a plugin API returns, for an actor without pii:read', async () => {
+    const crm = await createCrm({ storage: memoryStorage(), plugins: [notes()] });
+    await crm.notes.add('n1', 'c1', 'Said her phone is +447911123456');
+    const reader = crm.as({ id: 'r', kind: 'user', permissions: ['customers:read'] });
+    expect(await reader.notes.list('c1')).toEqual([{ id: 'n1', customerId: 'c1', body: 'S***', kind: 'call' }]);
+    const trusted = crm.as({ id: 't', kind: 'user', permissions: ['customers:read', 'pii:read'] });
+    expect((await trusted.notes.list('c1'))[0]?.body).toBe('Said her phone is +447911123456');
     await crm.close();
   });
 });

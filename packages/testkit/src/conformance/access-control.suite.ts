@@ -1,7 +1,31 @@
 import { CORE_PERMISSION_MAP, CORE_PERMISSIONS, isRapportError, type Permission, type PermissionRule } from '@rapport/core';
+import { column, definePlugin, defineTable } from '@rapport/core/plugin';
 import { describe, expect, it } from 'vitest';
 import { createTestCrm } from '../test-crm.js';
 import type { ConformanceContext } from './context.js';
+
+const notesTable = defineTable('notes', {
+  columns: {
+    id: column.text({ maxLength: 64 }),
+    customerId: column.text({ maxLength: 64 }).customerRef(),
+    body: column.text({ maxLength: 500 }).personal(),
+    kind: column.text({ maxLength: 32 }),
+  },
+  primaryKey: ['id'],
+});
+
+/** A plugin whose table has a personal column, read through its API. */
+const notesPlugin = definePlugin({
+  name: 'conformance-access-notes',
+  tables: [notesTable],
+  access: { notes: { add: 'customers:write', list: 'customers:read' } },
+  api: {
+    notes: (tenant) => ({
+      add: (id: string, customerId: string, body: string) => tenant.store.table(notesTable).insert({ id, customerId, body, kind: 'call' }),
+      list: async (customerId: string) => (await tenant.store.table(notesTable).find({ where: { customerId } })).items,
+    }),
+  },
+});
 
 /** Calls the gate must let through but that would end or start background work in the test Crm. */
 const NOT_CALLED = new Set(['close', 'startWorkers', 'workers', 'as']);
@@ -161,6 +185,16 @@ export function accessControlSuite(ctx: ConformanceContext): void {
       expect(shown.traits).toMatchObject({ name: 'Ada Lovelace', nickname: 'Countess', locale: 'fr-FR', address: { city: 'London' } });
       expect(shown.identities.map((identity) => identity.value).sort()).toEqual(['+447911123456', 'ada@example.com', 'card-991']);
       expect((await trusted.interactions.timeline(customer.id)).items[0]?.properties.ip).toBe('203.0.113.9');
+      await crm.close();
+    });
+
+    it('masks the personal columns of plugin table rows a plugin API returns', async () => {
+      const crm = await createTestCrm({ storage: ctx.storage(), plugins: [notesPlugin] });
+      await crm.notes.add('n1', 'c1', 'Said her phone is +447911123456');
+      const reader = crm.as({ id: 'r', kind: 'user', permissions: ['customers:read'] });
+      expect(await reader.notes.list('c1')).toEqual([{ id: 'n1', customerId: 'c1', body: 'S***', kind: 'call' }]);
+      const trusted = crm.as({ id: 't', kind: 'user', permissions: ['customers:read', 'pii:read'] });
+      expect((await trusted.notes.list('c1'))[0]?.body).toBe('Said her phone is +447911123456');
       await crm.close();
     });
 
