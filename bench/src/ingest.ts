@@ -11,7 +11,7 @@ import { peakRssMiB, timed } from './machine.js';
 import { seededRandom } from './random.js';
 
 const DAY = 86_400_000;
-const TENANT = 'bench';
+export const TENANT = 'bench';
 const BATCH = 1000;
 
 /** Result of one ingest benchmark. */
@@ -25,7 +25,7 @@ export interface IngestResult {
 }
 
 /** Deterministic batches of interaction inputs over `customers` customer ids. */
-function* interactionBatches(total: number, customers: number, now: number): Generator<RecordInteractionInput[]> {
+export function* interactionBatches(total: number, customers: number, now: number): Generator<RecordInteractionInput[]> {
   const random = seededRandom(1129);
   for (let start = 0; start < total; start += BATCH) {
     const batch: RecordInteractionInput[] = [];
@@ -50,7 +50,7 @@ function* interactionBatches(total: number, customers: number, now: number): Gen
 }
 
 /** Records a batch through Rapport; every item must be stored. */
-async function recordAll(crm: Crm, batch: RecordInteractionInput[]): Promise<void> {
+export async function recordAll(crm: Crm, batch: RecordInteractionInput[]): Promise<void> {
   const result = await crm.interactions.recordMany(batch);
   if (result.rejected > 0) throw new Error(`rejected: ${JSON.stringify(result.outcomes.find((outcome) => outcome.status === 'rejected'))}`);
 }
@@ -60,7 +60,7 @@ async function recordAll(crm: Crm, batch: RecordInteractionInput[]): Promise<voi
  * own. Alternating batch by batch lets both meet the same moments of the machine (its disk and
  * CPU speed drift by several times over minutes here), where one run after the other did not.
  */
-async function alternate(
+export async function alternate(
   batches: Iterable<RecordInteractionInput[]>,
   rapport: (batch: RecordInteractionInput[]) => Promise<void>,
   raw: (batch: RecordInteractionInput[]) => Promise<void>,
@@ -94,6 +94,41 @@ function rawRow(input: RecordInteractionInput, now: number): unknown[] {
 const INSERT_COLUMNS =
   'tenant_id, id, customer_id, channel, type, direction, occurred_at, recorded_at, properties, source, idempotency_key';
 
+/** A migrated SQLite file holding `customers` customers `c00000000`… of the bench tenant. */
+export async function seedSqlite(filename: string, customers: number, now: number): Promise<void> {
+  const storage = sqlite({ filename });
+  await storage.migrate();
+  await storage.close();
+  const db = new Database(filename);
+  const insert = db.prepare(
+    `insert into rapport_customers (tenant_id, id, traits, purchase_count, total_spend, interaction_count, created_at, updated_at, version) values (?, ?, '{}', 0, 0, 0, ?, ?, 1)`,
+  );
+  db.transaction(() => {
+    for (let i = 0; i < customers; i++) insert.run(TENANT, `c${String(i).padStart(8, '0')}`, now, now);
+  })();
+  db.exec('analyze');
+  db.close();
+}
+
+/** A fresh, migrated PostgreSQL database `name` holding `customers` customers of the bench tenant. */
+export async function seedPostgres(admin: pg.Client, name: string, url: string, customers: number, now: number): Promise<void> {
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`create database ${name}`);
+  const storage = await postgres({ connectionString: url });
+  await storage.migrate();
+  await storage.close();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(
+    `insert into rapport_customers (tenant_id, id, traits, purchase_count, total_spend, interaction_count, created_at, updated_at, version)
+     select $1, 'c' || lpad(g::text, 8, '0'), '{}'::jsonb, 0, 0, 0, $2, $2, 1 from generate_series(0, $3 - 1) g`,
+    [TENANT, now, customers],
+  );
+  // Statistics, as autovacuum would have them on a database in use.
+  await client.query('analyze');
+  await client.end();
+}
+
 /** Ingest into a SQLite file: `recordMany` against a raw prepared insert, one transaction per batch. */
 export async function ingestSqlite(total: number): Promise<IngestResult> {
   const dir = mkdtempSync(join(tmpdir(), 'rapport-bench-ingest-'));
@@ -101,20 +136,7 @@ export async function ingestSqlite(total: number): Promise<IngestResult> {
   const now = Date.now();
   try {
     const files = { rapport: join(dir, 'rapport.db'), raw: join(dir, 'raw.db') };
-    for (const filename of Object.values(files)) {
-      const storage = sqlite({ filename });
-      await storage.migrate();
-      await storage.close();
-      const db = new Database(filename);
-      const insert = db.prepare(
-        `insert into rapport_customers (tenant_id, id, traits, purchase_count, total_spend, interaction_count, created_at, updated_at, version) values (?, ?, '{}', 0, 0, 0, ?, ?, 1)`,
-      );
-      db.transaction(() => {
-        for (let i = 0; i < customers; i++) insert.run(TENANT, `c${String(i).padStart(8, '0')}`, now, now);
-      })();
-      db.exec('analyze');
-      db.close();
-    }
+    for (const filename of Object.values(files)) await seedSqlite(filename, customers, now);
     const crm = await createCrm({ storage: sqlite({ filename: files.rapport }), tenant: TENANT });
     const raw = new Database(files.raw);
     raw.pragma('journal_mode = WAL');
@@ -149,23 +171,7 @@ export async function ingestPostgres(total: number, serverUrl: string): Promise<
   await admin.connect();
   const urlOf = (name: string) => Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
   try {
-    for (const name of Object.values(databases)) {
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.query(`create database ${name}`);
-      const storage = await postgres({ connectionString: urlOf(name) });
-      await storage.migrate();
-      await storage.close();
-      const client = new pg.Client({ connectionString: urlOf(name) });
-      await client.connect();
-      await client.query(
-        `insert into rapport_customers (tenant_id, id, traits, purchase_count, total_spend, interaction_count, created_at, updated_at, version)
-         select $1, 'c' || lpad(g::text, 8, '0'), '{}'::jsonb, 0, 0, 0, $2, $2, 1 from generate_series(0, $3 - 1) g`,
-        [TENANT, now, customers],
-      );
-      // Statistics, as autovacuum would have them on a database in use.
-      await client.query('analyze');
-      await client.end();
-    }
+    for (const name of Object.values(databases)) await seedPostgres(admin, name, urlOf(name), customers, now);
     const crm = await createCrm({ storage: await postgres({ connectionString: urlOf(databases.rapport) }), tenant: TENANT });
     const raw = new pg.Client({ connectionString: urlOf(databases.raw) });
     await raw.connect();

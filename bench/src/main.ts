@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type AuditIngestResult, auditIngestPostgres, auditIngestSqlite } from './audit-ingest.js';
 import { feedbackPostgres, feedbackSqlite } from './feedback.js';
 import { type IngestResult, ingestPostgres, ingestSqlite } from './ingest.js';
 import { type JobsResult, jobsPostgres, jobsSqlite } from './jobs.js';
@@ -50,6 +51,7 @@ const pgUrl = process.env.RAPPORT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/
 const started = Date.now();
 
 const ingest: IngestResult[] = [];
+const auditIngest: AuditIngestResult[] = [];
 const scale: ScaleResult[] = [];
 const jobs: JobsResult[] = [];
 const tables: TablesResult[] = [];
@@ -58,6 +60,9 @@ if (runs('ingest')) {
   if (dialects.has('sqlite')) ingest.push(await ingestSqlite(size.ingest));
   if (dialects.has('postgres')) ingest.push(await ingestPostgres(size.ingest, pgUrl));
   console.table(ingest);
+  if (dialects.has('sqlite')) auditIngest.push(await auditIngestSqlite(size.ingest));
+  if (dialects.has('postgres')) auditIngest.push(await auditIngestPostgres(size.ingest, pgUrl));
+  console.table(auditIngest);
 }
 if (runs('scale')) {
   if (dialects.has('sqlite')) scale.push(...(await scaleSqlite(size.customers)));
@@ -102,6 +107,7 @@ const markdown = renderReport({
   size: values.size as string,
   date: new Date().toISOString(),
   ingest,
+  auditIngest,
   scale,
   jobs,
   tables,

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { AuditIngestResult } from './audit-ingest.js';
 import type { FeedbackSeriesResult, FeedbackSlaResult } from './feedback.js';
 import { renderFeedback } from './feedback-report.js';
 import type { IngestResult } from './ingest.js';
@@ -18,6 +19,7 @@ export function renderReport(options: {
   size: string;
   date: string;
   ingest: IngestResult[];
+  auditIngest?: AuditIngestResult[];
   scale: ScaleResult[];
   jobs: JobsResult[];
   tables: TablesResult[];
@@ -52,6 +54,22 @@ export function renderReport(options: {
       ...options.ingest.map(
         (row) =>
           `| ${row.target} | ${fmt(row.interactions)} | ${fmt(row.rapportPerSecond)} | ${fmt(row.rawPerSecond)} | ${fmt(row.ratio, 2)} | ${pass(row.ratio >= 0.5)} | ${fmt(row.peakRssMiB)} |`,
+      ),
+      '',
+    );
+  }
+  if ((options.auditIngest ?? []).length > 0) {
+    lines.push(
+      '### Ingest with the audit log',
+      '',
+      'The same batches through two Crms alike but for `createCrm({ audit: true })`, alternating batch by',
+      'batch: every batch then also writes one hash-chained entry per customer it touched, in its transaction.',
+      '',
+      '| database | interactions | audit off / s | audit on / s | ratio |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      ...(options.auditIngest ?? []).map(
+        (row) =>
+          `| ${row.target} | ${fmt(row.interactions)} | ${fmt(row.plainPerSecond)} | ${fmt(row.auditedPerSecond)} | ${fmt(row.ratio, 2)} |`,
       ),
       '',
     );

@@ -7,6 +7,15 @@
  */
 import './di/reflect.js';
 
+export type { AccessOptions, ResolvedAccessConfig } from './access/access-config.js';
+export { type Actor, type ActorKind, DEFAULT_ACTOR, type ResolvedActor, SYSTEM_ACTOR } from './access/actor.js';
+export { ForbiddenError } from './access/forbidden-error.js';
+export { maskIdentityValue, maskValue } from './access/masking.js';
+export { CORE_PERMISSION_MAP, type PermissionMap, type PermissionRule, type PropertyRules } from './access/permission-map.js';
+export { CORE_PERMISSIONS, type Permission, type RapportPermissions } from './access/permissions.js';
+export { type AuditEntry, type AuditListQuery, AuditLog, type AuditVerification } from './audit/audit-log.js';
+export type { AuditDraft } from './audit/audit-writer.js';
+export type { WrittenSubjects } from './audit/audited-store.js';
 export { ChannelErrorCode, ChannelRequestError, type ChannelRequestErrorDetails } from './contracts/channel-errors.js';
 export type { Clock } from './contracts/clock.js';
 export { systemClock } from './contracts/clock.js';

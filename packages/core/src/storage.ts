@@ -12,6 +12,9 @@
  */
 import './di/reflect.js';
 
+export { type AuditEntryContent, auditEntryHash, auditSubjectDigest, GENESIS_HASH } from './audit/audit-chain.js';
+export { AUDIT_TABLES_OWNER, auditEntriesTable, auditHeadsTable } from './audit/audit-tables.js';
+export { INNER_STORE, innerStore } from './audit/audited-store.js';
 export type { AttemptOutcome, ClaimRequest, EnqueueOutcome, JobQueue, JobRepository } from './contracts/job-store.js';
 export type { ProfileReader, ProfileRequest, ProfileSnapshot } from './contracts/profile-reader.js';
 export type {

@@ -1,5 +1,6 @@
 import { type CountryCode, isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
+import { type AccessOptions, type ResolvedAccessConfig, resolveAccessConfig } from '../access/access-config.js';
 import type { Clock } from '../contracts/clock.js';
 import type { IdGenerator } from '../contracts/id-generator.js';
 import type { Storage } from '../contracts/storage.js';
@@ -65,6 +66,16 @@ export interface CrmOptions<TTraits extends AnyObjectSchema = AnyObjectSchema, T
   hooks?: HookHandlers;
   /** Receives errors thrown by event listeners. Default: `console.error`. */
   onListenerError?: ListenerErrorHandler;
+  /** Roles for `crm.as(actor)`, and which traits and interaction properties are personal (masked without `pii:read`). */
+  access?: AccessOptions;
+  /**
+   * Keep a hash-chained audit log (`crm.audit`) of every write, every read of personal data
+   * and every refused call, each entry in the operation's own transaction. Off by default:
+   * it costs every write a locked update of the tenant's chain head, so apps opt in. See
+   * docs/access-control.md.
+   * @defaultValue `false`
+   */
+  audit?: boolean;
 }
 
 /** The configuration services read, after defaults. */
@@ -78,6 +89,8 @@ export interface ResolvedCrmConfig {
   readonly amountProperty: string;
   readonly refreshOnChange: boolean;
   readonly consent: ResolvedConsentConfig;
+  readonly access: ResolvedAccessConfig;
+  readonly audit: boolean;
 }
 
 const hasMethods =
@@ -136,6 +149,7 @@ const OptionsShapeSchema = z.object({
     })
     .optional(),
   segments: z.object({ refreshOnChange: z.boolean().optional() }).optional(),
+  audit: z.boolean().optional(),
 });
 
 /** Applies defaults to the options and checks their shape. */
@@ -156,6 +170,8 @@ export function resolveCrmConfig(options: CrmOptions): ResolvedCrmConfig {
     amountProperty: options.metrics?.amountProperty ?? 'amount',
     refreshOnChange: options.segments?.refreshOnChange ?? false,
     consent: resolveConsentOptions(options.consent),
+    access: resolveAccessConfig(options.access, options.plugins ?? []),
+    audit: options.audit ?? false,
   };
 }
 

@@ -1,5 +1,14 @@
 import { type DependencyContainer, container as globalContainer, Lifecycle } from 'tsyringe';
 import type { z } from 'zod';
+import { resolveActor } from '../access/access-config.js';
+import { type Actor, DEFAULT_ACTOR, SYSTEM_ACTOR } from '../access/actor.js';
+import { type ActorBinding, bindActor } from '../access/bind-actor.js';
+import type { PersonalRowShape } from '../access/masking.js';
+import { CORE_PERMISSION_MAP, type PermissionMap } from '../access/permission-map.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { auditStoreParts } from '../audit/audit-store-parts.js';
+import { auditTablesPlugin } from '../audit/audit-tables.js';
+import { auditedStore } from '../audit/audited-store.js';
 import { type Clock, systemClock } from '../contracts/clock.js';
 import type { IdGenerator } from '../contracts/id-generator.js';
 import { uuidV7Ids } from '../contracts/id-generator.js';
@@ -38,6 +47,7 @@ import { InteractionService } from '../services/interaction-service.js';
 import { ProfileService } from '../services/profile-service.js';
 import { SegmentCatalog } from '../services/segment-catalog.js';
 import { SegmentService } from '../services/segment-service.js';
+import type { Column } from '../tables/column.js';
 import { bindAllTables } from '../tables/table-binding.js';
 import { type CrmOptions, type ResolvedCrmConfig, resolveCrmConfig } from './config.js';
 import type { Crm } from './crm.js';
@@ -86,7 +96,7 @@ export async function createCrm<
   const plugins = orderPlugins(options.plugins ?? []);
   const contributions = collectContributions(plugins);
   // Declarations are checked before anything is opened or registered, so a bad one fails fast.
-  const tables = bindAllTables(plugins);
+  const tables = bindAllTables(config.audit ? [...plugins, auditTablesPlugin] : plugins);
   const ids = options.ids ?? uuidV7Ids;
   const clock = options.clock ?? systemClock;
   // Plugins' hooks in dependency order, then the app's: the app has the last word on what is stored.
@@ -119,6 +129,17 @@ export async function createCrm<
   const workers = new Set<JobWorkers>();
   let closed = false;
   const tenants = new Map<string, TheCrm>();
+  const rawViews = new Map<string, Crm>();
+  const binding: ActorBinding = {
+    map: permissionMap(plugins),
+    access: config.access,
+    personalRows: personalRowShapes(plugins),
+    rawView: (tenantId) => {
+      forTenant(tenantId);
+      return rawViews.get(tenantId) as Crm;
+    },
+    auditOf: (view) => view.audit,
+  };
 
   const close = async (): Promise<void> => {
     if (closed) return;
@@ -137,7 +158,8 @@ export async function createCrm<
     }
     const existing = tenants.get(tenantId);
     if (existing) return existing;
-    const view = buildTenantView({
+    const raw = buildTenantView({
+      binding,
       parent: container,
       storage,
       events,
@@ -150,14 +172,17 @@ export async function createCrm<
       forTenant,
       close,
       makeWorkers,
-    }) as TheCrm;
+    });
+    rawViews.set(tenantId, raw);
+    // With the audit log on, calls without `as` run as the default actor, so they are logged by name.
+    const view = (config.audit ? bindActor(raw, DEFAULT_ACTOR, binding) : raw) as TheCrm;
     tenants.set(tenantId, view);
     return view;
   };
 
   const makeWorkers = (workerOptions?: WorkerOptions): JobWorkers => {
     const made = new JobWorkers(
-      { storage, registry: jobs, clock, ids, crmFor: (tenantId) => forTenant(tenantId) as unknown as Crm },
+      { storage, registry: jobs, clock, ids, crmFor: (tenantId) => bindActor(binding.rawView(tenantId), SYSTEM_ACTOR, binding) },
       workerOptions,
     );
     workers.add(made);
@@ -186,6 +211,7 @@ export async function createCrm<
 
 /** What {@link buildTenantView} needs from the Crm being built. */
 interface TenantViewParts {
+  readonly binding: ActorBinding;
   readonly parent: DependencyContainer;
   readonly storage: Storage;
   readonly events: EventBus;
@@ -207,7 +233,10 @@ interface TenantViewParts {
 function buildTenantView(parts: TenantViewParts): Crm {
   const { tenantId, storage, events } = parts;
   const scope = parts.parent.createChildContainer();
-  const store = storage.forTenant(tenantId);
+  const rawStore = storage.forTenant(tenantId);
+  const audit = new AuditLog(rawStore, { clock: parts.clock, ids: parts.ids, enabled: parts.config.audit });
+  // With the audit log on, every write through the tenant's store ends its transaction with its entries.
+  const store = parts.config.audit ? auditedStore(rawStore, auditStoreParts(audit)) : rawStore;
   scope.register(TENANT_ID, { useValue: tenantId });
   scope.register(TENANT_STORE, { useValue: store });
   const container = rapportContainer(scope);
@@ -229,6 +258,8 @@ function buildTenantView(parts: TenantViewParts): Crm {
     workers: parts.makeWorkers,
     startWorkers: (options?: WorkerOptions) => parts.makeWorkers(options).start(),
     close: parts.close,
+    audit,
+    as: (actor: Actor) => bindActor(crm, resolveActor(actor, parts.binding.access), parts.binding),
   };
   const crm = view as unknown as Crm;
   const context: TenantContext = {
@@ -280,4 +311,22 @@ async function runPluginStep(plugin: RapportPlugin, step: 'register' | 'start', 
     const reason = error instanceof Error ? error.message : String(error);
     throw new PluginError(CoreErrorCode.PluginStartFailed, plugin.name, `${step} failed: ${reason}`, { step }, error);
   }
+}
+
+/** Core's permission map with each plugin's rules for its API (`access` in `definePlugin`). */
+function permissionMap(plugins: readonly RapportPlugin[]): PermissionMap {
+  const map: Record<string, PermissionMap[string]> = { ...CORE_PERMISSION_MAP };
+  for (const plugin of plugins) for (const [key, rules] of Object.entries(plugin.access ?? {})) map[key] = rules;
+  return map;
+}
+
+/** The row shapes of the plugins' tables that have personal columns (masked for actors without `pii:read`). */
+function personalRowShapes(plugins: readonly RapportPlugin[]): PersonalRowShape[] {
+  return plugins.flatMap((plugin) =>
+    (plugin.tables ?? []).flatMap((table) => {
+      const columns = Object.entries(table.columns as Record<string, Column<unknown>>);
+      const personal = new Set(columns.filter(([, column]) => column.spec.personal).map(([name]) => name));
+      return personal.size > 0 ? [{ columns: columns.map(([name]) => name), personal }] : [];
+    }),
+  );
 }

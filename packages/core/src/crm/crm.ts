@@ -1,3 +1,5 @@
+import type { Actor } from '../access/actor.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { Storage } from '../contracts/storage.js';
 import type { RapportContainer } from '../di/rapport-container.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -55,4 +57,12 @@ export interface CrmCore<TTraits = Record<string, unknown>, TProps = Record<stri
   workers(options?: WorkerOptions): JobWorkers;
   /** Stops plugins and closes storage. */
   close(): Promise<void>;
+  /**
+   * The same Crm, plugin APIs and `forTenant` included, with every call made as `actor`:
+   * checked against its permissions (a `ForbiddenError` otherwise), personal fields masked
+   * unless it holds `pii:read`, and named in the audit log. See docs/access-control.md.
+   */
+  as(actor: Actor): Crm<TTraits, TProps, TApis>;
+  /** The tenant's hash-chained audit log (with `createCrm({ audit: true })`). */
+  readonly audit: AuditLog;
 }

@@ -121,6 +121,18 @@ export const coreErrorCodes = {
   },
   /** A consent record with this id, or a confirmation of this request, is already in the ledger (append-only). */
   ConsentRecordExists: { code: 'CONSENT_RECORD_EXISTS', kind: 'conflict', details: errorDetails<Record<string, unknown>>() },
+  /** The actor lacks the permission an operation needs (a `ForbiddenError`); nothing was done. */
+  Forbidden: {
+    code: 'ACCESS_FORBIDDEN',
+    kind: 'forbidden',
+    details: errorDetails<{ actorId: string; operation: string; permission: string }>(),
+  },
+  /** A role or actor names a permission that neither core nor an installed plugin declares. */
+  UnknownPermission: { code: 'ACCESS_UNKNOWN_PERMISSION', kind: 'invalid_input', details: errorDetails<ValidationDetails>() },
+  /** An actor given to `crm.as(actor)` is malformed (no id, an unknown kind or role). */
+  InvalidActor: { code: 'ACCESS_INVALID_ACTOR', kind: 'invalid_input', details: errorDetails<ValidationDetails>() },
+  /** `crm.audit` was used on a Crm made without `createCrm({ audit: true })`. */
+  AuditDisabled: { code: 'AUDIT_DISABLED', kind: 'unavailable', details: errorDetails() },
 } as const;
 
 /**

@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import type { PermissionRule } from '../access/permission-map.js';
+import type { Permission } from '../access/permissions.js';
 import type { Clock } from '../contracts/clock.js';
 import type { Storage, StorageMigrationSet } from '../contracts/storage.js';
 import type { RapportContainer } from '../di/rapport-container.js';
@@ -63,6 +65,17 @@ export interface RapportPlugin {
    * an operation before it is stored. They run in dependency order, before the app's.
    */
   readonly hooks?: HookHandlers;
+  /**
+   * Permissions the plugin adds (declared for the type checker by merging into
+   * `RapportPermissions`), so roles and actors may name them.
+   */
+  readonly permissions?: readonly Permission[];
+  /**
+   * The permission each method of the plugin's API needs, by API property and method
+   * (`{ stamps: { balance: 'customers:read', redeem: 'stamps:redeem' } }`). A method left out
+   * needs `admin` when called through `crm.as(actor)`.
+   */
+  readonly access?: Readonly<Record<string, Readonly<Record<string, PermissionRule>>>>;
   /** Registers providers in the Crm's container. Runs in dependency order, before migrations. */
   register?(context: PluginContext): void | Promise<void>;
   /** Starts background work once storage is migrated. Runs in dependency order. */

@@ -1,6 +1,6 @@
 import { RapportError } from '@rapport/core';
 import type { AnyTableDeclaration, TenantStore } from '@rapport/core/plugin';
-import { TENANT_COLUMN } from '@rapport/core/storage';
+import { innerStore, TENANT_COLUMN } from '@rapport/core/storage';
 import type { Kysely } from 'kysely';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
 import { tenantStoreInternals } from '../sql-storage.js';
@@ -42,7 +42,8 @@ export interface PluginTableSql {
  * ```
  */
 export function pluginTableSql(store: TenantStore, declaration: AnyTableDeclaration): PluginTableSql {
-  const internals = tenantStoreInternals.get(store);
+  // An audited store (createCrm({ audit: true })) wraps the storage's own.
+  const internals = tenantStoreInternals.get(innerStore(store));
   if (!internals) {
     throw new RapportError({
       code: StorageErrorCode.NotSql,

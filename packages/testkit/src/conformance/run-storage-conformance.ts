@@ -1,5 +1,7 @@
 import type { RapportPlugin, Storage } from '@rapport/core';
 import { afterAll, beforeAll, describe } from 'vitest';
+import { accessControlSuite } from './access-control.suite.js';
+import { auditLogSuite } from './audit-log.suite.js';
 import { consentLedgerSuite } from './consent-ledger.suite.js';
 import { consentOptInSuite } from './consent-opt-in.suite.js';
 import { consentRepositorySuite } from './consent-repository.suite.js';
@@ -90,6 +92,12 @@ export const CORE_SUITES: readonly StorageSuite[] = [
   defineStorageSuite({ name: 'hooks', define: (ctx, runs) => hooksSuite(ctx, runs.hookRounds) }),
   defineStorageSuite({ name: 'plugin-tables', define: (ctx, runs) => pluginTablesSuite(ctx, runs.tableRounds) }),
   defineStorageSuite({ name: 'plugin-table-migrations', define: (ctx) => pluginTableMigrationsSuite(ctx) }),
+  defineStorageSuite({ name: 'access-control', define: (ctx) => accessControlSuite(ctx) }),
+  defineStorageSuite({
+    name: 'audit-log',
+    requires: ['transactions'],
+    define: (ctx, runs) => auditLogSuite(ctx, Math.max(10, Math.round(runs.concurrencyRounds / 10))),
+  }),
 ];
 
 /** Which suites a conformance run defines, and which it skips with the reason. */
