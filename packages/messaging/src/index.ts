@@ -7,6 +7,47 @@
  */
 
 export type { MessageContent, RenderedTemplate, TemplateRenderer, TemplateRenderRequest } from './content/message-content.js';
+export { ConversationAnnouncer } from './conversations/conversation-announcer.js';
+export {
+  type ConversationOptions,
+  ConversationOptionsSchema,
+  type ResolvedConversationOptions,
+} from './conversations/conversation-options.js';
+export {
+  ConversationPlacer,
+  PLACEMENT_RETRY_CODES,
+  type PlacementResult,
+  type PlaceRequest,
+  placeWithRetry,
+} from './conversations/conversation-placer.js';
+export { ConversationService } from './conversations/conversation-service.js';
+export {
+  CONVERSATION_STATUSES,
+  type ConversationStatus,
+  conversationHeadsTable,
+  conversationMessagesTable,
+  conversationsTable,
+  conversationTables,
+  conversationThreadKeysTable,
+  inboundFailuresTable,
+} from './conversations/conversation-tables.js';
+export type {
+  Conversation,
+  ConversationMessage,
+  ConversationWithMessages,
+  InboundFailure,
+  InboundOutcome,
+  OptOutOutcome,
+  OutboundRecord,
+  OutboundThreading,
+  Placement,
+  ReceiveResult,
+} from './conversations/conversation-types.js';
+export { CONVERSATIONS_PLUGIN, conversations, conversationsApi } from './conversations/conversations-plugin.js';
+export { InboundFailures } from './conversations/inbound-failures.js';
+export { InboundReceiver, type ReceiveOptions } from './conversations/inbound-receiver.js';
+export { replyAddress, replyTokenCandidates, signReplyToken, verifyReplyToken } from './conversations/reply-token.js';
+export { channelThreadKey, digest, messageThreadKey } from './conversations/thread-keys.js';
 export { MessagingErrorCode, type TemplateRenderFailureDetails } from './error-codes.js';
 export { CompiledTemplate, type TemplateSource } from './templates/compiled-template.js';
 export { measureSms, type SmsMeasure } from './templates/sms-measure.js';
