@@ -8,6 +8,7 @@ import { ONLINE_RETAIL, type RecommendResult, recommendBench } from './recommend
 import { renderReport, writeReport } from './report.js';
 import { type ScaleResult, scalePostgres, scaleSqlite } from './scale.js';
 import { type TablesResult, tablesPostgres, tablesSqlite } from './tables.js';
+import { type TemplatesResult, templatesBench } from './templates.js';
 
 /** Sizes: `full` is the issue's (1M interactions to ingest; 1M customers / ~10M interactions). */
 const SIZES = {
@@ -15,6 +16,8 @@ const SIZES = {
   medium: { ingest: 200_000, customers: 200_000, jobs: 20_000, tables: 100_000 },
   full: { ingest: 1_000_000, customers: 1_000_000, jobs: 50_000, tables: 100_000 },
 } as const;
+/** Renders per case of the templates bench, by size. */
+const TEMPLATE_RENDERS: Record<string, number> = { small: 50_000, medium: 200_000, full: 500_000 };
 
 const { values } = parseArgs({
   options: {
@@ -55,6 +58,11 @@ if (runs('tables')) {
   if (dialects.has('postgres')) tables.push(await tablesPostgres(size.tables, pgUrl));
   console.table(tables);
 }
+const templates: TemplatesResult[] = [];
+if (runs('templates')) {
+  templates.push(...(await templatesBench(TEMPLATE_RENDERS[values.size as string] ?? 50_000)));
+  console.table(templates);
+}
 let recommend: RecommendResult | null = null;
 // The data set lives outside the repository: a full run without it says so and goes on; asking
 // for the recommendation bench alone without it is an error.
@@ -80,6 +88,7 @@ const markdown = renderReport({
   jobs,
   tables,
   recommend,
+  templates,
   seconds: (Date.now() - started) / 1000,
 });
 writeReport(values.out as string, markdown);

@@ -52,7 +52,7 @@ export class CompiledTemplate {
     const content: { -readonly [K in keyof MessageContent]: MessageContent[K] } = {};
     for (const [part, template] of this.parts) {
       try {
-        content[part] = await this.engine.render(part, template, variables);
+        content[part] = this.engine.render(part, template, variables);
       } catch (error) {
         throw templateRenderError(identity, part, error);
       }
@@ -70,7 +70,7 @@ export class CompiledTemplate {
     if (node instanceof DataLeaf) {
       if (node.template === undefined) return node.value;
       try {
-        return await this.engine.render('text', node.template, variables);
+        return this.engine.render('text', node.template, variables);
       } catch (error) {
         throw templateRenderError(identity, path, error);
       }

@@ -165,15 +165,21 @@ export class TemplateService implements TemplateRenderer {
   private async resolve(key: string, selector: TemplateSelector) {
     const templateKey = parseInput(TemplateKeySchema, key, 'key', MessagingErrorCode.TemplateInvalid);
     const { channel, locale, version } = parseInput(TemplateSelectorSchema, selector, [], MessagingErrorCode.TemplateInvalid);
-    const candidates = locale === undefined ? [] : [locale, new Intl.Locale(locale).language];
+    const find = (candidate: string) =>
+      version === undefined
+        ? this.latest(templateKey, channel, candidate)
+        : this.tenant.store.table(templatesTable).get({ templateKey, channel, locale: candidate, version });
+    const tried = new Set<string>();
+    for (const candidate of locale === undefined ? [] : [locale, new Intl.Locale(locale).language]) {
+      if (tried.has(candidate)) continue;
+      tried.add(candidate);
+      const row = await find(candidate);
+      if (row) return row;
+    }
+    // Only when neither the locale nor its language exists: the key's default (one more read).
     const fallback = await this.defaultLocaleOf(templateKey, channel);
-    if (fallback !== undefined) candidates.push(fallback);
-    const rows = this.tenant.store.table(templatesTable);
-    for (const candidate of new Set(candidates)) {
-      const row =
-        version === undefined
-          ? await this.latest(templateKey, channel, candidate)
-          : await rows.get({ templateKey, channel, locale: candidate, version });
+    if (fallback !== undefined && !tried.has(fallback)) {
+      const row = await find(fallback);
       if (row) return row;
     }
     const what = `${templateKey} (${channel}${locale ? `, ${locale}` : ''}${version ? `, v${version}` : ''})`;
