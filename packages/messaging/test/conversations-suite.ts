@@ -1,11 +1,11 @@
 import { messageIdFor } from '@rapport/channel-email';
 import { isRapportError } from '@rapport/core';
 import { type ConformanceContext, createTestCrm, defineStorageSuite } from '@rapport/testkit';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { InboundOutcome } from '../src/conversations/conversation-types.js';
 import { conversations } from '../src/conversations/conversations-plugin.js';
 import { replyAddress, verifyReplyToken } from '../src/conversations/reply-token.js';
-import { channelPlugins, rawEmail, twilioInbound } from './inbound-fixtures.js';
+import { bridgeInbound, channelPlugins, rawEmail, twilioInbound } from './inbound-fixtures.js';
 
 const SECRET = 'reply-token-secret-0123456789abcdef';
 const HOUR = 60 * 60 * 1000;
@@ -123,6 +123,37 @@ export const conversationsSuite = defineStorageSuite({
         });
         expect(recorded((await crm.conversations.receive('email', forgedMail)).outcomes[0]).conversationId).not.toBe(first.conversationId);
         expect((await crm.conversations.list(ada.id)).items).toHaveLength(2);
+        await crm.close();
+      });
+
+      it('keeps a social question (webhook bridge thread) and its e-mail follow-up one thread; an explicit id wins', async () => {
+        const { crm, ada } = await setUp();
+        await crm.customers.addIdentity(ada.id, { type: 'external', namespace: 'wechat', value: 'openid-ada' });
+        const from = { type: 'external', namespace: 'wechat', value: 'openid-ada' };
+        const post = (id: string, text: string) =>
+          crm.conversations.receive('webhook', bridgeInbound(id, crm.clock.now(), { id, from, text, conversationId: 'wx-thread-7' }));
+        const asked = recorded((await post('wx-1', 'Do you have this in blue?')).outcomes[0]);
+        expect(asked).toMatchObject({ customerId: ada.id, channel: 'webhook', opened: true });
+        crm.clock.advance({ minutes: 20 });
+        const mail = rawEmail({
+          from: ADA.email,
+          messageId: '<follow-up@example.com>',
+          date: crm.clock.now(),
+          text: 'Following up by e-mail',
+        });
+        expect(recorded((await crm.conversations.receive('email', mail)).outcomes[0]).conversationId).toBe(asked.conversationId);
+        crm.clock.advance({ hours: 6 }); // past the window: the bridge's thread id still joins it
+        expect(recorded((await post('wx-2', 'Still there?')).outcomes[0]).conversationId).toBe(asked.conversationId);
+        const thread = await crm.conversations.get(asked.conversationId);
+        expect(thread.messages.map((m) => m.channel)).toEqual(['webhook', 'email', 'webhook']);
+        // An explicit conversation id (a support widget's) wins over the window, if it is the sender's.
+        crm.clock.advance({ hours: 6 });
+        const sms = twilioInbound({ From: ADA.phone, Body: 'About that blue one', MessageSid: 'SM-x' });
+        const explicit = recorded((await crm.conversations.receive('sms', sms, { conversationId: asked.conversationId })).outcomes[0]);
+        expect(explicit.conversationId).toBe(asked.conversationId);
+        const opened = crm.recordedOf('conversation.opened');
+        expectTypeOf(opened[0]?.conversationId).toEqualTypeOf<string | undefined>();
+        expect(opened.map((event) => event.conversationId)).toEqual([asked.conversationId]);
         await crm.close();
       });
 

@@ -1,17 +1,32 @@
 import { email } from '@rapport/channel-email';
 import { sms, twilioSignature } from '@rapport/channel-sms';
+import { signEvent, webhook } from '@rapport/channel-webhook';
 import type { InboundRequest } from '@rapport/core/plugin';
 
 const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
 const AUTH_TOKEN = 'twilio-auth-token-0123456789';
 const CALLBACK_URL = 'https://crm.example/hooks/sms/inbound';
 
-/** The SMS channel with a Twilio-shaped provider (signatures checked) and the e-mail channel (never sends in these tests). */
+const BRIDGE_SECRET = `whsec_${Buffer.from('rapport-bridge-secret-0123456789').toString('base64')}`;
+
+/** The SMS channel with a Twilio-shaped provider (signatures checked), the e-mail channel (never sends in these tests) and a webhook bridge. */
 export const channelPlugins = () =>
   [
     sms({ provider: { kind: 'twilio', accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN }, from: '+14155550100' }),
     email({ smtp: { host: '127.0.0.1', port: 9, timeoutMs: 100 }, from: 'Shop <hello@shop.example>' }),
+    webhook({ url: 'https://bridge.example/out', secrets: [BRIDGE_SECRET] }),
   ] as const;
+
+/** A social or chat message as a webhook bridge posts it (Standard Webhooks signature). */
+export function bridgeInbound(id: string, at: Date, data: Record<string, unknown>): InboundRequest {
+  const body = JSON.stringify({ type: 'message.received', data });
+  return {
+    method: 'POST',
+    url: 'https://crm.example/hooks/bridge',
+    headers: { 'content-type': 'application/json', ...signEvent([BRIDGE_SECRET], id, at, body) },
+    body: new TextEncoder().encode(body),
+  };
+}
 
 /** A Twilio inbound-SMS webhook as Twilio posts it: form fields, signed with the account's auth token. */
 export function twilioInbound(fields: { From: string; Body: string; MessageSid: string }, token = AUTH_TOKEN): InboundRequest {

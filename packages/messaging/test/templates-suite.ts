@@ -1,7 +1,8 @@
 import { isRapportError, type RapportError } from '@rapport/core';
 import { type ConformanceContext, createTestCrm, defineStorageSuite } from '@rapport/testkit';
 import * as fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { SmsMeasure } from '../src/templates/sms-measure.js';
 import { TemplateSyntaxError } from '../src/templates/template-errors.js';
 import { messagingTemplates } from '../src/templates/templates-plugin.js';
 
@@ -62,6 +63,8 @@ export const templatesSuite = defineStorageSuite({
           locale: 'en',
           variables: { name: 'Ada' },
         });
+        expectTypeOf(rendered.version).toEqualTypeOf<number>();
+        expectTypeOf(rendered.sms).toEqualTypeOf<SmsMeasure | undefined>();
         expect(rendered).toMatchObject({
           template: 'order-shipped',
           version: 2,
