@@ -297,6 +297,37 @@ export const conversationsSuite = defineStorageSuite({
         await crm.close();
       });
 
+      it("keeps each tenant's conversations apart, and moves a merged customer's conversations to the survivor", async () => {
+        const { crm, ada } = await setUp();
+        const adas = recorded(
+          (await crm.conversations.receive('sms', twilioInbound({ From: ADA.phone, Body: 'Hi', MessageSid: 'SM1' }))).outcomes[0],
+        );
+        const other = crm.forTenant(`${crm.tenantId}-b`);
+        const elsewhere = recorded(
+          (await other.conversations.receive('sms', twilioInbound({ From: ADA.phone, Body: 'Hi', MessageSid: 'SM1' }))).outcomes[0],
+        );
+        expect(elsewhere.status).toBe('recorded'); // the same provider id in another tenant is another message
+        expect(elsewhere.customerId).not.toBe(ada.id);
+        expect(
+          await other.conversations
+            .get(adas.conversationId)
+            .catch((error: unknown) => isRapportError(error, 'MESSAGING_CONVERSATION_NOT_FOUND')),
+        ).toBe(true);
+        const mail = rawEmail({ from: 'ada.work@example.com', messageId: '<w1@example.com>', date: crm.clock.now(), text: 'From work' });
+        const twins = recorded((await crm.conversations.receive('email', mail)).outcomes[0]);
+        await crm.customers.merge(ada.id, twins.customerId);
+        const merged = await crm.conversations.list(ada.id);
+        expect(merged.items.map((c) => c.id).sort()).toEqual([adas.conversationId, twins.conversationId].sort());
+        expect((await crm.conversations.get(twins.conversationId)).messages.map((m) => m.customerId)).toEqual([ada.id]);
+        // The merged address now finds Ada, and within the window continues her latest conversation.
+        const again = rawEmail({ from: 'ada.work@example.com', messageId: '<w2@example.com>', date: crm.clock.now(), text: 'Again' });
+        expect(recorded((await crm.conversations.receive('email', again)).outcomes[0])).toMatchObject({
+          customerId: ada.id,
+          opened: false,
+        });
+        await crm.close();
+      });
+
       it('moves between open, pending and closed: close, a threaded reply reopens, setStatus, list by status, events', async () => {
         const { crm, ada } = await setUp();
         const mail = rawEmail({ from: ADA.email, messageId: '<q1@example.com>', date: crm.clock.now(), text: 'Question' });
