@@ -5,11 +5,13 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { InboundOutcome } from '../src/conversations/conversation-types.js';
 import { conversations } from '../src/conversations/conversations-plugin.js';
 import { replyAddress, verifyReplyToken } from '../src/conversations/reply-token.js';
-import { bridgeInbound, channelPlugins, rawEmail, twilioInbound } from './inbound-fixtures.js';
+import { bridgeInbound, bridgeRaw, channelPlugins, rawEmail, twilioInbound } from './inbound-fixtures.js';
 
 const SECRET = 'reply-token-secret-0123456789abcdef';
 const HOUR = 60 * 60 * 1000;
 const ADA = { phone: '+447911123456', email: 'ada@example.com' };
+/** Webhook bodies a bridge might post broken: cut-off JSON, and an event without a sender. */
+const BAD_BODIES = ['{"type":"message.received","data":{"text":', '{"type":"message.received","data":{"text":"hi"}}'] as const;
 
 /** The outcome of a message that was placed (recorded or a duplicate); a rejection fails the test with its error. */
 const recorded = (outcome: InboundOutcome | undefined) => {
@@ -214,6 +216,8 @@ export const conversationsSuite = defineStorageSuite({
           ['email', empty],
           ['email', noSender],
           ['sms', forged],
+          ['webhook', bridgeRaw('evt-bad', crm.clock.now(), BAD_BODIES[0])],
+          ['webhook', bridgeRaw('evt-nofrom', crm.clock.now(), BAD_BODIES[1])],
         ] as const) {
           errors.push(
             await crm.conversations.receive(channel, request).then(
@@ -226,10 +230,15 @@ export const conversationsSuite = defineStorageSuite({
           'CHANNEL_INBOUND_MALFORMED',
           'CHANNEL_INBOUND_MALFORMED',
           'CHANNEL_SIGNATURE_INVALID',
+          'CHANNEL_INBOUND_MALFORMED',
+          'CHANNEL_INBOUND_MALFORMED',
         ]);
         expect((errors[1] as { details: { field: string } }).details.field).toBe('From');
+        expect((errors[4] as { details: { field: string } }).details.field).toMatch(/from/);
         const failures = (await crm.conversations.failures()).items;
-        expect(failures.map((f) => [f.channel, f.code])).toHaveLength(3);
+        expect(failures.map((f) => [f.channel, f.code])).toHaveLength(5);
+        const webhookBodies = (await crm.conversations.failures({ channel: 'webhook' })).items.map((f) => f.rawBody);
+        expect(webhookBodies.sort()).toEqual(BAD_BODIES.map((body) => body.slice(0, 40)).sort());
         expect(new Set(failures.map((f) => f.code))).toEqual(new Set(['CHANNEL_INBOUND_MALFORMED', 'CHANNEL_SIGNATURE_INVALID']));
         const mailFailure = failures.find((f) => f.rawBody.startsWith('From: undisclosed'));
         expect(mailFailure).toMatchObject({

@@ -19,7 +19,11 @@ export const channelPlugins = () =>
 
 /** A social or chat message as a webhook bridge posts it (Standard Webhooks signature). */
 export function bridgeInbound(id: string, at: Date, data: Record<string, unknown>): InboundRequest {
-  const body = JSON.stringify({ type: 'message.received', data });
+  return bridgeRaw(id, at, JSON.stringify({ type: 'message.received', data }));
+}
+
+/** A bridge delivery of exactly `body`, correctly signed (to test bodies that are not valid events). */
+export function bridgeRaw(id: string, at: Date, body: string): InboundRequest {
   return {
     method: 'POST',
     url: 'https://crm.example/hooks/bridge',
