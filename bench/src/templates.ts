@@ -8,6 +8,8 @@ export interface TemplatesResult {
   case: string;
   renders: number;
   perSecond: number;
+  /** Renders per second of this process's CPU time (user + system): what a core gives when the machine is shared. */
+  perCpuSecond: number;
   /** Renders per second of this case ÷ the template literal's, measured in the same run. */
   vsLiteral: number;
   /** Renders per second of this case ÷ bare liquidjs's (`renderSync`, default options), measured in the same run. */
@@ -78,11 +80,15 @@ export async function templatesBench(renders: number): Promise<TemplatesResult[]
       crm.templates.render({ template: 'bench', channel: 'email', locale: 'en-GB', variables: VARIABLES }),
   };
   const spent = Object.fromEntries(Object.keys(cases).map((name) => [name, 0])) as Record<keyof typeof cases, number>;
+  const cpu = { ...spent };
   for (let done = 0; done < renders; done += CHUNK) {
     for (const [name, render] of Object.entries(cases) as [keyof typeof cases, () => Promise<unknown>][]) {
       const start = process.hrtime.bigint();
+      const cpuStart = process.cpuUsage();
       for (let n = 0; n < CHUNK; n++) await render();
+      const used = process.cpuUsage(cpuStart);
       spent[name] += Number(process.hrtime.bigint() - start) / 1e6;
+      cpu[name] += (used.user + used.system) / 1000;
     }
   }
   await crm.close();
@@ -94,6 +100,7 @@ export async function templatesBench(renders: number): Promise<TemplatesResult[]
     case: name,
     renders: total,
     perSecond: Math.round(perSecond(name)),
+    perCpuSecond: Math.round((total / cpu[name]) * 1000),
     vsLiteral: Math.round((perSecond(name) / baseline) * 1000) / 1000,
     vsLiquidjs: Math.round((perSecond(name) / library) * 100) / 100,
     peakRssMiB: Math.round(peakRssMiB()),
