@@ -74,7 +74,12 @@ export interface OptOutOutcome {
 /** One inbound message's outcome. */
 export type InboundOutcome =
   | (Placement & { readonly optOut: OptOutOutcome | null })
-  | { readonly status: 'rejected'; readonly failureId: string; readonly error: Error };
+  | {
+      readonly status: 'rejected';
+      /** The recorded failure's id (see `failures()`), or `unrecorded` when recording it failed too. */
+      readonly failureId: string;
+      readonly error: Error;
+    };
 
 /** What `receive` did with each message of a request. */
 export interface ReceiveResult {

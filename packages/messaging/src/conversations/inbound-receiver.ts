@@ -37,7 +37,7 @@ export class InboundReceiver {
     try {
       messages = await (channel.parseInbound as NonNullable<Channel['parseInbound']>).call(channel, request);
     } catch (error) {
-      const failureId = await this.failures.record(channelId, request, error);
+      const failureId = await this.recordFailure(channelId, request, error);
       if (isRapportError(error)) throw error;
       throw rejected(channelId, failureId, error);
     }
@@ -46,11 +46,16 @@ export class InboundReceiver {
       try {
         outcomes.push(await this.accept(message, options));
       } catch (error) {
-        const failureId = await this.failures.record(channelId, request, error);
+        const failureId = await this.recordFailure(channelId, request, error);
         outcomes.push({ status: 'rejected', failureId, error: isRapportError(error) ? error : rejected(channelId, failureId, error) });
       }
     }
     return { channel: channelId, outcomes };
+  }
+
+  /** Records a failure; if even that fails (the database is down), the caller still gets the original error. */
+  private recordFailure(channelId: string, request: InboundRequest, error: unknown): Promise<string> {
+    return this.failures.record(channelId, request, error).catch(() => 'unrecorded');
   }
 
   private channel(channelId: string): Channel {
