@@ -25,9 +25,10 @@ export const conversationsSuite = defineStorageSuite({
   name: 'messaging-conversations',
   define: (ctx: ConformanceContext) =>
     describe(`${ctx.name}: conversations`, () => {
-      const setUp = async (options: Parameters<typeof conversations>[0] = {}) => {
+      const setUp = async (options: Parameters<typeof conversations>[0] = {}, hooks = {}) => {
         const crm = await createTestCrm({
           storage: ctx.storage(),
+          hooks,
           plugins: [...channelPlugins(), conversations({ continueWithinMs: HOUR, replyTokenSecret: SECRET, ...options })],
           record: ['conversation.opened', 'conversation.message', 'conversation.status'],
         });
@@ -255,6 +256,29 @@ export const conversationsSuite = defineStorageSuite({
         expect(recorded(good.outcomes[0]).status).toBe('recorded');
         const unknown = await crm.conversations.receive('fax', empty).catch((error: unknown) => error);
         expect(isRapportError(unknown, 'MESSAGING_CHANNEL_NOT_FOUND')).toBe(true);
+        await crm.close();
+      });
+
+      it('reports a message that fails after parsing as rejected and recorded, and mends it on redelivery', async () => {
+        let refuse = true;
+        const veto = {
+          'interaction.beforeRecord': (_input: unknown, { veto }: { veto: (reason: string) => never }) =>
+            refuse ? veto('timeline closed for maintenance') : undefined,
+        };
+        const { crm, ada } = await setUp({}, veto);
+        const request = twilioInbound({ From: ADA.phone, Body: 'Hello?', MessageSid: 'SM-veto' });
+        const [outcome] = (await crm.conversations.receive('sms', request)).outcomes;
+        expect(outcome?.status).toBe('rejected');
+        if (outcome?.status !== 'rejected') return;
+        expect(isRapportError(outcome.error, 'HOOK_VETOED')).toBe(true);
+        const [failure] = (await crm.conversations.failures()).items;
+        expect(failure).toMatchObject({ id: outcome.failureId, channel: 'sms', code: 'HOOK_VETOED' });
+        refuse = false;
+        const mended = recorded((await crm.conversations.receive('sms', request)).outcomes[0]);
+        expect(mended.status).toBe('duplicate'); // placed the first time; the timeline write happens now
+        expect((await crm.interactions.timeline(ada.id)).items).toHaveLength(1);
+        expect((await crm.conversations.get(mended.conversationId)).messages).toHaveLength(1);
+        expect(crm.recordedOf('conversation.message').map((event) => event.messageId)).toEqual([mended.messageId]); // told once
         await crm.close();
       });
 

@@ -108,6 +108,8 @@ export class InboundReceiver {
         ],
       }),
     );
+    // The placement has committed: tell it now, whatever happens to the timeline write.
+    this.announcer.announce(placement);
     // After the placement: a crash between the two is mended by the redelivery, which finds
     // the message placed and records the interaction under the same key.
     await crm.interactions.record({
@@ -121,7 +123,6 @@ export class InboundReceiver {
       idempotencyKey: id,
     });
     const optOut = message.optOut ? await this.optOut(customer.id, message.channel, placement) : null;
-    this.announcer.announce(placement);
     return { ...placement, optOut };
   }
 
