@@ -10,6 +10,7 @@ import { ONLINE_RETAIL, type RecommendResult, recommendBench } from './recommend
 import { renderReport, writeReport } from './report.js';
 import { type ScaleResult, scalePostgres, scaleSqlite } from './scale.js';
 import { type TablesResult, tablesPostgres, tablesSqlite } from './tables.js';
+import { type TemplatesResult, templatesBench } from './templates.js';
 
 /** Sizes: `full` is the issue's (1M interactions to ingest; 1M customers / ~10M interactions). */
 const SIZES = {
@@ -35,6 +36,8 @@ const SIZES = {
     feedback: { responses: 1_000_000, openTickets: 100_000, dueSoon: 2_000 },
   },
 } as const;
+/** Renders per case of the templates bench, by size. */
+const TEMPLATE_RENDERS: Record<string, number> = { small: 50_000, medium: 200_000, full: 500_000 };
 
 const { values } = parseArgs({
   options: {
@@ -86,6 +89,11 @@ if (runs('feedback')) {
   console.table(feedbackResults.map((result) => result.series));
   console.table(feedbackResults.map((result) => result.sla));
 }
+const templates: TemplatesResult[] = [];
+if (runs('templates')) {
+  templates.push(...(await templatesBench(TEMPLATE_RENDERS[values.size as string] ?? 50_000)));
+  console.table(templates);
+}
 let recommend: RecommendResult | null = null;
 // The data set lives outside the repository: a full run without it says so and goes on; asking
 // for the recommendation bench alone without it is an error.
@@ -113,6 +121,7 @@ const markdown = renderReport({
   tables,
   recommend,
   feedback: feedbackResults,
+  templates,
   seconds: (Date.now() - started) / 1000,
 });
 writeReport(values.out as string, markdown);

@@ -1,0 +1,4 @@
+import { runOnEveryStorage } from './every-storage.js';
+import { templatesSuite } from './templates-suite.js';
+
+await runOnEveryStorage('templates', [templatesSuite]);
