@@ -40,6 +40,12 @@ export {
   type IdCursor,
   type TimeCursor,
 } from './model/page.js';
+export {
+  ANONYMIZED_SOURCE,
+  type CoreErasureCounts,
+  type ErasureMode,
+  type PersonalDataRepository,
+} from './privacy/personal-data-repository.js';
 export { compareCodePoints, compareScalars } from './segments/compare.js';
 export {
   type CountedSubject,

@@ -9,6 +9,12 @@ import type { HookHandlers } from '../hooks/hook-handler.js';
 import type { JobDefinition, JobHandler } from '../jobs/job-handler.js';
 import { type AnyObjectSchema, buildTraitsSchema } from '../model/traits.js';
 import type { RapportPlugin } from '../plugins/define-plugin.js';
+import {
+  type PrivacyOptions,
+  PrivacyOptionsSchema,
+  type ResolvedPrivacyConfig,
+  resolvePrivacyOptions,
+} from '../privacy/privacy-options.js';
 import type { ConflictingMatchPolicy } from '../services/identity-match.js';
 import { parseInput } from '../util/parse.js';
 import { type ConsentOptions, type ResolvedConsentConfig, resolveConsentOptions } from './consent-options.js';
@@ -65,6 +71,8 @@ export interface CrmOptions<TTraits extends AnyObjectSchema = AnyObjectSchema, T
   hooks?: HookHandlers;
   /** Receives errors thrown by event listeners. Default: `console.error`. */
   onListenerError?: ListenerErrorHandler;
+  /** Export, erasure and retention: the suppression key, the request-log period, retention policies (docs/privacy.md). */
+  privacy?: PrivacyOptions;
 }
 
 /** The configuration services read, after defaults. */
@@ -78,6 +86,7 @@ export interface ResolvedCrmConfig {
   readonly amountProperty: string;
   readonly refreshOnChange: boolean;
   readonly consent: ResolvedConsentConfig;
+  readonly privacy: ResolvedPrivacyConfig;
 }
 
 const hasMethods =
@@ -136,6 +145,7 @@ const OptionsShapeSchema = z.object({
     })
     .optional(),
   segments: z.object({ refreshOnChange: z.boolean().optional() }).optional(),
+  privacy: PrivacyOptionsSchema.optional(),
 });
 
 /** Applies defaults to the options and checks their shape. */
@@ -156,6 +166,7 @@ export function resolveCrmConfig(options: CrmOptions): ResolvedCrmConfig {
     amountProperty: options.metrics?.amountProperty ?? 'amount',
     refreshOnChange: options.segments?.refreshOnChange ?? false,
     consent: resolveConsentOptions(options.consent),
+    privacy: resolvePrivacyOptions(options.privacy),
   };
 }
 

@@ -121,6 +121,19 @@ export const coreErrorCodes = {
   },
   /** A consent record with this id, or a confirmation of this request, is already in the ledger (append-only). */
   ConsentRecordExists: { code: 'CONSENT_RECORD_EXISTS', kind: 'conflict', details: errorDetails<Record<string, unknown>>() },
+  /** The storage has no personal-data repository (`TenantStore.privacy`), so it cannot erase or export fully. */
+  PrivacyUnsupported: { code: 'PRIVACY_UNSUPPORTED', kind: 'unavailable', details: errorDetails<{ storage: string }>() },
+  /**
+   * A creation was refused because an identity is on the suppression list (the person was
+   * erased). Raised as the `HookVetoError` of core's privacy guard, whose `details.reason` is this code.
+   */
+  CustomerSuppressed: { code: 'CUSTOMER_SUPPRESSED', kind: 'forbidden', details: errorDetails<{ identityType: string }>() },
+  /** A plugin's privacy contributor failed during an export or erasure; nothing of the core was erased. */
+  PrivacyContributorFailed: {
+    code: 'PRIVACY_CONTRIBUTOR_FAILED',
+    kind: 'unavailable',
+    details: errorDetails<{ plugin: string; contributor: string; step: 'export' | 'erase' }>(),
+  },
 } as const;
 
 /**

@@ -8,6 +8,7 @@ import { MemoryConsentRepository } from './memory-consents.js';
 import { MemoryCustomerRepository } from './memory-customers.js';
 import { MemoryInteractionRepository } from './memory-interactions.js';
 import { MemoryJobQueue, MemoryJobRepository } from './memory-jobs.js';
+import { MemoryPersonalDataRepository } from './memory-privacy.js';
 import { MemorySegmentRepository } from './memory-segments.js';
 import { AsyncLock, copy, emptyMemoryState, type MemoryContext, type MemoryState } from './memory-state.js';
 import { MemoryTableRepository } from './memory-tables.js';
@@ -26,6 +27,7 @@ class MemoryTenantStore implements TenantStore {
   readonly consents: MemoryConsentRepository;
   readonly segments: MemorySegmentRepository;
   readonly jobs: MemoryJobRepository;
+  readonly privacy: MemoryPersonalDataRepository;
   private readonly ctx: MemoryContext;
 
   constructor(
@@ -42,6 +44,7 @@ class MemoryTenantStore implements TenantStore {
     this.consents = new MemoryConsentRepository(ctx);
     this.segments = new MemorySegmentRepository(ctx);
     this.jobs = new MemoryJobRepository(ctx);
+    this.privacy = new MemoryPersonalDataRepository(ctx);
     this.ctx = ctx;
   }
 
