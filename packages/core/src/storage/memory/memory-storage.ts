@@ -73,6 +73,18 @@ class MemoryTenantStore implements TenantStore {
   }
 }
 
+/** The cores of the memory storages made in this process, for {@link inspectMemoryState}. */
+const memoryCores = new WeakMap<Storage, MemoryCore>();
+
+/**
+ * A copy of everything a memory storage holds, for tests that must see the whole state (the
+ * privacy canary scan); null for any other storage.
+ */
+export function inspectMemoryState(storage: Storage): MemoryState | null {
+  const core = memoryCores.get(storage);
+  return core ? copy(core.state) : null;
+}
+
 /**
  * A storage that keeps everything in the process: for tests, prototypes and examples. It
  * implements every repository contract (segments are evaluated in memory) and passes the
@@ -82,7 +94,7 @@ class MemoryTenantStore implements TenantStore {
 export function memoryStorage(): Storage {
   const core: MemoryCore = { state: emptyMemoryState(), lock: new AsyncLock(), tables: new TableRegistry(), closed: false };
   const capabilities: StorageCapabilities = { transactions: true, segmentPushdown: false };
-  return {
+  const storage: Storage = {
     name: 'memory',
     kind: 'memory',
     capabilities,
@@ -94,6 +106,8 @@ export function memoryStorage(): Storage {
       core.closed = true;
     },
   };
+  memoryCores.set(storage, core);
+  return storage;
 }
 
 /** The memory storage's derived table migrations: the same diff rules as SQL's, applied to the rows. */
