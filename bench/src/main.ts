@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { type IngestResult, ingestPostgres, ingestSqlite } from './ingest.js';
 import { type JobsResult, jobsPostgres, jobsSqlite } from './jobs.js';
 import { describeMachine } from './machine.js';
+import { type PrivacyResult, privacyMysql, privacyPostgres, privacySqlite } from './privacy.js';
 import { ONLINE_RETAIL, type RecommendResult, recommendBench } from './recommend.js';
 import { renderReport, writeReport } from './report.js';
 import { type ScaleResult, scalePostgres, scaleSqlite } from './scale.js';
@@ -28,12 +29,14 @@ const size = SIZES[values.size as keyof typeof SIZES];
 if (!size) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
 const dialects = new Set((values.dialects ?? '').split(',').map((name) => name.trim()));
 const pgUrl = process.env.RAPPORT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const mysqlUrl = process.env.RAPPORT_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const started = Date.now();
 
 const ingest: IngestResult[] = [];
 const scale: ScaleResult[] = [];
 const jobs: JobsResult[] = [];
 const tables: TablesResult[] = [];
+const privacy: PrivacyResult[] = [];
 const runs = (part: string) => values.only === undefined || values.only === part;
 if (runs('ingest')) {
   if (dialects.has('sqlite')) ingest.push(await ingestSqlite(size.ingest));
@@ -54,6 +57,12 @@ if (runs('tables')) {
   if (dialects.has('sqlite')) tables.push(await tablesSqlite(size.tables));
   if (dialects.has('postgres')) tables.push(await tablesPostgres(size.tables, pgUrl));
   console.table(tables);
+}
+if (runs('privacy')) {
+  if (dialects.has('sqlite')) privacy.push(await privacySqlite());
+  if (dialects.has('postgres')) privacy.push(await privacyPostgres(pgUrl));
+  if (dialects.has('mysql')) privacy.push(await privacyMysql(mysqlUrl));
+  console.table(privacy);
 }
 let recommend: RecommendResult | null = null;
 // The data set lives outside the repository: a full run without it says so and goes on; asking
@@ -79,6 +88,7 @@ const markdown = renderReport({
   scale,
   jobs,
   tables,
+  privacy,
   recommend,
   seconds: (Date.now() - started) / 1000,
 });
