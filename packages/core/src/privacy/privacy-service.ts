@@ -15,10 +15,11 @@ import type { PrivacyArchive } from './privacy-archive.js';
 import { type ErasureSummary, eraseCustomerWithin, personalData } from './privacy-erasure.js';
 import { collectArchive } from './privacy-export.js';
 import './privacy-events.js';
+import { suppressionsTable } from './privacy-tables.js';
 import { type PrivacyRequest, type PrivacyRequestKind, RequestLog } from './request-log.js';
 import { daysBefore, RETENTION_JOB_TYPE, RETENTION_SCHEDULE_NAME, type RetentionOutcome, type RetentionReport } from './retention.js';
 import { findSuppressed } from './suppression-guard.js';
-import { subjectHash } from './suppression-hash.js';
+import { subjectHash, suppressionHash } from './suppression-hash.js';
 
 /** Options of {@link PrivacyService.erase}. */
 export interface EraseOptions {
@@ -188,6 +189,15 @@ export class PrivacyService {
   async isSuppressed(identity: IdentityInput): Promise<boolean> {
     const normalized = normalizeIdentityInput(identity, ['identity'], this.ctx.config.defaultRegion);
     return (await findSuppressed(this.ctx.store, this.ctx.config.privacy.suppressionKey, [normalized])) !== null;
+  }
+
+  /**
+   * Takes an identity off the suppression list (the person came back and asked to be known
+   * again); true if it was on it. Their earlier erasure is not undone.
+   */
+  async unsuppress(identity: IdentityInput): Promise<boolean> {
+    const normalized = normalizeIdentityInput(identity, ['identity'], this.ctx.config.defaultRegion);
+    return this.ctx.store.table(suppressionsTable).delete({ hash: suppressionHash(this.ctx.config.privacy.suppressionKey, normalized) });
   }
 
   /** The request log, newest first. */

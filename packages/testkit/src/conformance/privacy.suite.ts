@@ -157,6 +157,10 @@ export function privacySuite(ctx: ConformanceContext, rounds: number): void {
       expect(await crm.customers.find({ type: 'email', value: email })).toBeNull();
       expect(await crm.customers.find({ type: 'email', value: fresh })).not.toBeNull();
       expect((await crm.customers.list({ limit: 10 })).items).toHaveLength(1);
+      // Taken off the list, the person can be created again.
+      expect(await crm.privacy.unsuppress({ type: 'email', value: email })).toBe(true);
+      expect(await crm.privacy.unsuppress({ type: 'email', value: email })).toBe(false);
+      expect((await crm.customers.upsert({ identities: [{ type: 'email', value: email }] })).created).toBe(true);
     });
 
     it(`leaves nothing of the person when erasure races upserts and records (${rounds} rounds)`, async () => {
