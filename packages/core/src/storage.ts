@@ -60,7 +60,6 @@ export {
 export { isSharedIdentity, matchUpsert, SHARED_IDENTITY_TYPES, type UpsertMatch } from './services/identity-match.js';
 export { metricsDeltas, type PurchaseRules } from './services/metrics-delta.js';
 export { composeProfileSnapshot, readProfileSnapshot } from './services/profile-snapshot.js';
-export type { MemoryState } from './storage/memory/memory-state.js';
 export { inspectMemoryState } from './storage/memory/memory-storage.js';
 export { physicalColumnName, physicalTableName, pluginSlug, TENANT_COLUMN } from './tables/physical-names.js';
 export { checkRowList, checkUpdateOptions, type UpdateCondition } from './tables/repository-input.js';

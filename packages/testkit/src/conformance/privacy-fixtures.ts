@@ -33,14 +33,15 @@ export interface CanaryPerson {
   interactionCount: number;
 }
 
-type AnyTestCrm = TestCrm<Record<string, unknown>, Record<string, unknown>, unknown>;
-
 /**
  * Gives a new person canary values through every path: identities of three types, traits,
  * tags, interaction payloads, sources and idempotency keys, consent proof, rows of the notes
  * table (by customer reference and by e-mail), and a duplicate record merged into them.
  */
-export async function plantCanaryPerson(crm: AnyTestCrm, canary: string): Promise<CanaryPerson> {
+export async function plantCanaryPerson(
+  crm: TestCrm<Record<string, unknown>, Record<string, unknown>, unknown>,
+  canary: string,
+): Promise<CanaryPerson> {
   const email = `${canary}-a@example.com`;
   const dupEmail = `${canary}-b@example.com`;
   const phone = `+447400${String(Math.floor(Math.random() * 900_000) + 100_000)}`;

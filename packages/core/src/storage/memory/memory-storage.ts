@@ -80,9 +80,9 @@ const memoryCores = new WeakMap<Storage, MemoryCore>();
  * A copy of everything a memory storage holds, for tests that must see the whole state (the
  * privacy canary scan); null for any other storage.
  */
-export function inspectMemoryState(storage: Storage): MemoryState | null {
+export function inspectMemoryState(storage: Storage): Readonly<Record<string, unknown>> | null {
   const core = memoryCores.get(storage);
-  return core ? copy(core.state) : null;
+  return core ? (copy(core.state) as unknown as Record<string, unknown>) : null;
 }
 
 /**
