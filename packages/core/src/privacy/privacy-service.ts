@@ -164,6 +164,7 @@ export class PrivacyService {
       );
       const at = this.ctx.clock.now();
       await this.log.settle(request.id, { status: 'completed', at, summary: { ...erased.summary } });
+      await this.log.supersede(request.subjectHash, 'erasure', request.id, at);
       this.ctx.events.emit('customer.erased', {
         tenantId: this.ctx.tenantId,
         customerId: erased.customerId,

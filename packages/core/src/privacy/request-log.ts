@@ -65,6 +65,19 @@ export class RequestLog {
     return { items: page.items as PrivacyRequest[], nextCursor: page.nextCursor };
   }
 
+  /**
+   * Settles the person's earlier requests of `kind` still `received` (their process died
+   * mid-way: a crash rolls their transaction back) as `failed`, naming the request that
+   * finished the job, so no entry is left open. Returns how many.
+   */
+  async supersede(subjectHash: string, kind: PrivacyRequestKind, finishedBy: string, at: Date): Promise<number> {
+    const table = this.store.table(privacyRequestsTable);
+    const open = await table.find({ where: { subjectHash, kind, status: 'received', id: { neq: finishedBy } }, limit: 1000 });
+    for (const row of open.items)
+      await this.settle(row.id, { status: 'failed', at, refusalBasis: `interrupted before completion; finished by request ${finishedBy}` });
+    return open.items.length;
+  }
+
   /** Removes entries received before `before`; returns how many. */
   async purge(before: Date): Promise<number> {
     const table = this.store.table(privacyRequestsTable);
