@@ -14,7 +14,6 @@ import type { ErasureMode } from './personal-data-repository.js';
 import type { PrivacyArchive } from './privacy-archive.js';
 import { type ErasureSummary, eraseCustomerWithin, personalData } from './privacy-erasure.js';
 import { collectArchive } from './privacy-export.js';
-import './privacy-events.js';
 import { suppressionsTable } from './privacy-tables.js';
 import { type PrivacyRequest, type PrivacyRequestKind, RequestLog } from './request-log.js';
 import { daysBefore, RETENTION_JOB_TYPE, RETENTION_SCHEDULE_NAME, type RetentionOutcome, type RetentionReport } from './retention.js';
