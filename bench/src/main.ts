@@ -6,6 +6,7 @@ import { feedbackPostgres, feedbackSqlite } from './feedback.js';
 import { type IngestResult, ingestPostgres, ingestSqlite } from './ingest.js';
 import { type JobsResult, jobsPostgres, jobsSqlite } from './jobs.js';
 import { describeMachine } from './machine.js';
+import { type PrivacyResult, privacyMysql, privacyPostgres, privacySqlite } from './privacy.js';
 import { ONLINE_RETAIL, type RecommendResult, recommendBench } from './recommend.js';
 import { renderReport, writeReport } from './report.js';
 import { type ScaleResult, scalePostgres, scaleSqlite } from './scale.js';
@@ -51,6 +52,7 @@ const size = SIZES[values.size as keyof typeof SIZES];
 if (!size) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
 const dialects = new Set((values.dialects ?? '').split(',').map((name) => name.trim()));
 const pgUrl = process.env.RAPPORT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const mysqlUrl = process.env.RAPPORT_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const started = Date.now();
 
 const ingest: IngestResult[] = [];
@@ -58,6 +60,7 @@ const auditIngest: AuditIngestResult[] = [];
 const scale: ScaleResult[] = [];
 const jobs: JobsResult[] = [];
 const tables: TablesResult[] = [];
+const privacy: PrivacyResult[] = [];
 const runs = (part: string) => values.only === undefined || values.only === part;
 if (runs('ingest')) {
   if (dialects.has('sqlite')) ingest.push(await ingestSqlite(size.ingest));
@@ -94,6 +97,12 @@ if (runs('templates')) {
   templates.push(...(await templatesBench(TEMPLATE_RENDERS[values.size as string] ?? 50_000)));
   console.table(templates);
 }
+if (runs('privacy')) {
+  if (dialects.has('sqlite')) privacy.push(await privacySqlite());
+  if (dialects.has('postgres')) privacy.push(await privacyPostgres(pgUrl));
+  if (dialects.has('mysql')) privacy.push(await privacyMysql(mysqlUrl));
+  console.table(privacy);
+}
 let recommend: RecommendResult | null = null;
 // The data set lives outside the repository: a full run without it says so and goes on; asking
 // for the recommendation bench alone without it is an error.
@@ -119,6 +128,7 @@ const markdown = renderReport({
   scale,
   jobs,
   tables,
+  privacy,
   recommend,
   feedback: feedbackResults,
   templates,

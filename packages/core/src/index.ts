@@ -197,6 +197,31 @@ export { AddressSchema, type AnyObjectSchema, buildTraitsSchema, type StandardTr
 export type { Contributed, ContributionPoints, ContributionRegistry } from './plugins/contributions.js';
 export type { RapportPlugin } from './plugins/define-plugin.js';
 export type { ApiOf, PluginApis } from './plugins/plugin-api.js';
+export {
+  ANONYMIZED_SOURCE,
+  type CoreErasureCounts,
+  type ErasureMode,
+  type PersonalDataRepository,
+} from './privacy/personal-data-repository.js';
+export { type PrivacyArchive, PrivacyArchiveSchema, privacyArchiveJsonSchema } from './privacy/privacy-archive.js';
+export type { ErasureSummary } from './privacy/privacy-erasure.js';
+export {
+  DEFAULT_SUPPRESSION_KEY,
+  type PrivacyOptions,
+  type ResolvedPrivacyConfig,
+  type RetentionRule,
+} from './privacy/privacy-options.js';
+export {
+  type EraseOptions,
+  type ErasureResult,
+  type PrivacyRequestQuery,
+  PrivacyService,
+  type PrivacyServiceParts,
+} from './privacy/privacy-service.js';
+export { PRIVACY_TABLE_OWNER, PRIVACY_TABLES, privacyRequestsTable, suppressionsTable } from './privacy/privacy-tables.js';
+export type { PrivacyRequest, PrivacyRequestKind, PrivacyRequestStatus } from './privacy/request-log.js';
+export { RETENTION_JOB_TYPE, RETENTION_SCHEDULE_NAME, type RetentionOutcome, type RetentionReport } from './privacy/retention.js';
+export { PRIVACY_GUARD_OWNER } from './privacy/suppression-guard.js';
 export { type ConsentRequest, ConsentService } from './services/consent-service.js';
 export {
   type CreateCustomerInput,

@@ -43,6 +43,12 @@ export {
   type IdCursor,
   type TimeCursor,
 } from './model/page.js';
+export {
+  ANONYMIZED_SOURCE,
+  type CoreErasureCounts,
+  type ErasureMode,
+  type PersonalDataRepository,
+} from './privacy/personal-data-repository.js';
 export { compareCodePoints, compareScalars } from './segments/compare.js';
 export {
   type CountedSubject,
@@ -57,6 +63,7 @@ export {
 export { isSharedIdentity, matchUpsert, SHARED_IDENTITY_TYPES, type UpsertMatch } from './services/identity-match.js';
 export { metricsDeltas, type PurchaseRules } from './services/metrics-delta.js';
 export { composeProfileSnapshot, readProfileSnapshot } from './services/profile-snapshot.js';
+export { inspectMemoryState } from './storage/memory/memory-storage.js';
 export { physicalColumnName, physicalTableName, pluginSlug, TENANT_COLUMN } from './tables/physical-names.js';
 export { checkRowList, checkUpdateOptions, type UpdateCondition } from './tables/repository-input.js';
 export { compareColumnValues, compareRows, isAfter, matchesPredicate } from './tables/row-matching.js';

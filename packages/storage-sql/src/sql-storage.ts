@@ -12,6 +12,7 @@ import { SqlCustomerRepository } from './repositories/sql-customers.js';
 import { SqlInteractionRepository } from './repositories/sql-interactions.js';
 import { SqlJobQueue } from './repositories/sql-job-queue.js';
 import { SqlJobRepository } from './repositories/sql-jobs.js';
+import { SqlPersonalDataRepository } from './repositories/sql-privacy.js';
 import { SqlProfileReader } from './repositories/sql-profiles.js';
 import { SqlSegmentRepository } from './repositories/sql-segments.js';
 import type { RapportDatabase } from './schema.js';
@@ -30,6 +31,7 @@ class SqlTenantStore implements TenantStore {
   readonly segments: SqlSegmentRepository;
   readonly jobs: SqlJobRepository;
   readonly profiles: SqlProfileReader | undefined;
+  readonly privacy: SqlPersonalDataRepository;
 
   constructor(
     private readonly ctx: SqlContext,
@@ -42,6 +44,7 @@ class SqlTenantStore implements TenantStore {
     this.consents = new SqlConsentRepository(ctx);
     this.segments = new SqlSegmentRepository(ctx);
     this.jobs = new SqlJobRepository(ctx);
+    this.privacy = new SqlPersonalDataRepository(ctx);
     this.profiles = ctx.dialect.jsonRowArray ? new SqlProfileReader(ctx, ctx.dialect.jsonRowArray.bind(ctx.dialect)) : undefined;
   }
 

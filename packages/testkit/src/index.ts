@@ -18,6 +18,9 @@ export {
   type Ticket,
   ticketsTable,
 } from './conformance/plugin-tables-fixtures.js';
+export { privacySuite } from './conformance/privacy.suite.js';
+export { type CanaryPerson, plantCanaryPerson, privacyNotesPlugin, privacyNotesTable } from './conformance/privacy-fixtures.js';
+export { type PrivacyScanOptions, privacyScanSuite, type StorageScanner } from './conformance/privacy-scan.suite.js';
 export { runChannelConformance } from './conformance/run-channel-conformance.js';
 export {
   CORE_SUITES,

@@ -28,6 +28,8 @@ const CORE_EVENTS: readonly RapportEventName[] = [
   'consent.changed',
   'segment.entered',
   'segment.exited',
+  'customer.erased',
+  'privacy.retention.completed',
 ];
 
 /** One event a test Crm saw, in emission order. */

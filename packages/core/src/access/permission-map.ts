@@ -103,8 +103,18 @@ export const CORE_PERMISSION_MAP: PermissionMap = {
     ...internal('newJob'),
   },
   audit: { list: 'admin', verify: 'admin', forget: 'privacy:erase', ...internal('record', 'prepare', 'flush', 'entries', 'assertEnabled') },
-  // crm.privacy arrives with the privacy work; its rules are here already.
-  privacy: { export: 'privacy:export', erase: 'privacy:erase' },
+  privacy: {
+    export: 'privacy:export',
+    erase: 'privacy:erase',
+    // Whether an identity is suppressed says something about a person without naming them: a read.
+    isSuppressed: read,
+    unsuppress: 'privacy:erase',
+    requests: 'privacy:export',
+    refuse: 'admin',
+    runRetention: 'admin',
+    scheduleRetention: 'admin',
+    ...internal('eraseInactive', 'contributors', 'subject', 'openRequest', 'failRequest'),
+  },
 };
 
 /** The rule of `key` (a property) or `key.method`; what the map leaves out needs `admin`. */

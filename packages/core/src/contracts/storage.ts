@@ -5,6 +5,7 @@ import type { Interaction, TimelineFilter } from '../model/interaction.js';
 import type { CustomerMetrics, MetricsDelta } from '../model/metrics.js';
 import type { Page } from '../model/page.js';
 import type { Segment, SegmentCondition } from '../model/segment-definition.js';
+import type { PersonalDataRepository } from '../privacy/personal-data-repository.js';
 import type { AnyTableDeclaration } from '../tables/define-table.js';
 import type { TableBinding } from '../tables/table-binding.js';
 import type { TableRepository } from '../tables/table-repository.js';
@@ -79,6 +80,11 @@ export interface TenantStore {
    * repository (see {@link ProfileReader}); optional.
    */
   readonly profiles?: ProfileReader | undefined;
+  /**
+   * Merged-away records, bulk erasure and retention sweeps for `crm.privacy`; a storage
+   * without it cannot export merged-away records or erase (`PRIVACY_UNSUPPORTED`).
+   */
+  readonly privacy?: PersonalDataRepository | undefined;
   /**
    * The tenant's rows of a plugin table that was migrated with this storage (else
    * `TABLE_NOT_REGISTERED`). From the store a transaction passes to its work, the repository

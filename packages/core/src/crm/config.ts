@@ -10,6 +10,12 @@ import type { HookHandlers } from '../hooks/hook-handler.js';
 import type { JobDefinition, JobHandler } from '../jobs/job-handler.js';
 import { type AnyObjectSchema, buildTraitsSchema } from '../model/traits.js';
 import type { RapportPlugin } from '../plugins/define-plugin.js';
+import {
+  type PrivacyOptions,
+  PrivacyOptionsSchema,
+  type ResolvedPrivacyConfig,
+  resolvePrivacyOptions,
+} from '../privacy/privacy-options.js';
 import type { ConflictingMatchPolicy } from '../services/identity-match.js';
 import { parseInput } from '../util/parse.js';
 import { type ConsentOptions, type ResolvedConsentConfig, resolveConsentOptions } from './consent-options.js';
@@ -76,6 +82,8 @@ export interface CrmOptions<TTraits extends AnyObjectSchema = AnyObjectSchema, T
    * @defaultValue `false`
    */
   audit?: boolean;
+  /** Export, erasure and retention: the suppression key, the request-log period, retention policies (docs/privacy.md). */
+  privacy?: PrivacyOptions;
 }
 
 /** The configuration services read, after defaults. */
@@ -91,6 +99,7 @@ export interface ResolvedCrmConfig {
   readonly consent: ResolvedConsentConfig;
   readonly access: ResolvedAccessConfig;
   readonly audit: boolean;
+  readonly privacy: ResolvedPrivacyConfig;
 }
 
 const hasMethods =
@@ -150,6 +159,7 @@ const OptionsShapeSchema = z.object({
     .optional(),
   segments: z.object({ refreshOnChange: z.boolean().optional() }).optional(),
   audit: z.boolean().optional(),
+  privacy: PrivacyOptionsSchema.optional(),
 });
 
 /** Applies defaults to the options and checks their shape. */
@@ -172,6 +182,7 @@ export function resolveCrmConfig(options: CrmOptions): ResolvedCrmConfig {
     consent: resolveConsentOptions(options.consent),
     access: resolveAccessConfig(options.access, options.plugins ?? []),
     audit: options.audit ?? false,
+    privacy: resolvePrivacyOptions(options.privacy),
   };
 }
 

@@ -41,6 +41,9 @@ import type { PluginContext, RapportPlugin } from '../plugins/define-plugin.js';
 import type { PluginApis } from '../plugins/plugin-api.js';
 import { orderPlugins } from '../plugins/plugin-order.js';
 import type { TenantContext } from '../plugins/tenant-context.js';
+import { PrivacyService } from '../privacy/privacy-service.js';
+import { PRIVACY_TABLE_OWNER, PRIVACY_TABLES } from '../privacy/privacy-tables.js';
+import { RETENTION_JOB_TYPE } from '../privacy/retention.js';
 import { ConsentService } from '../services/consent-service.js';
 import { CustomerService } from '../services/customer-service.js';
 import { InteractionService } from '../services/interaction-service.js';
@@ -48,7 +51,7 @@ import { ProfileService } from '../services/profile-service.js';
 import { SegmentCatalog } from '../services/segment-catalog.js';
 import { SegmentService } from '../services/segment-service.js';
 import type { Column } from '../tables/column.js';
-import { bindAllTables } from '../tables/table-binding.js';
+import { bindAllTables, bindPluginTables, type TableBinding } from '../tables/table-binding.js';
 import { type CrmOptions, type ResolvedCrmConfig, resolveCrmConfig } from './config.js';
 import type { Crm } from './crm.js';
 import { resolveDefaultStorage } from './default-storage.js';
@@ -97,6 +100,8 @@ export async function createCrm<
   const contributions = collectContributions(plugins);
   // Declarations are checked before anything is opened or registered, so a bad one fails fast.
   const tables = bindAllTables(config.audit ? [...plugins, auditTablesPlugin] : plugins);
+  // Core's own privacy tables go through the same DSL, so every storage has them without migrations of its own.
+  const coreTables = bindPluginTables(PRIVACY_TABLE_OWNER, PRIVACY_TABLES);
   const ids = options.ids ?? uuidV7Ids;
   const clock = options.clock ?? systemClock;
   // Plugins' hooks in dependency order, then the app's: the app has the last word on what is stored.
@@ -168,6 +173,7 @@ export async function createCrm<
       config,
       plugins,
       contributions,
+      tables,
       tenantId,
       forTenant,
       close,
@@ -191,13 +197,19 @@ export async function createCrm<
 
   try {
     jobs.add('createCrm', options.jobs ?? {});
+    jobs.add(PRIVACY_TABLE_OWNER, {
+      [RETENTION_JOB_TYPE]: async ({ crm }) => {
+        await crm.privacy.runRetention();
+      },
+    });
     for (const plugin of plugins) jobs.add(plugin.name, plugin.jobs ?? {});
     for (const plugin of plugins) await runPluginStep(plugin, 'register', () => plugin.register?.(context));
     await storage.migrate(
       plugins.flatMap((plugin) => plugin.migrations ?? []),
-      tables,
+      [...tables, ...coreTables],
     );
     const crm = forTenant(config.tenant);
+    if (config.privacy.retention.interactions || config.privacy.retention.inactiveCustomers) await crm.privacy.scheduleRetention();
     for (const plugin of plugins) {
       await runPluginStep(plugin, 'start', () => plugin.start?.({ ...context, crm: crm as unknown as Crm }));
       started.push(plugin);
@@ -220,6 +232,8 @@ interface TenantViewParts {
   readonly config: ResolvedCrmConfig;
   readonly plugins: readonly RapportPlugin[];
   readonly contributions: ContributionRegistry;
+  /** The plugins' tables (not core's own), for privacy export and erasure. */
+  readonly tables: readonly TableBinding[];
   readonly tenantId: string;
   readonly forTenant: (tenantId: string) => unknown;
   readonly close: () => Promise<void>;
@@ -274,6 +288,7 @@ function buildTenantView(parts: TenantViewParts): Crm {
     resolve: (token) => container.resolve(token),
   };
   scope.register(TENANT_CONTEXT, { useValue: context });
+  view.privacy = new PrivacyService({ context, storageName: storage.name, bindings: parts.tables, contributions: parts.contributions });
   const owners = new Map<string, string>();
   for (const plugin of parts.plugins) {
     for (const [key, factory] of Object.entries(plugin.api ?? {})) {

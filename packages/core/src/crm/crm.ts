@@ -6,6 +6,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { JobWorkers, WorkerOptions } from '../jobs/job-workers.js';
 import type { ContributionRegistry } from '../plugins/contributions.js';
+import type { PrivacyService } from '../privacy/privacy-service.js';
 import type { ConsentService } from '../services/consent-service.js';
 import type { CustomerService } from '../services/customer-service.js';
 import type { InteractionService } from '../services/interaction-service.js';
@@ -37,6 +38,8 @@ export interface CrmCore<TTraits = Record<string, unknown>, TProps = Record<stri
   readonly container: RapportContainer;
   /** What the installed plugins contribute (routes, commands, privacy contributors), by kind. */
   readonly contributions: ContributionRegistry;
+  /** Export, erasure, suppression, the request log and retention (docs/privacy.md). */
+  readonly privacy: PrivacyService;
   /** The 360° view: customer, recent timeline, consent state and segments. */
   profile(customerId: string, options?: { timelineLimit?: number }): Promise<CustomerProfile<TTraits, TProps>>;
   /**

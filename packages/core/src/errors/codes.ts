@@ -133,6 +133,19 @@ export const coreErrorCodes = {
   InvalidActor: { code: 'ACCESS_INVALID_ACTOR', kind: 'invalid_input', details: errorDetails<ValidationDetails>() },
   /** `crm.audit` was used on a Crm made without `createCrm({ audit: true })`. */
   AuditDisabled: { code: 'AUDIT_DISABLED', kind: 'unavailable', details: errorDetails() },
+  /** The storage has no personal-data repository (`TenantStore.privacy`), so it cannot erase or export fully. */
+  PrivacyUnsupported: { code: 'PRIVACY_UNSUPPORTED', kind: 'unavailable', details: errorDetails<{ storage: string }>() },
+  /**
+   * A creation was refused because an identity is on the suppression list (the person was
+   * erased). Raised as the `HookVetoError` of core's privacy guard, whose `details.reason` is this code.
+   */
+  CustomerSuppressed: { code: 'CUSTOMER_SUPPRESSED', kind: 'forbidden', details: errorDetails<{ identityType: string }>() },
+  /** A plugin's privacy contributor failed during an export or erasure; nothing of the core was erased. */
+  PrivacyContributorFailed: {
+    code: 'PRIVACY_CONTRIBUTOR_FAILED',
+    kind: 'unavailable',
+    details: errorDetails<{ plugin: string; contributor: string; step: 'export' | 'erase' }>(),
+  },
 } as const;
 
 /**

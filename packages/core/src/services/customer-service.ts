@@ -21,6 +21,7 @@ import {
 import { type Identity, type IdentityInput, identityKey } from '../model/identity.js';
 import { combineMetrics, emptyMetrics } from '../model/metrics.js';
 import type { Page } from '../model/page.js';
+import { guardAgainstSuppression } from '../privacy/suppression-guard.js';
 import { parseInput } from '../util/parse.js';
 import { retryOnConflict } from '../util/retry.js';
 import { assertId, assertStorable } from '../util/storable.js';
@@ -294,6 +295,7 @@ export class CustomerService<TTraits = Record<string, unknown>> {
   async createForIdentity(store: TenantStore, identity: Identity): Promise<Customer<TTraits>> {
     const customer = await this.beforeCreate(store, this.newCustomer([identity], {}, [], null));
     await store.customers.insert(untyped(customer));
+    await guardAgainstSuppression(store, this.config.privacy.suppressionKey, customer.identities);
     return customer;
   }
 
@@ -437,9 +439,11 @@ export class CustomerService<TTraits = Record<string, unknown>> {
 
   /** Stores a new customer after its `customer.beforeCreate` hooks, in one transaction with them. */
   private insertNew(draft: Customer<TTraits>): Promise<Customer<TTraits>> {
-    return this.inHookScope('customer.beforeCreate', async (store) => {
+    // Always one transaction: the suppression check after the insert must be able to undo it.
+    return this.store.transaction(async (store) => {
       const customer = await this.beforeCreate(store, draft);
       await store.customers.insert(untyped(customer));
+      await guardAgainstSuppression(store, this.config.privacy.suppressionKey, customer.identities);
       return customer;
     });
   }

@@ -176,6 +176,22 @@ export function auditLogSuite(ctx: ConformanceContext, rounds: number): void {
       await crm.close();
     });
 
+    it('erasure forgets the person in every entry before it, and the chain still verifies', async () => {
+      const crm = await setUp();
+      const { customer } = await crm.customers.upsert({ identities: [{ type: 'email', value: 'erased@example.com' }] });
+      const { customer: twin } = await crm.customers.upsert({ identities: [{ type: 'email', value: 'erased.twin@example.com' }] });
+      await crm.customers.merge(customer.id, twin.id);
+      const before = (await everything(crm)).length;
+      await crm.privacy.erase(customer.id, { mode: 'delete' });
+      const entries = await everything(crm);
+      // The erasure itself is an entry (proof it happened); every earlier one has lost its subject.
+      expect(entries.length).toBeGreaterThan(before);
+      expect(JSON.stringify(entries.slice(0, before))).not.toContain(customer.id);
+      expect(JSON.stringify(entries.slice(0, before))).not.toContain(twin.id);
+      expect(await crm.audit.verify()).toMatchObject({ ok: true });
+      await crm.close();
+    });
+
     it(`starts one chain when the first writes of a tenant race on three Crm instances (${Math.max(3, Math.round(rounds / 4))} tenants)`, async () => {
       for (let run = 0; run < Math.max(3, Math.round(rounds / 4)); run++) {
         const tenant = uniqueId('audit-start');

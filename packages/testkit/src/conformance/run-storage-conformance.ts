@@ -19,6 +19,7 @@ import { jobsRacesSuite } from './jobs-races.suite.js';
 import { mergeConcurrencySuite } from './merge-concurrency.suite.js';
 import { pluginTableMigrationsSuite } from './plugin-table-migrations.suite.js';
 import { pluginTablesSuite } from './plugin-tables.suite.js';
+import { privacySuite } from './privacy.suite.js';
 import { profileReaderSuite } from './profile-reader.suite.js';
 import { segmentDeclarationSuite } from './segment-declaration.suite.js';
 import { segmentEquivalenceSuite } from './segment-equivalence.suite.js';
@@ -98,6 +99,7 @@ export const CORE_SUITES: readonly StorageSuite[] = [
     requires: ['transactions'],
     define: (ctx, runs) => auditLogSuite(ctx, Math.max(10, Math.round(runs.concurrencyRounds / 10))),
   }),
+  defineStorageSuite({ name: 'privacy', define: (ctx, runs) => privacySuite(ctx, Math.min(25, runs.concurrencyRounds)) }),
 ];
 
 /** Which suites a conformance run defines, and which it skips with the reason. */

@@ -8,6 +8,7 @@ import { MemoryConsentRepository } from './memory-consents.js';
 import { MemoryCustomerRepository } from './memory-customers.js';
 import { MemoryInteractionRepository } from './memory-interactions.js';
 import { MemoryJobQueue, MemoryJobRepository } from './memory-jobs.js';
+import { MemoryPersonalDataRepository } from './memory-privacy.js';
 import { MemorySegmentRepository } from './memory-segments.js';
 import { AsyncLock, copy, emptyMemoryState, type MemoryContext, type MemoryState } from './memory-state.js';
 import { MemoryTableRepository } from './memory-tables.js';
@@ -26,6 +27,7 @@ class MemoryTenantStore implements TenantStore {
   readonly consents: MemoryConsentRepository;
   readonly segments: MemorySegmentRepository;
   readonly jobs: MemoryJobRepository;
+  readonly privacy: MemoryPersonalDataRepository;
   private readonly ctx: MemoryContext;
 
   constructor(
@@ -42,6 +44,7 @@ class MemoryTenantStore implements TenantStore {
     this.consents = new MemoryConsentRepository(ctx);
     this.segments = new MemorySegmentRepository(ctx);
     this.jobs = new MemoryJobRepository(ctx);
+    this.privacy = new MemoryPersonalDataRepository(ctx);
     this.ctx = ctx;
   }
 
@@ -70,6 +73,18 @@ class MemoryTenantStore implements TenantStore {
   }
 }
 
+/** The cores of the memory storages made in this process, for {@link inspectMemoryState}. */
+const memoryCores = new WeakMap<Storage, MemoryCore>();
+
+/**
+ * A copy of everything a memory storage holds, for tests that must see the whole state (the
+ * privacy canary scan); null for any other storage.
+ */
+export function inspectMemoryState(storage: Storage): Readonly<Record<string, unknown>> | null {
+  const core = memoryCores.get(storage);
+  return core ? (copy(core.state) as unknown as Record<string, unknown>) : null;
+}
+
 /**
  * A storage that keeps everything in the process: for tests, prototypes and examples. It
  * implements every repository contract (segments are evaluated in memory) and passes the
@@ -79,7 +94,7 @@ class MemoryTenantStore implements TenantStore {
 export function memoryStorage(): Storage {
   const core: MemoryCore = { state: emptyMemoryState(), lock: new AsyncLock(), tables: new TableRegistry(), closed: false };
   const capabilities: StorageCapabilities = { transactions: true, segmentPushdown: false };
-  return {
+  const storage: Storage = {
     name: 'memory',
     kind: 'memory',
     capabilities,
@@ -91,6 +106,8 @@ export function memoryStorage(): Storage {
       core.closed = true;
     },
   };
+  memoryCores.set(storage, core);
+  return storage;
 }
 
 /** The memory storage's derived table migrations: the same diff rules as SQL's, applied to the rows. */
