@@ -113,7 +113,7 @@ export const CORE_PERMISSION_MAP: PermissionMap = {
     refuse: 'admin',
     runRetention: 'admin',
     scheduleRetention: 'admin',
-    ...internal('eraseInactive', 'contributors', 'subject', 'openRequest', 'failRequest'),
+    ...internal('eraseInactive', 'contributors', 'runContributor', 'subject', 'openRequest', 'failRequest'),
   },
 };
 
