@@ -1,4 +1,12 @@
-import { type Customer, isRapportError, NotFoundError, RapportError, ValidationError } from '@rapport/core';
+import {
+  type ConsentRecord,
+  type Customer,
+  decideConsent,
+  isRapportError,
+  NotFoundError,
+  RapportError,
+  ValidationError,
+} from '@rapport/core';
 import { CoreErrorCode, type TenantContext, type TenantStore, toValidationIssues } from '@rapport/core/plugin';
 import { capReason } from '../caps/frequency-caps.js';
 import { DISPATCH_JOB } from '../dispatch/dispatch-job.js';
@@ -128,6 +136,8 @@ export class MessageSender {
     }
     const customer = await lockCustomer(tx, send.customerId);
     const transactional = send.transactional ?? send.purpose === 'transactional';
+    const now = this.tenant.clock.now();
+    let history: ConsentRecord[] | undefined;
     const route = await routeMessage({
       customer,
       purpose: send.purpose,
@@ -137,11 +147,12 @@ export class MessageSender {
       preferred: customer.traits[this.options.preferredChannelTrait],
       channel: (id) => this.channels.get(id),
       consent: async (channel) => {
-        const decision = await this.tenant.crm.consent.decide({ customerId: customer.id, purpose: send.purpose, channel });
+        // Read through the transaction: a read beside it would wait on its lock (SQLite, memory).
+        history ??= await tx.consents.history(customer.id, { purpose: send.purpose });
+        const decision = decideConsent(history, { purpose: send.purpose, channel, at: now }, this.tenant.config.consent.rules);
         return decision.allowed ? null : `no consent (${decision.reason})`;
       },
     });
-    const now = this.tenant.clock.now();
     const wanted = send.sendAt && send.sendAt > now ? send.sendAt : now;
     const quiet = this.options.quietHours;
     const due =
