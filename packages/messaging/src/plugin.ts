@@ -36,7 +36,7 @@ export const messaging = (options: MessagingOptions = {}) => {
     let hub = hubs.get(tenant);
     if (!hub) {
       const channels = new ChannelDirectory(() => tenant.crm);
-      const guards = [consentGuard, capsGuard(() => tenant.store, parsed.caps), ...parsed.guards];
+      const guards = [consentGuard(tenant), capsGuard(() => tenant.store, parsed.caps), ...parsed.guards];
       hub = {
         api: new MessagesApi(tenant, parsed, new MessageSender(tenant, parsed, channels), new ReceiptHandler(tenant, channels)),
         dispatcher: new MessageDispatcher(tenant, parsed, channels, guards),

@@ -1,4 +1,5 @@
-import type { Crm } from '@rapport/core';
+import { type Crm, decideConsent } from '@rapport/core';
+import type { TenantContext } from '@rapport/core/plugin';
 
 /** The send a guard decides on, at dispatch time. */
 export interface SendCheck {
@@ -35,15 +36,22 @@ export interface SendGuard {
   check(send: SendCheck, crm: Crm): Promise<GuardVerdict>;
 }
 
-/** The consent gate (`crm.consent.decide`) for the message's purpose and channel; transactional messages skip it. */
-export const consentGuard: SendGuard = {
-  name: 'consent',
-  transactional: false,
-  async check(send, crm) {
-    const decision = await crm.consent.decide({ customerId: send.customerId, purpose: send.purpose, channel: send.channel });
-    return decision.allowed ? { allowed: true } : { allowed: false, reason: `consent: ${decision.reason}` };
-  },
-};
+/**
+ * The consent gate for the message's purpose and channel, decided as `crm.consent.decide`
+ * decides (the same ledger rules) from the tenant's ledger directly: dispatch has already
+ * found the customer live, so the gate costs one read. Transactional messages skip it.
+ */
+export function consentGuard(tenant: Pick<TenantContext, 'store' | 'config' | 'clock'>): SendGuard {
+  return {
+    name: 'consent',
+    transactional: false,
+    async check(send) {
+      const history = await tenant.store.consents.history(send.customerId, { purpose: send.purpose });
+      const decision = decideConsent(history, { purpose: send.purpose, channel: send.channel, at: send.at }, tenant.config.consent.rules);
+      return decision.allowed ? { allowed: true } : { allowed: false, reason: `consent: ${decision.reason}` };
+    },
+  };
+}
 
 /** Runs the guards that apply to `send` in order; the first refusal wins. */
 export async function runGuards(guards: readonly SendGuard[], send: SendCheck, crm: Crm): Promise<GuardVerdict> {
