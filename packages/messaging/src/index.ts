@@ -12,7 +12,7 @@ export { DISPATCH_JOB, type DispatchPayload } from './dispatch/dispatch-job.js';
 export type { MessageErrorDetails, SendRefusedDetails } from './error-codes.js';
 export { MessagingErrorCode } from './error-codes.js';
 export { consentGuard, type GuardVerdict, runGuards, type SendCheck, type SendGuard } from './guards/send-guard.js';
-export { type Message, type MessageListQuery, MessagesApi } from './messages-api.js';
+export { type Message, type MessageListQuery, MessageListQuerySchema, MessagesApi } from './messages-api.js';
 export {
   type FrequencyCap,
   FrequencyCapSchema,
@@ -24,9 +24,10 @@ export {
 } from './options.js';
 export { MESSAGING_PLUGIN, messaging } from './plugin.js';
 export { customerTimeZone, nextAllowedTime } from './quiet-hours/quiet-hours.js';
-export type { ReceiptOutcome } from './receipts/receipt-handler.js';
+export { ReceiptHandler, type ReceiptOutcome } from './receipts/receipt-handler.js';
+export { ChannelDirectory } from './routing/channel-directory.js';
 export type { RoutingDecision } from './routing/route-message.js';
-export { MAX_SEND_BATCH, type SendOptions } from './send/message-sender.js';
+export { MAX_SEND_BATCH, MessageSender, type SendOptions } from './send/message-sender.js';
 export { MessageContentSchema, type SendInput, SendInputSchema } from './send/send-input.js';
 export type { SendManyOutcome, SendOutcome } from './send/send-outcome.js';
 export type { BeforeSendFacts, MessageEvent } from './status/message-events.js';

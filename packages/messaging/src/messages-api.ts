@@ -15,7 +15,8 @@ import { type MessageRow, messagesTable } from './tables.js';
 /** A stored message, as `crm.messages` reads it. */
 export type Message = MessageRow;
 
-const ListQuerySchema = z
+/** Filter of `crm.messages.list`: a customer, a status, a page size and cursor. */
+export const MessageListQuerySchema = z
   .object({
     customerId: z.string().min(1).max(64).optional(),
     status: z.enum(MESSAGE_STATUSES).optional(),
@@ -25,7 +26,7 @@ const ListQuerySchema = z
   .strict();
 
 /** Filter of `crm.messages.list`. */
-export type MessageListQuery = z.input<typeof ListQuerySchema>;
+export type MessageListQuery = z.input<typeof MessageListQuerySchema>;
 
 /**
  * `crm.messages`: one tenant's outbound messages. `send` records a message and queues its
@@ -33,6 +34,7 @@ export type MessageListQuery = z.input<typeof ListQuerySchema>;
  * and every status change lands on the customer's timeline and the event bus.
  */
 export class MessagesApi {
+  /** Built by the plugin, once per tenant. */
   constructor(
     private readonly tenant: TenantContext,
     private readonly options: ResolvedMessagingOptions,
@@ -63,7 +65,7 @@ export class MessagesApi {
 
   /** Messages newest first, by customer and status, a page at a time. */
   list(query: MessageListQuery = {}): Promise<Page<Message>> {
-    const parsed = ListQuerySchema.safeParse(query);
+    const parsed = MessageListQuerySchema.safeParse(query);
     if (!parsed.success)
       throw new ValidationError(
         MessagingErrorCode.InvalidInput,

@@ -28,6 +28,7 @@ export class ReceiptHandler {
     private readonly channels: ChannelDirectory,
   ) {}
 
+  /** Parses one callback with the channel's `parseReceipt` and applies each receipt; one outcome per receipt. */
   async handle(channelId: string, request: InboundRequest): Promise<ReceiptOutcome[]> {
     const channel = this.channels.get(channelId);
     if (!channel) {

@@ -5,6 +5,7 @@ import type { Channel } from '@rapport/core/plugin';
 export class ChannelDirectory {
   private cache: Map<string, Channel> | null = null;
 
+  /** Reads the contributions of `crm()` on first use (the Crm is complete by then). */
   constructor(private readonly crm: () => Crm) {}
 
   /** Every installed channel by id, in plugin order. */
@@ -16,6 +17,7 @@ export class ChannelDirectory {
     return this.cache;
   }
 
+  /** The installed channel with this id, if any. */
   get(id: string): Channel | undefined {
     return this.all().get(id);
   }
