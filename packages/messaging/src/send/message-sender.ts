@@ -129,12 +129,13 @@ export class MessageSender {
   /** Queues one send inside `tx`, the customer locked; returns the stored row for the announcement (none for an existing one). */
   private async queue(tx: TenantStore, send: ParsedSend, announceLater: boolean): Promise<{ result: SendOutcome; row: MessageRow | null }> {
     const messages = tx.table(messagesTable);
+    const customer = await lockCustomer(tx, send.customerId);
+    // Looked up under the customer's lock, so two sends of one key to one customer cannot both miss it.
     if (send.idempotencyKey !== undefined) {
       const existing = await messages.find({ where: { idempotencyKey: send.idempotencyKey }, limit: 1 });
       const first = existing.items[0];
       if (first) return { result: { ...resultOf(first), existing: true }, row: null };
     }
-    const customer = await lockCustomer(tx, send.customerId);
     const transactional = send.transactional ?? send.purpose === 'transactional';
     const now = this.tenant.clock.now();
     let history: ConsentRecord[] | undefined;
