@@ -6,6 +6,7 @@ import { feedbackPostgres, feedbackSqlite } from './feedback.js';
 import { type IngestResult, ingestPostgres, ingestSqlite } from './ingest.js';
 import { type JobsResult, jobsPostgres, jobsSqlite } from './jobs.js';
 import { describeMachine } from './machine.js';
+import { type MessagingResult, messagingPostgres, messagingSqlite } from './messaging.js';
 import { type PrivacyResult, privacyMysql, privacyPostgres, privacySqlite } from './privacy.js';
 import { ONLINE_RETAIL, type RecommendResult, recommendBench } from './recommend.js';
 import { renderReport, writeReport } from './report.js';
@@ -21,6 +22,7 @@ const SIZES = {
     jobs: 5_000,
     tables: 100_000,
     feedback: { responses: 100_000, openTickets: 10_000, dueSoon: 500 },
+    messaging: 5_000,
   },
   medium: {
     ingest: 200_000,
@@ -28,6 +30,7 @@ const SIZES = {
     jobs: 20_000,
     tables: 100_000,
     feedback: { responses: 300_000, openTickets: 30_000, dueSoon: 1_000 },
+    messaging: 20_000,
   },
   full: {
     ingest: 1_000_000,
@@ -35,6 +38,7 @@ const SIZES = {
     jobs: 50_000,
     tables: 100_000,
     feedback: { responses: 1_000_000, openTickets: 100_000, dueSoon: 2_000 },
+    messaging: 100_000,
   },
 } as const;
 /** Renders per case of the templates bench, by size. */
@@ -61,6 +65,7 @@ const scale: ScaleResult[] = [];
 const jobs: JobsResult[] = [];
 const tables: TablesResult[] = [];
 const privacy: PrivacyResult[] = [];
+const messagingResults: MessagingResult[] = [];
 const runs = (part: string) => values.only === undefined || values.only === part;
 if (runs('ingest')) {
   if (dialects.has('sqlite')) ingest.push(await ingestSqlite(size.ingest));
@@ -103,6 +108,11 @@ if (runs('privacy')) {
   if (dialects.has('mysql')) privacy.push(await privacyMysql(mysqlUrl));
   console.table(privacy);
 }
+if (runs('messaging')) {
+  if (dialects.has('sqlite')) messagingResults.push(...(await messagingSqlite(size.messaging)));
+  if (dialects.has('postgres')) messagingResults.push(...(await messagingPostgres(size.messaging, pgUrl)));
+  console.table(messagingResults);
+}
 let recommend: RecommendResult | null = null;
 // The data set lives outside the repository: a full run without it says so and goes on; asking
 // for the recommendation bench alone without it is an error.
@@ -129,6 +139,7 @@ const markdown = renderReport({
   jobs,
   tables,
   privacy,
+  messaging: messagingResults,
   recommend,
   feedback: feedbackResults,
   templates,

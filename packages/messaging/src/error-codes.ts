@@ -12,6 +12,22 @@ export interface TemplateRenderFailureDetails extends Record<string, unknown> {
   readonly column?: number | undefined;
 }
 
+/** Details of a refused send: who, on which channels, and why (the routing or cap reasons). */
+export interface SendRefusedDetails extends Record<string, unknown> {
+  customerId: string;
+  purpose: string;
+  /** The field the refusal is about (`channel` for routing, `purpose` for a cap). */
+  field: string;
+  /** One line per channel or rule looked at. */
+  reasons: string[];
+}
+
+/** Details of an error about one stored message. */
+export interface MessageErrorDetails extends Record<string, unknown> {
+  messageId: string;
+  reason: string;
+}
+
 /** The codes of `@rapport/messaging` with their kinds and details types. */
 const messagingErrorCodes = {
   /** The messaging options are malformed. A `ValidationError` naming the option. */
@@ -58,6 +74,26 @@ const messagingErrorCodes = {
   },
   /** Concurrent writers kept changing the conversation being placed into; retried and gave up. */
   ConversationContended: { code: 'MESSAGING_CONVERSATION_CONTENDED', kind: 'conflict', details: errorDetails<{ customerId: string }>() },
+  /** A send request is malformed. A `ValidationError` naming each bad field. */
+  InvalidInput: { code: 'MESSAGING_INVALID_INPUT', kind: 'invalid_input', details: errorDetails<ValidationDetails>() },
+  /** No installed channel has the id given (`channel`, or a receipt's channel). A `ValidationError` naming the field. */
+  UnknownChannel: { code: 'MESSAGING_UNKNOWN_CHANNEL', kind: 'invalid_input', details: errorDetails<ValidationDetails>() },
+  /** The purpose is not one of the configured `purposes`. A `ValidationError` naming `purpose`. */
+  UnknownPurpose: { code: 'MESSAGING_UNKNOWN_PURPOSE', kind: 'invalid_input', details: errorDetails<ValidationDetails>() },
+  /** A template send with no `renderer` configured. */
+  NoRenderer: { code: 'MESSAGING_NO_RENDERER', kind: 'invalid_input', details: errorDetails<ValidationDetails>() },
+  /** No allowed channel has an address for the customer; `details.reasons` says why per channel. */
+  NoAddress: { code: 'MESSAGING_NO_ADDRESS', kind: 'forbidden', details: errorDetails<SendRefusedDetails>() },
+  /** A frequency cap is reached; `details.reasons` names the rule and the count. */
+  Capped: { code: 'MESSAGING_CAPPED', kind: 'forbidden', details: errorDetails<SendRefusedDetails>() },
+  /** No message has the id given in this tenant. */
+  MessageNotFound: { code: 'MESSAGING_MESSAGE_NOT_FOUND', kind: 'not_found', details: errorDetails<{ entity: string; id: string }>() },
+  /** `replay` of a message that is not dead or failed. */
+  NotReplayable: { code: 'MESSAGING_NOT_REPLAYABLE', kind: 'conflict', details: errorDetails<MessageErrorDetails>() },
+  /** The channel does not parse receipts (`parseReceipt` is missing). */
+  ReceiptsUnsupported: { code: 'MESSAGING_RECEIPTS_UNSUPPORTED', kind: 'invalid_input', details: errorDetails<ValidationDetails>() },
+  /** A send attempt failed in a way worth retrying; thrown so the job retries it with backoff and jitter. */
+  SendRetry: { code: 'MESSAGING_SEND_RETRY', kind: 'unavailable', details: errorDetails<MessageErrorDetails>() },
 } as const;
 
 declare module '@rapport/core' {

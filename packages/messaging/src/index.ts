@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 
+export { type CappedSend, capReason } from './caps/frequency-caps.js';
 export type { MessageContent, RenderedTemplate, TemplateRenderer, TemplateRenderRequest } from './content/message-content.js';
 export { ConversationAnnouncer } from './conversations/conversation-announcer.js';
 export {
@@ -48,7 +49,31 @@ export { InboundFailures } from './conversations/inbound-failures.js';
 export { InboundReceiver, type ReceiveOptions } from './conversations/inbound-receiver.js';
 export { replyAddress, replyTokenCandidates, signReplyToken, verifyReplyToken } from './conversations/reply-token.js';
 export { channelThreadKey, digest, messageThreadKey } from './conversations/thread-keys.js';
+export { DISPATCH_JOB, type DispatchPayload } from './dispatch/dispatch-job.js';
+export type { MessageErrorDetails, SendRefusedDetails } from './error-codes.js';
 export { MessagingErrorCode, type TemplateRenderFailureDetails } from './error-codes.js';
+export { consentGuard, type GuardVerdict, runGuards, type SendCheck, type SendGuard } from './guards/send-guard.js';
+export { type Message, type MessageListQuery, MessageListQuerySchema, MessagesApi } from './messages-api.js';
+export {
+  type FrequencyCap,
+  FrequencyCapSchema,
+  type MessagingOptions,
+  MessagingOptionsSchema,
+  type QuietHours,
+  QuietHoursSchema,
+  type ResolvedMessagingOptions,
+} from './options.js';
+export { MESSAGING_PLUGIN, messaging } from './plugin.js';
+export { customerTimeZone, nextAllowedTime } from './quiet-hours/quiet-hours.js';
+export { ReceiptHandler, type ReceiptOutcome } from './receipts/receipt-handler.js';
+export { ChannelDirectory } from './routing/channel-directory.js';
+export type { RoutingDecision } from './routing/route-message.js';
+export { MAX_SEND_BATCH, MessageSender, type SendOptions } from './send/message-sender.js';
+export { MessageContentSchema, type SendInput, SendInputSchema } from './send/send-input.js';
+export type { SendManyOutcome, SendOutcome } from './send/send-outcome.js';
+export type { BeforeSendFacts, MessageEvent } from './status/message-events.js';
+export { COUNTED_STATUSES, MESSAGE_STATUSES, type MessageStatus, REPLAYABLE_STATUSES } from './status/message-status.js';
+export { type MessageFailure, type MessageRow, messagesTable } from './tables.js';
 export { CompiledTemplate, type TemplateSource } from './templates/compiled-template.js';
 export { measureSms, type SmsMeasure } from './templates/sms-measure.js';
 export {

@@ -1,0 +1,211 @@
+import { type Crm, type Customer, isRapportError, RapportError } from '@rapport/core';
+import {
+  HOOK_RUNNER,
+  type JobContext,
+  type JobResult,
+  type OutboundMessage,
+  type SendResult,
+  type TenantContext,
+} from '@rapport/core/plugin';
+import type { MessageContent } from '../content/message-content.js';
+import { MessagingErrorCode } from '../error-codes.js';
+import { runGuards, type SendGuard } from '../guards/send-guard.js';
+import type { ResolvedMessagingOptions } from '../options.js';
+import { customerTimeZone, nextAllowedTime } from '../quiet-hours/quiet-hours.js';
+import type { ChannelDirectory } from '../routing/channel-directory.js';
+import { SENT_STATUSES, WAITING_STATUSES } from '../status/message-status.js';
+import { announce, type StatusChange } from '../status/status-announcer.js';
+import { type MessageFailure, type MessageRow, messagesTable } from '../tables.js';
+import { DISPATCH_JOB, type DispatchPayload } from './dispatch-job.js';
+import { outboundMessage, validateHookChange } from './outbound-message.js';
+
+type Patch = Partial<Omit<MessageRow, 'id'>>;
+
+/**
+ * Sends one queued message, at dispatch time: quiet hours again, the send guards (consent,
+ * caps, suppression), the template, the `message.beforeSend` hooks, then the channel with
+ * the message id as idempotency key. The row moves out of `queued` only by a conditional
+ * update, so a job run twice (a worker killed after the provider call) sends again with the
+ * same key and records one `sent`.
+ */
+export class MessageDispatcher {
+  constructor(
+    private readonly tenant: TenantContext,
+    private readonly options: ResolvedMessagingOptions,
+    private readonly channels: ChannelDirectory,
+    private readonly guards: readonly SendGuard[],
+  ) {}
+
+  private get crm(): Crm {
+    return this.tenant.crm;
+  }
+
+  private get rows() {
+    return this.tenant.store.table(messagesTable);
+  }
+
+  async dispatch(context: JobContext): Promise<JobResult> {
+    const { messageId, announce: announceQueued } = context.job.payload as DispatchPayload;
+    const row = await this.rows.get({ id: messageId });
+    if (!row) return undefined;
+    if (announceQueued) await announce(this.crm, [{ row, status: 'queued', at: row.createdAt }]);
+    if (!WAITING_STATUSES.includes(row.status as never)) {
+      // Marked sent before the job's success was written (a crash): make sure the timeline has it.
+      if (SENT_STATUSES.includes(row.status as never) && row.sentAt) await announce(this.crm, [{ row, status: 'sent', at: row.sentAt }]);
+      return undefined;
+    }
+    // A deferral or a replay moved the message to another job; this one is stale.
+    if (row.jobId !== context.job.id) return undefined;
+    const now = this.tenant.clock.now();
+    const customer = await this.crm.customers.get(row.customerId).catch((error: unknown) => {
+      if (isRapportError(error, 'CUSTOMER_NOT_FOUND')) return null;
+      throw error;
+    });
+    if (!customer) return this.finish(row, 'blocked', now, { reason: 'the customer no longer exists (erased)' });
+    const deferredTo = this.quietHoursEnd(row, customer, now);
+    if (deferredTo) return this.defer(row, deferredTo, now);
+    const verdict = await runGuards(
+      this.guards,
+      {
+        messageId: row.id,
+        customerId: row.customerId,
+        purpose: row.purpose,
+        channel: row.channel,
+        transactional: row.transactional,
+        at: now,
+      },
+      this.crm,
+    );
+    if (!verdict.allowed) return this.finish(row, 'blocked', now, { reason: verdict.reason });
+    const rendered = await this.render(row, customer).catch((error: unknown) => failure(error));
+    if ('code' in rendered) return this.finish(row, 'failed', now, { error: rendered, reason: rendered.reason });
+    const channel = this.channels.get(row.channel);
+    if (!channel) return this.finish(row, 'failed', now, { reason: `channel "${row.channel}" is no longer installed` });
+    let message: OutboundMessage = outboundMessage(row, rendered.content);
+    const hooks = this.tenant.resolve(HOOK_RUNNER);
+    if (hooks.has('message.beforeSend')) {
+      try {
+        message = await hooks.run('message.beforeSend', message, {
+          store: this.tenant.store,
+          facts: { customerId: row.customerId, purpose: row.purpose, channel: row.channel, transactional: row.transactional },
+          validate: validateHookChange,
+        });
+      } catch (error) {
+        if (!isRapportError(error, 'HOOK_VETOED')) throw error;
+        return this.finish(row, 'vetoed', now, { reason: String(error.details.reason) });
+      }
+    }
+    const result = await channel.send(message, { idempotencyKey: row.id, signal: context.signal }).catch(
+      (error: unknown): SendResult => ({
+        status: 'failed',
+        errorClass: 'transient',
+        reason: error instanceof Error ? error.message : String(error),
+      }),
+    );
+    const template = rendered.version === null ? {} : { templateVersion: rendered.version, templateLocale: rendered.locale };
+    const at = this.tenant.clock.now();
+    if (result.status === 'sent') {
+      return this.finish(row, 'sent', at, {
+        ...template,
+        providerMessageId: result.providerMessageId,
+        sentAt: at,
+        attempts: context.attempt,
+        error: null,
+      });
+    }
+    const error: MessageFailure = {
+      code: `SEND_${result.errorClass.toUpperCase()}`,
+      reason: result.reason,
+      providerCode: result.providerCode,
+    };
+    if (result.errorClass === 'permanent')
+      return this.finish(row, 'failed', at, { error, reason: result.reason, attempts: context.attempt });
+    if (context.attempt >= context.job.maxAttempts) {
+      await this.finish(row, 'dead', at, { error, reason: result.reason, attempts: context.attempt });
+      // The job dies too, so `crm.jobs.deadLetters()` lists it beside the message.
+      throw retry(row, `dead after ${context.attempt} attempts: ${result.reason}`);
+    }
+    await this.rows.update(
+      { id: row.id },
+      { attempts: context.attempt, error, updatedAt: at },
+      { where: { status: { in: [...WAITING_STATUSES] } } },
+    );
+    if (result.errorClass === 'throttled') return { retryInMs: result.retryAfterMs };
+    // Thrown, so the job comes back after the jobs' exponential backoff with jitter.
+    throw retry(row, result.reason);
+  }
+
+  /** When quiet hours hold now for this message: their end; else null. */
+  private quietHoursEnd(row: MessageRow, customer: Customer, now: Date): Date | null {
+    const quiet = this.options.quietHours;
+    if (!quiet || (row.transactional && !quiet.transactional)) return null;
+    const zone = customerTimeZone(customer.traits[this.options.timezoneTrait], this.options.defaultTimezone);
+    const next = nextAllowedTime(now, zone, quiet);
+    return next.getTime() > now.getTime() ? next : null;
+  }
+
+  /** Moves the message to a new job at `to`, in one transaction with its row, never dropping it. */
+  private async defer(row: MessageRow, to: Date, now: Date): Promise<undefined> {
+    const updated = await this.tenant.store.transaction(async (tx) => {
+      const { job } = await this.tenant.jobs.enqueue(
+        {
+          type: DISPATCH_JOB,
+          payload: { messageId: row.id },
+          runAt: to,
+          idempotencyKey: `messaging:${row.id}:${to.getTime()}`,
+          maxAttempts: this.options.maxAttempts,
+        },
+        { in: tx },
+      );
+      const patch: Patch = { status: 'deferred', sendAt: to, jobId: job.id, reason: 'quiet hours', updatedAt: now };
+      return tx.table(messagesTable).update({ id: row.id }, patch, { where: { jobId: row.jobId } });
+    });
+    if (updated.applied && updated.row)
+      await announce(this.crm, [
+        { row: updated.row, status: 'deferred', at: now, occurrence: String(to.getTime()), reason: 'quiet hours' },
+      ]);
+    return undefined;
+  }
+
+  private async render(
+    row: MessageRow,
+    customer: Customer,
+  ): Promise<{ content: MessageContent; version: number | null; locale: string | null }> {
+    if (!row.templateKey) return { content: row.content ?? {}, version: null, locale: null };
+    const renderer = this.options.renderer;
+    if (!renderer) throw new Error('no renderer is configured');
+    const locale = typeof customer.traits.locale === 'string' ? customer.traits.locale : undefined;
+    const rendered = await renderer.render({
+      template: row.templateKey,
+      channel: row.channel,
+      locale,
+      variables: { ...customer.traits, metrics: customer.metrics, customer: { id: customer.id }, ...row.variables },
+    });
+    return { content: rendered.content, version: rendered.version, locale: rendered.locale };
+  }
+
+  /** Ends (or advances) the message with a conditional update, then tells the timeline and the bus. */
+  private async finish(row: MessageRow, status: StatusChange['status'], at: Date, patch: Patch): Promise<undefined> {
+    const { applied, row: updated } = await this.rows.update(
+      { id: row.id },
+      { ...patch, status, updatedAt: at },
+      { where: { status: { in: [...WAITING_STATUSES] }, jobId: row.jobId } },
+    );
+    if (applied && updated) await announce(this.crm, [{ row: updated, status, at, reason: patch.reason ?? null }]);
+    return undefined;
+  }
+}
+
+function failure(error: unknown): MessageFailure {
+  if (isRapportError(error)) return { code: error.code, reason: error.message };
+  return { code: 'RENDER_FAILED', reason: error instanceof Error ? error.message : String(error) };
+}
+
+function retry(row: MessageRow, reason: string): RapportError {
+  return new RapportError({
+    code: MessagingErrorCode.SendRetry,
+    kind: 'unavailable',
+    message: `message "${row.id}" not sent: ${reason}`,
+    details: { messageId: row.id, reason },
+  });
+}
