@@ -1,0 +1,83 @@
+import type { Page } from '@rapport/core';
+import type { RowOf, TenantStore } from '@rapport/core/plugin';
+import { Catalogue, type CatalogueBatchResult, validateCatalogueRows } from '../catalogue/catalogue.js';
+import type { CatalogueItem } from '../catalogue/catalogue-item.js';
+import { itemsTable } from './tables.js';
+
+/** Options of {@link TableCatalogue.list}. */
+export interface ListItemsOptions {
+  /** Rows per page, 1..1000. @default 50 */
+  limit?: number;
+  /** From a previous page's `nextCursor`. */
+  cursor?: string;
+}
+
+/** Largest batch `upsertItems` takes; split bigger imports. */
+export const MAX_ITEMS_PER_BATCH = 10_000;
+
+function toItem(row: RowOf<typeof itemsTable>): CatalogueItem {
+  return {
+    id: row.id,
+    title: row.title,
+    categoryPath: row.categoryPath,
+    price: row.price,
+    attributes: row.attributes,
+    availability: row.availability as CatalogueItem['availability'],
+  };
+}
+
+/** One tenant's catalogue in the `items` table. */
+export class TableCatalogue {
+  constructor(
+    private readonly store: TenantStore,
+    private readonly now: () => Date,
+  ) {}
+
+  /**
+   * Validates every row; writes the good ones in one transaction and reports each bad one
+   * with its position and the field (`items.3.price`). Returns the items written, for caches.
+   */
+  async upsertMany(rows: readonly unknown[]): Promise<CatalogueBatchResult & { items: CatalogueItem[] }> {
+    const { items: good, rejected } = validateCatalogueRows(rows);
+    // The same id twice in a batch: the last row wins, as it would one call at a time.
+    const latest = [...new Map(good.map((item) => [item.id, item])).values()];
+    if (latest.length > 0) {
+      const updatedAt = this.now();
+      await this.store.transaction(async (tx) => {
+        const table = tx.table(itemsTable);
+        for (const item of latest) await table.upsert({ ...item, updatedAt });
+      });
+    }
+    return { upserted: good.length, rejected, items: latest };
+  }
+
+  /** The item, or null. */
+  async get(id: string): Promise<CatalogueItem | null> {
+    const row = await this.store.table(itemsTable).get({ id });
+    return row ? toItem(row) : null;
+  }
+
+  /** A page of items by id. */
+  async list(options: ListItemsOptions = {}): Promise<Page<CatalogueItem>> {
+    const page = await this.store.table(itemsTable).find({ limit: options.limit ?? 50, cursor: options.cursor });
+    return { items: page.items.map(toItem), nextCursor: page.nextCursor };
+  }
+
+  /** The newest `updatedAt`, epoch ms (0 for an empty catalogue): cheap to compare, to know when to reload. */
+  async lastChange(): Promise<number> {
+    const page = await this.store.table(itemsTable).find({ orderBy: [{ column: 'updatedAt', direction: 'desc' }], limit: 1 });
+    return page.items[0]?.updatedAt.getTime() ?? 0;
+  }
+
+  /** Every item, in memory, for serving. */
+  async load(): Promise<Catalogue> {
+    const catalogue = new Catalogue();
+    let cursor: string | undefined;
+    do {
+      const page = await this.store.table(itemsTable).find({ limit: 1000, cursor });
+      for (const row of page.items) catalogue.upsert(toItem(row));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    return catalogue;
+  }
+}
