@@ -87,6 +87,12 @@ export { ServingModels } from './plugin/serving-models.js';
 export { type ListItemsOptions, MAX_ITEMS_PER_BATCH, TableCatalogue } from './plugin/table-catalogue.js';
 export { type TableModelStoreOptions, tableModelStore } from './plugin/table-model-store.js';
 export { activeModelsTable, feedbackTable, itemsTable, modelChunksTable, modelVersionsTable, recommendTables } from './plugin/tables.js';
+export {
+  type CrmWithRecommendations,
+  describeItems,
+  recommendationsForTemplate,
+  type TemplateRecommendation,
+} from './plugin/template-recommendations.js';
 export { easeScorer } from './recommenders/ease-scorer.js';
 export { type HybridParts, HybridRecommender } from './recommenders/hybrid-recommender.js';
 export { itemKnnScorer } from './recommenders/item-knn-scorer.js';

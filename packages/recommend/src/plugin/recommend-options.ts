@@ -36,6 +36,8 @@ export const RecommendPluginOptionsSchema = z
     consent: z.boolean().default(true),
     /** A recurring full retrain of the default tenant (`{ cron: '0 3 * * *', timezone: 'Europe/London' }`). */
     schedule: z.strictObject({ cron: z.string().min(1).max(128), timezone: z.string().min(1).max(64).optional() }).optional(),
+    /** Items in the `recommendations` section of `crm.profile(id, { include: ['recommendations'] })`. @default 5 */
+    profileK: z.number().int().min(1).max(100).default(5),
     /** How often a serving Crm looks for a newer model and for feedback other processes stored, in ms. @default 5000 */
     refreshMs: z.number().int().min(0).max(86_400_000).default(5000),
     /**

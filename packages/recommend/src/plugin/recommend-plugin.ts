@@ -4,6 +4,7 @@ import { feedbackRows } from './feedback-log.js';
 import { type RecommendPluginOptions, RecommendPluginOptionsSchema, type ResolvedRecommendOptions } from './recommend-options.js';
 import { Recommendations, TRAIN_JOB_TYPE } from './recommendations-api.js';
 import { feedbackTable, recommendTables } from './tables.js';
+import { type CrmWithRecommendations, describeItems } from './template-recommendations.js';
 
 /** The plugin's name. */
 export const RECOMMEND_PLUGIN = '@rapport/recommend';
@@ -46,7 +47,8 @@ export const recommend = (options: RecommendPluginOptions = {}) => {
       // After the commit, in this process: the tenant's loaded models take the feedback at once.
       const listener: EventListener<'interaction.recorded'> = ({ tenantId, interaction }) => tenants.get(tenantId)?.observe(interaction);
       unsubscribe = events.on('interaction.recorded', listener);
-      if (parsed.schedule) await (crm as unknown as RecommendCrm).recommendations.schedule(parsed.schedule.cron, parsed.schedule.timezone);
+      if (parsed.schedule)
+        await (crm as unknown as CrmWithRecommendations).recommendations.schedule(parsed.schedule.cron, parsed.schedule.timezone);
     },
     stop() {
       unsubscribe?.();
@@ -59,10 +61,23 @@ export const recommend = (options: RecommendPluginOptions = {}) => {
         for (const row of rows) await store.table(feedbackTable).upsert(row);
       },
     },
+    contributes: {
+      // `crm.profile(id, { include: ['recommendations'] })`: the customer's top items beside the 360° view.
+      profileSections: [
+        {
+          name: 'recommendations',
+          read: async ({ crm, customerId }) => {
+            const api = (crm as unknown as CrmWithRecommendations).recommendations;
+            const result = await api.forCustomer(customerId, { k: parsed.profileK });
+            return { ...result, items: await describeItems(api, result) };
+          },
+        },
+      ],
+    },
     jobs: {
       [TRAIN_JOB_TYPE]: {
         handler: async ({ crm }) => {
-          await (crm as unknown as RecommendCrm).recommendations.trainNow();
+          await (crm as unknown as CrmWithRecommendations).recommendations.trainNow();
         },
         maxAttempts: 3,
         backoffMs: 60_000,
@@ -77,8 +92,3 @@ export const recommend = (options: RecommendPluginOptions = {}) => {
     },
   });
 };
-
-/** A Crm with this plugin installed, as the job handler sees it. */
-interface RecommendCrm {
-  readonly recommendations: Recommendations;
-}

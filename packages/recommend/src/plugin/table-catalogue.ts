@@ -1,7 +1,8 @@
-import type { Page } from '@rapport/core';
+import { type Page, ValidationError } from '@rapport/core';
 import type { RowOf, TenantStore } from '@rapport/core/plugin';
 import { Catalogue, type CatalogueBatchResult, validateCatalogueRows } from '../catalogue/catalogue.js';
 import type { CatalogueItem } from '../catalogue/catalogue-item.js';
+import { RecommendErrorCode } from '../error-codes.js';
 import { itemsTable } from './tables.js';
 
 /** Options of {@link TableCatalogue.list}. */
@@ -38,6 +39,11 @@ export class TableCatalogue {
    * with its position and the field (`items.3.price`). Returns the items written, for caches.
    */
   async upsertMany(rows: readonly unknown[]): Promise<CatalogueBatchResult & { items: CatalogueItem[] }> {
+    if (rows.length > MAX_ITEMS_PER_BATCH) {
+      throw new ValidationError(RecommendErrorCode.InvalidItem, [
+        { path: ['items'], message: `at most ${MAX_ITEMS_PER_BATCH} rows a call; split the batch` },
+      ]);
+    }
     const { items: good, rejected } = validateCatalogueRows(rows);
     // The same id twice in a batch: the last row wins, as it would one call at a time.
     const latest = [...new Map(good.map((item) => [item.id, item])).values()];

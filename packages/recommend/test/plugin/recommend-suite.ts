@@ -2,6 +2,7 @@ import type { RecommendationResult } from '@rapport/core';
 import { isRapportError, type ValidationError } from '@rapport/core';
 import { type ConformanceContext, defineStorageSuite } from '@rapport/testkit';
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { recommendationsForTemplate } from '../../src/index.js';
 import { buy, normalised, recommendCrm, SHOP, shopper } from './recommend-fixtures.js';
 
 const ids = (result: RecommendationResult) => result.items.map((item) => item.itemId);
@@ -174,6 +175,42 @@ export const recommendSuite = defineStorageSuite({
           expect(isRapportError(error, 'RECOMMEND_INVALID_OPTIONS')).toBe(true);
           expect(error.issues[0]?.path).toEqual(['options', 'k']);
         }
+        await crm.close();
+      });
+
+      it('adds a recommendations section to crm.profile on request, and gives templates a list of items', async () => {
+        const { crm, people } = await seeded({ profileK: 2 });
+        await crm.recommendations.trainNow();
+        const plain = await crm.profile(people.fay as string);
+        expect(plain.sections).toBeUndefined();
+        const view = await crm.profile(people.fay as string, { include: ['recommendations'] });
+        expect(view.sections?.recommendations).toMatchObject({
+          personalised: true,
+          items: [
+            { itemId: 'cups', title: 'Cups', price: 12, category: 'home/tea' },
+            { itemId: 'tea', title: 'Green tea' },
+          ],
+        });
+        const error = (await crm.profile(people.fay as string, { include: ['nope'] }).catch((e: unknown) => e)) as ValidationError;
+        expect(isRapportError(error, 'INVALID_INPUT')).toBe(true);
+        expect(error.issues[0]?.path).toEqual(['options', 'include', 0]);
+        const variables = await recommendationsForTemplate(crm, people.ann as string, 1);
+        expect(variables).toEqual([
+          expect.objectContaining({ itemId: 'tea', title: 'Green tea', price: 6, reason: 'because you liked Teapot' }),
+        ]);
+        await crm.close();
+      });
+
+      it('schedules the recurring retrain from its option, and the schedule trains', async () => {
+        const crm = await recommendCrm(ctx.storage(), { schedule: { cron: '0 3 * * *', timezone: 'Europe/London' } });
+        const customer = await shopper(crm, 'sam');
+        await buy(crm, customer, ['teapot', 'cups'], 'sam');
+        crm.clock.advance({ days: 1 });
+        expect(await crm.workers().drain()).toBeGreaterThanOrEqual(1);
+        const [job] = (await crm.jobs.list({ type: 'recommend.train', limit: 10 })).items;
+        expect(job?.status).toBe('succeeded');
+        expect((await crm.recommendations.modelInfo()).eventCount).toBe(2);
+        await crm.jobs.unschedule('recommend.train');
         await crm.close();
       });
 
