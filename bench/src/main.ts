@@ -5,6 +5,7 @@ import { type IngestResult, ingestPostgres, ingestSqlite } from './ingest.js';
 import { type JobsResult, jobsPostgres, jobsSqlite } from './jobs.js';
 import { describeMachine } from './machine.js';
 import { ONLINE_RETAIL, type RecommendResult, recommendBench } from './recommend.js';
+import { type RecommendScaleResult, recommendScalePostgres, recommendScaleSqlite } from './recommend-scale.js';
 import { renderReport, writeReport } from './report.js';
 import { type ScaleResult, scalePostgres, scaleSqlite } from './scale.js';
 import { type TablesResult, tablesPostgres, tablesSqlite } from './tables.js';
@@ -71,6 +72,13 @@ if (runs('recommend') && haveRetail) {
   }
   console.table(recommend.latency);
 }
+const recommendScale: RecommendScaleResult[] = [];
+if (runs('recommend-scale')) {
+  const scaleSize = values.size as 'small' | 'medium' | 'full';
+  if (dialects.has('sqlite')) recommendScale.push(await recommendScaleSqlite(scaleSize));
+  if (dialects.has('postgres')) recommendScale.push(await recommendScalePostgres(scaleSize, pgUrl));
+  console.table(recommendScale);
+}
 const markdown = renderReport({
   machine: describeMachine(),
   size: values.size as string,
@@ -80,6 +88,7 @@ const markdown = renderReport({
   jobs,
   tables,
   recommend,
+  recommendScale,
   seconds: (Date.now() - started) / 1000,
 });
 writeReport(values.out as string, markdown);

@@ -4,6 +4,8 @@ import type { IngestResult } from './ingest.js';
 import type { JobsResult } from './jobs.js';
 import type { RecommendResult } from './recommend.js';
 import { renderRecommend } from './recommend-report.js';
+import type { RecommendScaleResult } from './recommend-scale.js';
+import { renderRecommendScale } from './recommend-scale-report.js';
 import type { ScaleResult } from './scale.js';
 import type { TablesResult } from './tables.js';
 
@@ -20,6 +22,7 @@ export function renderReport(options: {
   jobs: JobsResult[];
   tables: TablesResult[];
   recommend?: RecommendResult | null;
+  recommendScale?: readonly RecommendScaleResult[];
   seconds: number;
 }): string {
   const lines = [
@@ -120,6 +123,7 @@ export function renderReport(options: {
     );
   }
   if (options.recommend) lines.push(...renderRecommend(options.recommend));
+  if (options.recommendScale && options.recommendScale.length > 0) lines.push(...renderRecommendScale(options.recommendScale));
   return `${lines.join('\n')}\n`;
 }
 

@@ -61,6 +61,7 @@ export {
   SIMILARITIES,
   type Similarity,
 } from './models/item-knn-options.js';
+export { trainItemKnnModel } from './models/item-knn-train.js';
 export { type PopularityModel, type PopularityOptions, PopularityOptionsSchema, trainPopularity } from './models/popularity-model.js';
 export { type RankedList, rank } from './models/ranked-list.js';
 export { feedbackRows, readFeedback } from './plugin/feedback-log.js';

@@ -30,15 +30,26 @@ export function feedbackRows(
   }));
 }
 
-function toEvent(row: RowOf<typeof feedbackTable>): FeedbackEvent {
+/** One copy of each repeated string (ids, types), so a million rows do not hold a million copies. */
+function interner(): (value: string) => string {
+  const seen = new Map<string, string>();
+  return (value) => {
+    const known = seen.get(value);
+    if (known !== undefined) return known;
+    seen.set(value, value);
+    return value;
+  };
+}
+
+function toEvent(row: RowOf<typeof feedbackTable>, intern: (value: string) => string): FeedbackEvent {
   return {
-    customerId: row.customerId,
-    itemId: row.itemId,
+    customerId: intern(row.customerId),
+    itemId: intern(row.itemId),
     weight: row.weight,
-    type: row.type,
+    type: intern(row.type),
     at: row.occurredAt.getTime(),
     basketId: row.basketId,
-    storeId: row.storeId,
+    storeId: row.storeId === null ? null : intern(row.storeId),
   };
 }
 
@@ -49,13 +60,14 @@ function toEvent(row: RowOf<typeof feedbackTable>): FeedbackEvent {
 export async function readFeedback(store: TenantStore, since?: number): Promise<FeedbackEvent[]> {
   const table = store.table(feedbackTable);
   const events: FeedbackEvent[] = [];
+  const intern = interner();
   let cursor: string | undefined;
   do {
     const page =
       since === undefined
         ? await table.find({ limit: PAGE, cursor })
         : await table.find({ where: { recordedAt: { gte: new Date(since) } }, orderBy: [{ column: 'recordedAt' }], limit: PAGE, cursor });
-    for (const row of page.items) events.push(toEvent(row));
+    for (const row of page.items) events.push(toEvent(row, intern));
     cursor = page.nextCursor ?? undefined;
   } while (cursor !== undefined);
   return events;

@@ -3,7 +3,8 @@ import { CustomerHistory, type CustomerHistoryModel } from '../feedback/customer
 import type { TrainingSet } from '../feedback/feedback-event.js';
 import { type AssociationModel, mineAssociationRules } from '../models/association-model.js';
 import { type EaseModel, trainEase } from '../models/ease-model.js';
-import { ItemKnnCounts, type ItemKnnModel } from '../models/item-knn-model.js';
+import type { ItemKnnModel } from '../models/item-knn-model.js';
+import { trainItemKnnModel } from '../models/item-knn-train.js';
 import { type PopularityModel, trainPopularity } from '../models/popularity-model.js';
 import type { ResolvedRecommendOptions } from './recommend-options.js';
 
@@ -38,7 +39,7 @@ export function trainBundle(
     eventCount: set.events.length,
     popularity: trainPopularity(set, options.popularity),
     history: CustomerHistory.of(set, options.purchaseTypes).toModel(),
-    itemKnn: wants.has('item-knn') ? ItemKnnCounts.train(set, options.knn).toModel() : null,
+    itemKnn: wants.has('item-knn') ? trainItemKnnModel(set, options.knn) : null,
     associations: options.associations === false ? null : mineAssociationRules(set, options.associations),
     ease: wants.has('ease') ? trainEase(set, options.ease) : null,
   };

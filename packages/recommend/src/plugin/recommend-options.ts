@@ -46,8 +46,8 @@ export const RecommendPluginOptionsSchema = z
      * time, and replaying is idempotent, so the overlap only costs reading. @default 60000
      */
     replayOverlapMs: z.number().int().min(0).max(86_400_000).default(60_000),
-    /** Characters of model JSON per chunk row. @default 1000000 */
-    chunkSize: z.number().int().min(100).max(16_000_000).default(1_000_000),
+    /** Characters of model JSON per chunk row (a text column holds at most 1,000,000). @default 500000 */
+    chunkSize: z.number().int().min(100).max(1_000_000).default(500_000),
   })
   .refine((options) => new Set(options.recommenders).size === options.recommenders.length, {
     message: 'name each recommender once',

@@ -6,7 +6,7 @@ import { activeModelsTable, modelChunksTable, modelVersionsTable } from './table
 
 /** Options of {@link tableModelStore}. */
 export interface TableModelStoreOptions {
-  /** Characters of model JSON per chunk row. @default 1_000_000 */
+  /** Characters of model JSON per chunk row, at most 1,000,000. @default 500_000 */
   chunkSize?: number;
   /** Versions kept behind the active one, so a reader that just looked up the old pointer can finish. @default 1 */
   keepPrevious?: number;
@@ -27,7 +27,7 @@ const SAVE_ATTEMPTS = 10;
  * it got against the version row and reads again if a clean-up removed them meanwhile.
  */
 export function tableModelStore(store: TenantStore, options: TableModelStoreOptions = {}): ModelStore {
-  const chunkSize = options.chunkSize ?? 1_000_000;
+  const chunkSize = Math.min(options.chunkSize ?? 500_000, 1_000_000);
   const keepPrevious = options.keepPrevious ?? 1;
   const now = options.now ?? (() => new Date());
 
@@ -79,9 +79,9 @@ export function tableModelStore(store: TenantStore, options: TableModelStoreOpti
       const count = Math.max(1, Math.ceil(text.length / chunkSize));
       const version = await claimVersion(name, count, text.length);
       const table = store.table(modelChunksTable);
-      for (let start = 0, seq = 0; seq < count; seq += 16) {
+      for (let start = 0, seq = 0; seq < count; seq += 8) {
         const rows = [];
-        for (let s = seq; s < Math.min(count, seq + 16); s++, start += chunkSize) {
+        for (let s = seq; s < Math.min(count, seq + 8); s++, start += chunkSize) {
           rows.push({ name, version, seq: s, data: text.slice(start, start + chunkSize) });
         }
         await table.insertMany(rows);

@@ -58,7 +58,8 @@ export const modelChunksTable = defineTable('model_chunks', {
     name: column.text({ maxLength: 64 }),
     version: column.integer(),
     seq: column.integer(),
-    data: column.json<string>(),
+    // Text, not JSON: a JSON column holds at most 64 KiB, a text column a million characters.
+    data: column.text({ maxLength: 1_000_000 }),
   },
   primaryKey: ['name', 'version', 'seq'],
 });
