@@ -11,32 +11,24 @@ import { type ItemKnnOptionsInput, itemKnnOptions } from './item-knn-options.js'
 export function trainItemKnnModel(set: TrainingSet, input: ItemKnnOptionsInput = {}): ItemKnnModel {
   const options = itemKnnOptions(input);
   const events = [...set.events].sort((a, b) => a.at - b.at || cmp(a.customerId, b.customerId) || cmp(a.itemId, b.itemId));
-  // Each customer's distinct items in the order `ItemKnnCounts.add` would see them.
-  const lists = new Map<string, string[]>();
-  const seen = new Map<string, Set<string>>();
-  for (const event of events) {
-    let items = seen.get(event.customerId);
-    if (!items) {
-      items = new Set();
-      seen.set(event.customerId, items);
-      lists.set(event.customerId, []);
-    }
-    if (items.has(event.itemId)) continue;
-    items.add(event.itemId);
-    (lists.get(event.customerId) as string[]).push(event.itemId);
-  }
-  seen.clear();
-  const itemSet = new Set<string>();
-  for (const list of lists.values()) for (const item of list) itemSet.add(item);
-  const items = [...itemSet].sort(cmp);
+  const items = [...new Set(events.map((event) => event.itemId))].sort(cmp);
   const index = new Map(items.map((item, position) => [item, position]));
   const n = items.length;
+  // Each customer's distinct items as indexes, in the order `ItemKnnCounts.add` would see them.
+  // A list scan instead of a set per customer: lists are short, and a hundred thousand sets are not.
+  const lists = new Map<string, number[]>();
+  for (const event of events) {
+    const item = index.get(event.itemId) as number;
+    const list = lists.get(event.customerId);
+    if (list === undefined) lists.set(event.customerId, [item]);
+    else if (!list.includes(item)) list.push(item);
+  }
   const itemCounts = new Array<number>(n).fill(0);
   const pairCounts = new Map<number, number>();
   const window = options.maxItemsPerCustomer - 1;
   const customers: [string, number[]][] = [];
   for (const customerId of [...lists.keys()].sort(cmp)) {
-    const list = (lists.get(customerId) as string[]).map((item) => index.get(item) as number);
+    const list = lists.get(customerId) as number[];
     customers.push([customerId, list]);
     for (let p = 0; p < list.length; p++) {
       const item = list[p] as number;

@@ -73,7 +73,6 @@ export class Recommendations {
   #pending: FeedbackEvent[] | null = null;
   #lastLook = 0;
   #lastReplay = 0;
-  #catalogueChange = 0;
 
   constructor(tenant: TenantContext, options: ResolvedRecommendOptions) {
     this.#tenant = tenant;
@@ -129,8 +128,11 @@ export class Recommendations {
    */
   async trainNow(): Promise<TrainResult> {
     const startedAt = this.#tenant.clock.now().getTime();
-    const events = await readFeedback(this.#tenant.store);
-    const bundle = trainBundle({ events }, this.#options, { trainedAt: startedAt, replayFrom: startedAt - this.#options.replayOverlapMs });
+    // No variable holds the events: they can be collected before the model's JSON is built.
+    const bundle = trainBundle({ events: await readFeedback(this.#tenant.store) }, this.#options, {
+      trainedAt: startedAt,
+      replayFrom: startedAt - this.#options.replayOverlapMs,
+    });
     const saved = await this.#models.save(BUNDLE_MODEL_NAME, bundle);
     await this.#models.activate(BUNDLE_MODEL_NAME, saved.version);
     await this.refresh();
@@ -206,13 +208,14 @@ export class Recommendations {
       await this.#reload();
       return;
     }
+    // Both replays overlap the previous look (a write committed late carries an earlier time); re-applying is harmless.
     const since = this.#lastReplay - this.#options.replayOverlapMs;
     this.#lastReplay = this.#lastLook;
     current.apply(await readFeedback(this.#tenant.store, since));
-    const change = await this.#catalogue.lastChange();
-    if (change !== this.#catalogueChange) {
-      this.#catalogueChange = change;
-      current.setCatalogue(await this.#catalogue.load());
+    const changed = await this.#catalogue.changedSince(since);
+    if (changed.length > 0) {
+      for (const item of changed) current.catalogue.upsert(item);
+      current.rebuild();
     }
   }
 
@@ -249,14 +252,12 @@ export class Recommendations {
         const lookedAt = this.#tenant.clock.now().getTime();
         const stored = await this.#models.active(BUNDLE_MODEL_NAME);
         const bundle = (stored?.model as RecommendBundle | undefined) ?? emptyBundle(this.#options);
-        const catalogueChange = await this.#catalogue.lastChange();
         const models = new ServingModels(stored?.version ?? null, bundle, await this.#catalogue.load(), this.#options);
         models.apply(await readFeedback(this.#tenant.store, bundle.replayFrom));
         models.apply(this.#pending);
         this.#current = models;
         this.#lastLook = lookedAt;
         this.#lastReplay = lookedAt;
-        this.#catalogueChange = catalogueChange;
         return models;
       } finally {
         this.#pending = null;

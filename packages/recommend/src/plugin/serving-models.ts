@@ -25,7 +25,7 @@ export class ServingModels {
     /** The stored version served, null before the first training run. */
     readonly version: number | null,
     readonly bundle: RecommendBundle,
-    public catalogue: Catalogue,
+    readonly catalogue: Catalogue,
     private readonly options: ResolvedRecommendOptions,
   ) {
     this.counts = bundle.itemKnn ? ItemKnnCounts.fromModel(bundle.itemKnn) : new ItemKnnCounts(options.knn);
@@ -39,12 +39,6 @@ export class ServingModels {
       this.counts.add(event);
       this.history.add(event);
     }
-  }
-
-  /** Swaps in a reloaded catalogue. */
-  setCatalogue(catalogue: Catalogue): void {
-    this.catalogue = catalogue;
-    this.rebuild();
   }
 
   /** Rebuilds the recommenders over the same models (after the catalogue changed); cheap. */

@@ -69,10 +69,22 @@ export class TableCatalogue {
     return { items: page.items.map(toItem), nextCursor: page.nextCursor };
   }
 
-  /** The newest `updatedAt`, epoch ms (0 for an empty catalogue): cheap to compare, to know when to reload. */
-  async lastChange(): Promise<number> {
-    const page = await this.store.table(itemsTable).find({ orderBy: [{ column: 'updatedAt', direction: 'desc' }], limit: 1 });
-    return page.items[0]?.updatedAt.getTime() ?? 0;
+  /** Items written at or after `since` (epoch ms), to bring a loaded catalogue up to date (re-applying one is harmless). */
+  async changedSince(since: number): Promise<CatalogueItem[]> {
+    const table = this.store.table(itemsTable);
+    const items: CatalogueItem[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await table.find({
+        where: { updatedAt: { gte: new Date(since) } },
+        orderBy: [{ column: 'updatedAt' }],
+        limit: 1000,
+        cursor,
+      });
+      for (const row of page.items) items.push(toItem(row));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    return items;
   }
 
   /** Every item, in memory, for serving. */

@@ -157,6 +157,20 @@ export const recommendSuite = defineStorageSuite({
         await crm.close();
       });
 
+      it('picks up catalogue changes another Crm made on refresh: an item gone out of stock is no longer shown', async () => {
+        const { crm, people } = await seeded();
+        await crm.recommendations.trainNow();
+        const other = await recommendCrm(ctx.storage(), {}, crm.tenantId);
+        expect(ids(await other.recommendations.forCustomer(people.fay as string, { k: 2 }))).toEqual(['cups', 'tea']);
+        const cups = SHOP[1] as (typeof SHOP)[number];
+        await crm.recommendations.upsertItems([{ ...cups, availability: 'out_of_stock' }]);
+        expect(ids(await crm.recommendations.forCustomer(people.fay as string, { k: 2 }))).toEqual(['tea', 'gloves']);
+        await other.recommendations.refresh();
+        expect(ids(await other.recommendations.forCustomer(people.fay as string, { k: 2 }))).toEqual(['tea', 'gloves']);
+        await other.close();
+        await crm.close();
+      });
+
       it('serves popularity, saying why, without consent, to unknown customers, and ignores unknown context items', async () => {
         const { crm, people } = await seeded();
         await crm.recommendations.trainNow();
