@@ -2,7 +2,7 @@ import type { RecommendationResult } from '@rapport/core';
 import { isRapportError, type ValidationError } from '@rapport/core';
 import { type ConformanceContext, defineStorageSuite } from '@rapport/testkit';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { recommendationsForTemplate } from '../../src/index.js';
+import { type Recommendations, type RecommenderName, recommendationsForTemplate } from '../../src/index.js';
 import { buy, normalised, recommendCrm, SHOP, shopper } from './recommend-fixtures.js';
 
 const ids = (result: RecommendationResult) => result.items.map((item) => item.itemId);
@@ -35,6 +35,11 @@ export const recommendSuite = defineStorageSuite({
 
       it('keeps the good rows of a catalogue batch and rejects each bad one naming the row and the field', async () => {
         const crm = await recommendCrm(ctx.storage());
+        expectTypeOf(crm.recommendations).toEqualTypeOf<Recommendations>();
+        expectTypeOf(crm.recommendations.forCustomer)
+          .parameter(1)
+          .toHaveProperty('recommender')
+          .toEqualTypeOf<RecommenderName | undefined>();
         const result = await crm.recommendations.upsertItems([
           SHOP[0],
           { ...SHOP[1], price: -1 },
