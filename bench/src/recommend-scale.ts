@@ -45,8 +45,14 @@ async function step(mode: string, target: string, location: string, size: string
   return JSON.parse(stdout.trim().split('\n').at(-1) as string) as Record<string, number>;
 }
 
-async function measure(target: string, location: string, size: keyof typeof RECOMMEND_SCALE_SIZES): Promise<RecommendScaleResult> {
+async function measure(
+  target: string,
+  location: string,
+  size: keyof typeof RECOMMEND_SCALE_SIZES,
+  afterSeed: () => Promise<void> = async () => undefined,
+): Promise<RecommendScaleResult> {
   const seeded = await step('seed', target, location, size);
+  await afterSeed();
   const trained = await step('train', target, location, size);
   const served = await step('serve', target, location, size);
   const shape = RECOMMEND_SCALE_SIZES[size];
@@ -78,7 +84,16 @@ export async function recommendScalePostgres(size: keyof typeof RECOMMEND_SCALE_
   try {
     await admin.query(`drop database if exists ${name} with (force)`);
     await admin.query(`create database ${name}`);
-    return await measure('postgres', Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString(), size);
+    const url = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
+    // Statistics, as autovacuum would have them after a bulk load: with none, the planner reads a
+    // page of the feedback table by bitmap scan and sort over every later row, once per page.
+    const analyze = async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query('analyze');
+      await client.end();
+    };
+    return await measure('postgres', url, size, analyze);
   } finally {
     await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
