@@ -9,6 +9,7 @@ import { describeMachine } from './machine.js';
 import { type MessagingResult, messagingPostgres, messagingSqlite } from './messaging.js';
 import { type PrivacyResult, privacyMysql, privacyPostgres, privacySqlite } from './privacy.js';
 import { ONLINE_RETAIL, type RecommendResult, recommendBench } from './recommend.js';
+import { type RecommendScaleResult, recommendScalePostgres, recommendScaleSqlite } from './recommend-scale.js';
 import { renderReport, writeReport } from './report.js';
 import { type ScaleResult, scalePostgres, scaleSqlite } from './scale.js';
 import { type TablesResult, tablesPostgres, tablesSqlite } from './tables.js';
@@ -129,6 +130,13 @@ if (runs('recommend') && haveRetail) {
   }
   console.table(recommend.latency);
 }
+const recommendScale: RecommendScaleResult[] = [];
+if (runs('recommend-scale')) {
+  const scaleSize = values.size as 'small' | 'medium' | 'full';
+  if (dialects.has('sqlite')) recommendScale.push(await recommendScaleSqlite(scaleSize));
+  if (dialects.has('postgres')) recommendScale.push(await recommendScalePostgres(scaleSize, pgUrl));
+  console.table(recommendScale);
+}
 const markdown = renderReport({
   machine: describeMachine(),
   size: values.size as string,
@@ -143,6 +151,7 @@ const markdown = renderReport({
   recommend,
   feedback: feedbackResults,
   templates,
+  recommendScale,
   seconds: (Date.now() - started) / 1000,
 });
 writeReport(values.out as string, markdown);

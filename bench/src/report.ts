@@ -9,6 +9,8 @@ import type { MessagingResult } from './messaging.js';
 import type { PrivacyResult } from './privacy.js';
 import type { RecommendResult } from './recommend.js';
 import { renderRecommend } from './recommend-report.js';
+import type { RecommendScaleResult } from './recommend-scale.js';
+import { renderRecommendScale } from './recommend-scale-report.js';
 import type { ScaleResult } from './scale.js';
 import type { TablesResult } from './tables.js';
 import type { TemplatesResult } from './templates.js';
@@ -31,6 +33,7 @@ export function renderReport(options: {
   recommend?: RecommendResult | null;
   feedback?: { series: FeedbackSeriesResult; sla: FeedbackSlaResult }[];
   templates?: TemplatesResult[];
+  recommendScale?: readonly RecommendScaleResult[];
   seconds: number;
 }): string {
   const lines = [
@@ -204,6 +207,7 @@ export function renderReport(options: {
   }
   if (options.recommend) lines.push(...renderRecommend(options.recommend));
   lines.push(...renderFeedback(options.feedback ?? []));
+  if (options.recommendScale && options.recommendScale.length > 0) lines.push(...renderRecommendScale(options.recommendScale));
   return `${lines.join('\n')}\n`;
 }
 

@@ -194,7 +194,7 @@ export {
   TraitPathSchema,
 } from './model/segment-definition.js';
 export { AddressSchema, type AnyObjectSchema, buildTraitsSchema, type StandardTraits, StandardTraitsSchema } from './model/traits.js';
-export type { Contributed, ContributionPoints, ContributionRegistry } from './plugins/contributions.js';
+export type { Contributed, ContributionPoints, ContributionRegistry, ProfileSectionContribution } from './plugins/contributions.js';
 export type { RapportPlugin } from './plugins/define-plugin.js';
 export type { ApiOf, PluginApis } from './plugins/plugin-api.js';
 export {
@@ -234,6 +234,7 @@ export {
 } from './services/customer-service.js';
 export type { ConflictingMatch, ConflictingMatchPolicy } from './services/identity-match.js';
 export { InteractionService, MAX_AMOUNT, MAX_BATCH_SIZE } from './services/interaction-service.js';
+export type { ProfileOptions } from './services/profile-sections.js';
 export { type CustomerProfile, ProfileService } from './services/profile-service.js';
 export { type SegmentDeclaration, type SegmentPatch, SegmentService } from './services/segment-service.js';
 export type { TraitSurvivorship } from './services/survivorship.js';

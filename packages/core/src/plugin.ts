@@ -97,6 +97,7 @@ export type {
   ContributionRegistry,
   Contributions,
   PrivacyContribution,
+  ProfileSectionContribution,
   RouteContribution,
 } from './plugins/contributions.js';
 export type { KnownHooks } from './plugins/define-plugin.js';

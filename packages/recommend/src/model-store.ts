@@ -4,9 +4,10 @@ import type { AssociationModel } from './models/association-model.js';
 import type { EaseModel } from './models/ease-model.js';
 import type { ItemKnnModel } from './models/item-knn-model.js';
 import type { PopularityModel } from './models/popularity-model.js';
+import type { RecommendBundle } from './plugin/recommend-bundle.js';
 
 /** Any model this package trains: plain, JSON-safe data. */
-export type RecommendModel = PopularityModel | ItemKnnModel | AssociationModel | EaseModel;
+export type RecommendModel = PopularityModel | ItemKnnModel | AssociationModel | EaseModel | RecommendBundle;
 
 /** A stored model version. */
 export interface StoredModel<M extends RecommendModel = RecommendModel> {
@@ -18,7 +19,7 @@ export interface StoredModel<M extends RecommendModel = RecommendModel> {
 /**
  * Where trained models live. A retrain saves a complete new version, then activates it in one
  * step, so readers see the old model or the new one and never a half-built one. In memory
- * today ({@link memoryModelStore}); plugin tables will implement the same interface.
+ * ({@link memoryModelStore}) or in the plugin's tables ({@link tableModelStore}).
  */
 export interface ModelStore {
   /** Saves a model as the next version of `name` (not yet active). */

@@ -47,6 +47,7 @@ import { RETENTION_JOB_TYPE } from '../privacy/retention.js';
 import { ConsentService } from '../services/consent-service.js';
 import { CustomerService } from '../services/customer-service.js';
 import { InteractionService } from '../services/interaction-service.js';
+import { type ProfileOptions, withProfileSections } from '../services/profile-sections.js';
 import { ProfileService } from '../services/profile-service.js';
 import { SegmentCatalog } from '../services/segment-catalog.js';
 import { SegmentService } from '../services/segment-service.js';
@@ -267,7 +268,8 @@ function buildTenantView(parts: TenantViewParts): Crm {
     storage,
     container,
     contributions: parts.contributions,
-    profile: (customerId: string, options?: { timelineLimit?: number }) => profiles.profile(customerId, options),
+    profile: async (customerId: string, options?: ProfileOptions) =>
+      withProfileSections(await profiles.profile(customerId, options), options?.include, parts.contributions, crm),
     forTenant: parts.forTenant,
     workers: parts.makeWorkers,
     startWorkers: (options?: WorkerOptions) => parts.makeWorkers(options).start(),

@@ -10,6 +10,7 @@ import type { PrivacyService } from '../privacy/privacy-service.js';
 import type { ConsentService } from '../services/consent-service.js';
 import type { CustomerService } from '../services/customer-service.js';
 import type { InteractionService } from '../services/interaction-service.js';
+import type { ProfileOptions } from '../services/profile-sections.js';
 import type { CustomerProfile } from '../services/profile-service.js';
 import type { SegmentService } from '../services/segment-service.js';
 
@@ -41,7 +42,7 @@ export interface CrmCore<TTraits = Record<string, unknown>, TProps = Record<stri
   /** Export, erasure, suppression, the request log and retention (docs/privacy.md). */
   readonly privacy: PrivacyService;
   /** The 360° view: customer, recent timeline, consent state and segments. */
-  profile(customerId: string, options?: { timelineLimit?: number }): Promise<CustomerProfile<TTraits, TProps>>;
+  profile(customerId: string, options?: ProfileOptions): Promise<CustomerProfile<TTraits, TProps>>;
   /**
    * The same Crm for another tenant. Nothing reached through it can read or change the
    * data of any other tenant.

@@ -40,6 +40,18 @@ export interface PrivacyContribution {
 }
 
 /**
+ * A section a plugin adds to the 360° view when the caller asks for it by name:
+ * `crm.profile(id, { include: ['recommendations'] })` puts what `read` returns under
+ * `profile.sections.recommendations`.
+ */
+export interface ProfileSectionContribution {
+  /** The name callers pass in `include`, unique across plugins. */
+  readonly name: string;
+  /** The section for the customer (the survivor when the asked-for id was merged away). */
+  read(context: { crm: Crm; customerId: string }): Promise<unknown>;
+}
+
+/**
  * The kinds of things plugins contribute, by kind. A package that consumes a new kind adds it
  * by declaration merging, so plugins contributing it are type-checked:
  *
@@ -54,6 +66,7 @@ export interface ContributionPoints {
   commands: CommandContribution;
   privacy: PrivacyContribution;
   channels: ChannelContribution;
+  profileSections: ProfileSectionContribution;
 }
 
 /** What one plugin contributes: lists by kind. */

@@ -28,6 +28,8 @@ export interface CustomerProfile<TTraits = Record<string, unknown>, TProps = Rec
    * defined by another process appear within a few seconds.
    */
   segments: { key: string; name: string; enteredAt: Date | null }[];
+  /** Plugin sections asked for with `include` (see `ProfileSectionContribution`), by name. */
+  sections?: Record<string, unknown>;
 }
 
 const ProfileOptionsSchema = z.object({ timelineLimit: z.number().int().min(0).max(1000).default(20) });

@@ -29,10 +29,26 @@ export function parseCatalogueItem(row: unknown, index = 0): CatalogueItem {
   throw new ValidationError(RecommendErrorCode.InvalidItem, toValidationIssues(result.error, ['items', index]), result.error);
 }
 
+/** Validates a batch of rows: the good ones in order, and each bad one with its position and fields. */
+export function validateCatalogueRows(rows: readonly unknown[]): { items: CatalogueItem[]; rejected: RejectedItem[] } {
+  const items: CatalogueItem[] = [];
+  const rejected: RejectedItem[] = [];
+  rows.forEach((row, index) => {
+    try {
+      items.push(parseCatalogueItem(row, index));
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      const id = typeof (row as { id?: unknown } | null)?.id === 'string' ? (row as { id: string }).id : null;
+      rejected.push({ index, id, issues: error.issues });
+    }
+  });
+  return { items, rejected };
+}
+
 /**
  * The item catalogue recommenders read: titles for reasons, categories for diversity and
- * consumables, prices for bands, availability for exclusion. In memory today; plugin tables
- * will hold it later behind the same methods.
+ * consumables, prices for bands, availability for exclusion. In memory; the plugin keeps
+ * it in its `items` table and loads it into one of these to serve.
  */
 export class Catalogue {
   readonly #items = new Map<string, CatalogueItem>();
@@ -56,19 +72,9 @@ export class Catalogue {
 
   /** Validates every row; stores the good ones and reports the rest with row and field. */
   upsertMany(rows: readonly unknown[]): CatalogueBatchResult {
-    const rejected: RejectedItem[] = [];
-    let upserted = 0;
-    rows.forEach((row, index) => {
-      try {
-        this.#put(parseCatalogueItem(row, index));
-        upserted++;
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        const id = typeof (row as { id?: unknown } | null)?.id === 'string' ? (row as { id: string }).id : null;
-        rejected.push({ index, id, issues: error.issues });
-      }
-    });
-    return { upserted, rejected };
+    const { items, rejected } = validateCatalogueRows(rows);
+    for (const item of items) this.#put(item);
+    return { upserted: items.length, rejected };
   }
 
   /** The item, or undefined. */

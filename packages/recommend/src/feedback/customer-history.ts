@@ -1,4 +1,4 @@
-import { type CustomerFacts, compareEvents, type FeedbackEvent, type TrainingSet } from './feedback-event.js';
+import { type CustomerFacts, cmp, compareEvents, type FeedbackEvent, type TrainingSet } from './feedback-event.js';
 
 /** What one customer has shown interest in: item → strongest weight, and what they bought. */
 export interface CustomerItems {
@@ -6,6 +6,17 @@ export interface CustomerItems {
   weights: Map<string, number>;
   /** Items with a purchase among their feedback. */
   bought: Set<string>;
+}
+
+/** A {@link CustomerHistory} as plain, JSON-safe data. */
+export interface CustomerHistoryModel {
+  purchaseTypes: string[];
+  /** Item ids the entries point into. */
+  items: string[];
+  /** Customer id → `[item index, weight, bought (1) or not (0)]` per item. */
+  customers: [string, [number, number, number][]][];
+  /** Customer id → segment and home store. */
+  facts: [string, CustomerFacts][];
 }
 
 /**
@@ -28,6 +39,39 @@ export class CustomerHistory {
     for (const event of [...set.events].sort(compareEvents)) history.add(event);
     for (const [id, facts] of set.customers ?? []) history.setFacts(id, facts);
     return history;
+  }
+
+  /** A history restored from {@link CustomerHistory.toModel}. */
+  static fromModel(model: CustomerHistoryModel): CustomerHistory {
+    const history = new CustomerHistory(model.purchaseTypes);
+    for (const [customerId, entries] of model.customers) {
+      const entry: CustomerItems = { weights: new Map(), bought: new Set() };
+      for (const [index, weight, bought] of entries) {
+        const itemId = model.items[index] as string;
+        entry.weights.set(itemId, weight);
+        if (bought === 1) entry.bought.add(itemId);
+      }
+      history.#customers.set(customerId, entry);
+    }
+    for (const [customerId, facts] of model.facts) history.#facts.set(customerId, facts);
+    return history;
+  }
+
+  /** The history as plain data (customers and items sorted, so equal histories give equal models). */
+  toModel(): CustomerHistoryModel {
+    const itemSet = new Set<string>();
+    for (const entry of this.#customers.values()) for (const item of entry.weights.keys()) itemSet.add(item);
+    const items = [...itemSet].sort(cmp);
+    const index = new Map(items.map((item, position) => [item, position]));
+    const customers: CustomerHistoryModel['customers'] = [...this.#customers.keys()].sort(cmp).map((customerId) => {
+      const entry = this.#customers.get(customerId) as CustomerItems;
+      const list: [number, number, number][] = [...entry.weights]
+        .map(([item, weight]): [number, number, number] => [index.get(item) as number, weight, entry.bought.has(item) ? 1 : 0])
+        .sort((a, b) => a[0] - b[0]);
+      return [customerId, list];
+    });
+    const facts = [...this.#facts.entries()].sort(([a], [b]) => cmp(a, b));
+    return { purchaseTypes: [...this.#purchaseTypes].sort(cmp), items, customers, facts };
   }
 
   /** Adds one event; keeps the strongest weight per item. */

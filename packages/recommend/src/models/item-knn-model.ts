@@ -95,7 +95,9 @@ export class ItemKnnCounts {
     }
     // Under cosine n(item) is in every similarity with the item: its partners' lists go stale too.
     // Co-occurrence reads only the pair counts, whose partners were dropped above.
-    if (this.options.similarity === 'cosine') for (const partner of row.keys()) this.#neighbours.delete(partner);
+    // Nothing is cached while a model trains, so the walk is skipped then.
+    if (this.options.similarity === 'cosine' && this.#neighbours.size > 0)
+      for (const partner of row.keys()) this.#neighbours.delete(partner);
     this.#neighbours.delete(itemId);
     list.push(itemId);
     set.add(itemId);
