@@ -3,14 +3,27 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isRapportError } from '@rapport/core';
-import { EncryptionErrorCode, envKeyProvider, FieldCipher, type FieldLocation, fileKeyProvider, staticKeyProvider } from '@rapport/core/storage';
+import {
+  EncryptionErrorCode,
+  envKeyProvider,
+  FieldCipher,
+  type FieldLocation,
+  fileKeyProvider,
+  staticKeyProvider,
+} from '@rapport/core/storage';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 const key = () => randomBytes(32);
 const k1 = key();
 const k2 = key();
-const cipher = new FieldCipher({ primaryKeyId: 'k2', keys: [{ id: 'k1', key: k1 }, { id: 'k2', key: k2 }] });
+const cipher = new FieldCipher({
+  primaryKeyId: 'k2',
+  keys: [
+    { id: 'k1', key: k1 },
+    { id: 'k2', key: k2 },
+  ],
+});
 const at: FieldLocation = { tenantId: 't1', table: 'rapport_identities', column: 'value', rowId: 'row-1' };
 const location = fc.record({
   tenantId: fc.string({ minLength: 1, maxLength: 8 }),
@@ -53,7 +66,9 @@ describe('FieldCipher', () => {
         const index = position % envelope.length;
         envelope[index] = (envelope[index] as number) ^ mask;
         const error = thrown(() => cipher.decrypt(envelope.toString('latin1'), at));
-        expect(isRapportError(error, EncryptionErrorCode.DecryptFailed) || isRapportError(error, EncryptionErrorCode.KeyUnknown)).toBe(true);
+        expect(isRapportError(error, EncryptionErrorCode.DecryptFailed) || isRapportError(error, EncryptionErrorCode.KeyUnknown)).toBe(
+          true,
+        );
       }),
       { numRuns: 500 },
     );
@@ -118,7 +133,9 @@ describe('key providers', () => {
     });
     await expect(
       envKeyProvider({ env: { RAPPORT_ENCRYPTION_KEYS: `k1:${b64(k1)}`, RAPPORT_ENCRYPTION_PRIMARY_KEY: 'k9' } }).load(),
-    ).rejects.toMatchObject({ details: { issues: [{ path: ['RAPPORT_ENCRYPTION_KEYS', 'primary'], message: expect.stringMatching(/k9/) }] } });
+    ).rejects.toMatchObject({
+      details: { issues: [{ path: ['RAPPORT_ENCRYPTION_KEYS', 'primary'], message: expect.stringMatching(/k9/) }] },
+    });
   });
 
   it('fileKeyProvider reads a JSON key file; staticKeyProvider checks key lengths', async () => {
