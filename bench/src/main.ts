@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type EncryptionResult, encryptionPostgres, encryptionSqlite } from './encryption.js';
 import { type IngestResult, ingestPostgres, ingestSqlite } from './ingest.js';
 import { type JobsResult, jobsPostgres, jobsSqlite } from './jobs.js';
 import { describeMachine } from './machine.js';
@@ -11,9 +12,9 @@ import { type TablesResult, tablesPostgres, tablesSqlite } from './tables.js';
 
 /** Sizes: `full` is the issue's (1M interactions to ingest; 1M customers / ~10M interactions). */
 const SIZES = {
-  small: { ingest: 50_000, customers: 20_000, jobs: 5_000, tables: 100_000 },
-  medium: { ingest: 200_000, customers: 200_000, jobs: 20_000, tables: 100_000 },
-  full: { ingest: 1_000_000, customers: 1_000_000, jobs: 50_000, tables: 100_000 },
+  small: { ingest: 50_000, customers: 20_000, jobs: 5_000, tables: 100_000, encryption: 3_000 },
+  medium: { ingest: 200_000, customers: 200_000, jobs: 20_000, tables: 100_000, encryption: 10_000 },
+  full: { ingest: 1_000_000, customers: 1_000_000, jobs: 50_000, tables: 100_000, encryption: 30_000 },
 } as const;
 
 const { values } = parseArgs({
@@ -34,6 +35,7 @@ const ingest: IngestResult[] = [];
 const scale: ScaleResult[] = [];
 const jobs: JobsResult[] = [];
 const tables: TablesResult[] = [];
+const encryption: EncryptionResult[] = [];
 const runs = (part: string) => values.only === undefined || values.only === part;
 if (runs('ingest')) {
   if (dialects.has('sqlite')) ingest.push(await ingestSqlite(size.ingest));
@@ -54,6 +56,11 @@ if (runs('tables')) {
   if (dialects.has('sqlite')) tables.push(await tablesSqlite(size.tables));
   if (dialects.has('postgres')) tables.push(await tablesPostgres(size.tables, pgUrl));
   console.table(tables);
+}
+if (runs('encryption')) {
+  if (dialects.has('sqlite')) encryption.push(await encryptionSqlite(size.encryption));
+  if (dialects.has('postgres')) encryption.push(await encryptionPostgres(size.encryption, pgUrl));
+  console.table(encryption);
 }
 let recommend: RecommendResult | null = null;
 // The data set lives outside the repository: a full run without it says so and goes on; asking
@@ -79,6 +86,7 @@ const markdown = renderReport({
   scale,
   jobs,
   tables,
+  encryption,
   recommend,
   seconds: (Date.now() - started) / 1000,
 });
