@@ -43,7 +43,7 @@ function customerInputs(count: number): UpsertCustomerInput<Record<string, unkno
   return Array.from({ length: count }, (_, n) => ({
     identities: [
       { type: 'email', value: `customer.${n}@example.com` },
-      { type: 'phone', value: `+44740${String(1_000_000 + n).slice(1)}` },
+      { type: 'phone', value: `+447400${100_000 + n}` },
     ],
     traits: {
       name: `Customer ${n}`,
