@@ -27,7 +27,7 @@ export type {
   StorageMigrationSet,
   TenantStore,
 } from './contracts/storage.js';
-export { type DecryptFailureDetails, EncryptionErrorCode, type EncryptionErrorCodeEntries } from './encryption/encryption-error-codes.js';
+export { type DecryptFailureDetails, EncryptionErrorCode } from './encryption/encryption-error-codes.js';
 export { ENVELOPE_PREFIX, FieldCipher, type FieldLocation } from './encryption/field-cipher.js';
 export type { EncryptionKeyMaterial, KeyProvider, KeySet } from './encryption/key-provider.js';
 export {
