@@ -26,7 +26,12 @@ describe.each(targets.map((target) => [target.name, target] as const))('migratio
     const database = await target.fresh();
     const storage = await database.open();
     try {
-      expect(await storage.applyMigrations()).toEqual(['core/0001_core_tables', 'core/0002_jobs', 'core/0003_consent_ledger', 'core/0007_encryption']);
+      expect(await storage.applyMigrations()).toEqual([
+        'core/0001_core_tables',
+        'core/0002_jobs',
+        'core/0003_consent_ledger',
+        'core/0007_encryption',
+      ]);
       expect(await storage.applyMigrations()).toEqual([]);
       const tables = (await storage.db.introspection.getTables()).map((table) => table.name).filter((name) => name.startsWith('rapport_'));
       expect(tables.sort()).toEqual(
@@ -88,7 +93,12 @@ describe.each(targets.map((target) => [target.name, target] as const))('migratio
     const database = await target.fresh();
     const storage = await database.open();
     try {
-      expect(await storage.applyMigrations()).toEqual(['core/0001_core_tables', 'core/0002_jobs', 'core/0003_consent_ledger', 'core/0007_encryption']);
+      expect(await storage.applyMigrations()).toEqual([
+        'core/0001_core_tables',
+        'core/0002_jobs',
+        'core/0003_consent_ledger',
+        'core/0007_encryption',
+      ]);
       expect(await storage.applyMigrations([loyalty])).toEqual(['loyalty/0001_points']);
       expect(await storage.applyMigrations([loyalty])).toEqual([]);
       const tables = (await storage.db.introspection.getTables()).map((table) => table.name);
