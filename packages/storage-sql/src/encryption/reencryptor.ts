@@ -2,7 +2,7 @@ import { CoreErrorCode, isRapportError, RapportError } from '@rapport/core';
 import type { TenantStore } from '@rapport/core/plugin';
 import { type Kysely, type SqlBool, sql } from 'kysely';
 import { tenantStoreInternals } from '../sql-storage.js';
-import { StorageErrorCode } from '../storage-errors.js';
+import { StorageErrorCode, wrapDriverError } from '../storage-errors.js';
 import { type ReencryptTarget, reencryptTargets } from './reencrypt-targets.js';
 import { reencryptionRuns } from './reencryption-runs.js';
 
@@ -79,8 +79,17 @@ export class Reencryptor {
     return stale;
   }
 
-  /** One batch and its checkpoint, in one transaction. */
-  private batch(runId: string, batchSize: number): Promise<ReencryptionProgress> {
+  /** One batch and its checkpoint, in one transaction; a driver error becomes a Rapport error (a deadlock: `STORAGE_CONFLICT`). */
+  private async batch(runId: string, batchSize: number): Promise<ReencryptionProgress> {
+    const { dialect } = this.internals(this.store).ctx;
+    try {
+      return await this.batchInTransaction(runId, batchSize);
+    } catch (error) {
+      throw wrapDriverError(error, dialect, 're-encrypt a batch');
+    }
+  }
+
+  private batchInTransaction(runId: string, batchSize: number): Promise<ReencryptionProgress> {
     return this.store.transaction(async (tx) => {
       const { ctx, targets } = this.internals(tx);
       const runs = tx.table(reencryptionRuns);
