@@ -57,6 +57,15 @@ describe('FieldCipher', () => {
 
   it('uses a fresh nonce for every value: the same text twice gives two ciphertexts', () => {
     expect(cipher.encrypt('ada@example.com', at)).not.toBe(cipher.encrypt('ada@example.com', at));
+    // Across several refills of the nonce pool, no nonce comes twice.
+    const nonces = new Set(
+      Array.from({ length: 5000 }, () =>
+        Buffer.from(cipher.encrypt('x', at).split('.')[2] as string, 'base64url')
+          .subarray(0, 12)
+          .toString('hex'),
+      ),
+    );
+    expect(nonces.size).toBe(5000);
   });
 
   it('refuses any flipped byte of a ciphertext with a typed error', () => {
