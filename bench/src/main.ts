@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type AuditIngestResult, auditIngestPostgres, auditIngestSqlite } from './audit-ingest.js';
+import { type EncryptionResult, encryptionPostgres, encryptionSqlite } from './encryption.js';
 import { feedbackPostgres, feedbackSqlite } from './feedback.js';
 import { type IngestResult, ingestPostgres, ingestSqlite } from './ingest.js';
 import { type JobsResult, jobsPostgres, jobsSqlite } from './jobs.js';
@@ -24,6 +25,7 @@ const SIZES = {
     tables: 100_000,
     feedback: { responses: 100_000, openTickets: 10_000, dueSoon: 500 },
     messaging: 5_000,
+    encryption: 3_000,
   },
   medium: {
     ingest: 200_000,
@@ -32,6 +34,7 @@ const SIZES = {
     tables: 100_000,
     feedback: { responses: 300_000, openTickets: 30_000, dueSoon: 1_000 },
     messaging: 20_000,
+    encryption: 10_000,
   },
   full: {
     ingest: 1_000_000,
@@ -40,6 +43,7 @@ const SIZES = {
     tables: 100_000,
     feedback: { responses: 1_000_000, openTickets: 100_000, dueSoon: 2_000 },
     messaging: 100_000,
+    encryption: 30_000,
   },
 } as const;
 /** Renders per case of the templates bench, by size. */
@@ -67,6 +71,7 @@ const jobs: JobsResult[] = [];
 const tables: TablesResult[] = [];
 const privacy: PrivacyResult[] = [];
 const messagingResults: MessagingResult[] = [];
+const encryption: EncryptionResult[] = [];
 const runs = (part: string) => values.only === undefined || values.only === part;
 if (runs('ingest')) {
   if (dialects.has('sqlite')) ingest.push(await ingestSqlite(size.ingest));
@@ -114,6 +119,11 @@ if (runs('messaging')) {
   if (dialects.has('postgres')) messagingResults.push(...(await messagingPostgres(size.messaging, pgUrl)));
   console.table(messagingResults);
 }
+if (runs('encryption')) {
+  if (dialects.has('sqlite')) encryption.push(await encryptionSqlite(size.encryption));
+  if (dialects.has('postgres')) encryption.push(await encryptionPostgres(size.encryption, pgUrl));
+  console.table(encryption);
+}
 let recommend: RecommendResult | null = null;
 // The data set lives outside the repository: a full run without it says so and goes on; asking
 // for the recommendation bench alone without it is an error.
@@ -148,6 +158,7 @@ const markdown = renderReport({
   tables,
   privacy,
   messaging: messagingResults,
+  encryption,
   recommend,
   feedback: feedbackResults,
   templates,

@@ -30,6 +30,19 @@ export type {
   StorageMigrationSet,
   TenantStore,
 } from './contracts/storage.js';
+export { type DecryptFailureDetails, EncryptionErrorCode } from './encryption/encryption-error-codes.js';
+export { ENVELOPE_PREFIX, FieldCipher, type FieldLocation } from './encryption/field-cipher.js';
+export type { EncryptionKeyMaterial, KeyProvider, KeySet } from './encryption/key-provider.js';
+export {
+  type EnvKeyProviderOptions,
+  envKeyProvider,
+  fileKeyProvider,
+  staticKeyProvider,
+  type WrappedKeyProviderOptions,
+  wrappedKeyProvider,
+} from './encryption/key-providers.js';
+export { checkKeySet, KEY_BYTES, KEY_ID_PATTERN, type KeySetText, MIN_BLIND_INDEX_KEY_BYTES, parseKeySet } from './encryption/key-set.js';
+export { DEFAULT_PERSONAL_TRAITS } from './encryption/personal-traits.js';
 export { retryDelayMs } from './jobs/backoff.js';
 export { nextOccurrence } from './jobs/cron.js';
 export type { ClaimedJob } from './jobs/job.js';

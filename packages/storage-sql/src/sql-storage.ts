@@ -4,6 +4,9 @@ import { type StorageMigrationSet, type TableBinding, TableRegistry } from '@rap
 import type { Kysely } from 'kysely';
 import type { BlindIndex } from './blind-index.js';
 import type { SqlDialect } from './dialect/sql-dialect.js';
+import type { EncryptionOptions } from './encryption/encryption-options.js';
+import { keyedBlindIndex } from './encryption/keyed-blind-index.js';
+import type { StorageEncryption } from './encryption/storage-encryption.js';
 import { runMigrations } from './migrations/run-migrations.js';
 import type { NativeWriter } from './native-writer.js';
 import { SqlConsentRepository } from './repositories/sql-consents.js';
@@ -86,6 +89,11 @@ export interface SqlStorageOptions {
    * keep it: changing it means re-hashing every identity.
    */
   blindIndexKey?: string;
+  /**
+   * Field-level encryption of personal data at rest (identity values, personal traits and
+   * personal plugin columns). Off when absent; see docs/encryption.md.
+   */
+  encryption?: EncryptionOptions;
 }
 
 /** A Rapport storage over a kysely database of one of the supported dialects. */
@@ -95,15 +103,19 @@ export class SqlStorage implements Storage {
   readonly jobs: SqlJobQueue;
   /** The plugin tables this storage was migrated with. */
   private readonly tables = new TableRegistry();
+  private readonly blindIndex: BlindIndex;
 
   constructor(
     readonly name: string,
     /** The kysely instance, for plugins that keep their own tables in the same database. */
     readonly db: Kysely<RapportDatabase>,
     readonly dialect: SqlDialect,
-    private readonly blindIndex: BlindIndex,
+    blindIndex: BlindIndex,
     private readonly native?: NativeWriter,
+    /** The storage's field encryption, when configured. */
+    readonly encryption?: StorageEncryption,
   ) {
+    this.blindIndex = encryption ? keyedBlindIndex(encryption, blindIndex) : blindIndex;
     this.capabilities = { transactions: true, segmentPushdown: true, rejectsNul: dialect.rejectsNul };
     this.jobs = new SqlJobQueue(db, dialect);
   }
@@ -118,6 +130,7 @@ export class SqlStorage implements Storage {
 
   /** Like {@link SqlStorage.migrate}, returning which migrations and table changes were applied. */
   async applyMigrations(extensions: readonly StorageMigrationSet[] = [], tables: readonly TableBinding[] = []): Promise<string[]> {
+    await this.encryption?.load();
     const applied = await runMigrations(this.db as Kysely<unknown>, this.dialect, extensions);
     try {
       applied.push(...(await migrateTables(this.db, this.dialect, tables)));
@@ -137,6 +150,7 @@ export class SqlStorage implements Storage {
         blindIndex: this.blindIndex,
         inTransaction: false,
         native: this.native,
+        encryption: this.encryption,
       },
       this.tables,
     );

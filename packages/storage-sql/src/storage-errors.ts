@@ -13,6 +13,8 @@ const storageSqlErrorCodes = {
     kind: 'unavailable',
     details: errorDetails<{ namespace: string; migration: string }>(),
   },
+  /** Re-encryption was asked of a storage opened without the `encryption` option. */
+  NotEncrypted: { code: 'STORAGE_NOT_ENCRYPTED', kind: 'invalid_input', details: errorDetails() },
 } as const;
 
 declare module '@rapport/core' {

@@ -59,6 +59,7 @@ describe.each(targets.map((target) => [target.name, target] as const))('migratio
         'core/0002_jobs',
         'core/0003_consent_ledger',
         'core/0004_jobs_claim_index',
+        'core/0005_encryption',
       ]);
       expect(await storage.applyMigrations()).toEqual([]);
       const tables = (await storage.db.introspection.getTables()).map((table) => table.name).filter((name) => name.startsWith('rapport_'));
@@ -95,7 +96,7 @@ describe.each(targets.map((target) => [target.name, target] as const))('migratio
       );
       await sql`insert into rapport_consents (tenant_id, id, customer_id, purpose, channel, status, source, occurred_at, recorded_at)
         values ('t', 'r1', 'c1', 'marketing', '*', 'granted', 'legacy', 5, 6)`.execute(db);
-      expect(await storage.applyMigrations()).toEqual(['core/0003_consent_ledger', 'core/0004_jobs_claim_index']);
+      expect(await storage.applyMigrations()).toEqual(['core/0003_consent_ledger', 'core/0004_jobs_claim_index', 'core/0005_encryption']);
       expect(await storage.forTenant('t').consents.history('c1')).toMatchObject([
         { id: 'r1', actor: 'app', expiresAt: null, requestId: null, status: 'granted' },
       ]);
@@ -176,6 +177,7 @@ describe.each(targets.map((target) => [target.name, target] as const))('migratio
         'core/0002_jobs',
         'core/0003_consent_ledger',
         'core/0004_jobs_claim_index',
+        'core/0005_encryption',
       ]);
       expect(await storage.applyMigrations([loyalty])).toEqual(['loyalty/0001_points']);
       expect(await storage.applyMigrations([loyalty])).toEqual([]);
@@ -213,10 +215,22 @@ describe.each(targets.map((target) => [target.name, target] as const))('migratio
       );
       for (const run of runs) expect(run.code, run.stderr).toBe(0);
       const applied = runs.flatMap((run) => JSON.parse(run.stdout) as string[]);
-      expect(applied).toEqual(['core/0001_core_tables', 'core/0002_jobs', 'core/0003_consent_ledger', 'core/0004_jobs_claim_index']);
+      expect(applied).toEqual([
+        'core/0001_core_tables',
+        'core/0002_jobs',
+        'core/0003_consent_ledger',
+        'core/0004_jobs_claim_index',
+        'core/0005_encryption',
+      ]);
       const storage = await database.open();
       const rows = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(storage.db);
-      expect(rows.rows.map((row) => row.name)).toEqual(['0001_core_tables', '0002_jobs', '0003_consent_ledger', '0004_jobs_claim_index']);
+      expect(rows.rows.map((row) => row.name)).toEqual([
+        '0001_core_tables',
+        '0002_jobs',
+        '0003_consent_ledger',
+        '0004_jobs_claim_index',
+        '0005_encryption',
+      ]);
       await storage.close();
     } finally {
       await database.cleanup();

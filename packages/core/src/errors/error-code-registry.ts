@@ -1,4 +1,5 @@
 import type { ChannelErrorCodeEntries } from '../contracts/channel-errors.js';
+import type { EncryptionErrorCodeEntries } from '../encryption/encryption-error-codes.js';
 import type { TableErrorCodeEntries } from '../tables/table-error-codes.js';
 import type { CoreErrorCodeEntries } from './codes.js';
 import type { ErrorKind } from './rapport-error.js';
@@ -14,7 +15,11 @@ import type { ErrorKind } from './rapport-error.js';
  * }
  * ```
  */
-export interface RapportErrorCodes extends CoreErrorCodeEntries, TableErrorCodeEntries, ChannelErrorCodeEntries {}
+export interface RapportErrorCodes
+  extends CoreErrorCodeEntries,
+    TableErrorCodeEntries,
+    ChannelErrorCodeEntries,
+    EncryptionErrorCodeEntries {}
 
 /** Any registered error code. */
 export type RapportErrorCode = keyof RapportErrorCodes & string;

@@ -4,6 +4,8 @@ import type { Pool } from 'mysql2';
 import { z } from 'zod';
 import { createBlindIndex } from '../blind-index.js';
 import { mysqlDialect } from '../dialect/mysql-dialect.js';
+import { EncryptionOptionsSchema } from '../encryption/encryption-options.js';
+import { storageEncryption } from '../encryption/storage-encryption.js';
 import type { RapportDatabase } from '../schema.js';
 import { SqlStorage } from '../sql-storage.js';
 import { loadDriver } from './load-driver.js';
@@ -19,6 +21,8 @@ export const MysqlOptionsSchema = z
       .optional(),
     connectionLimit: z.number().int().min(1).default(10),
     blindIndexKey: z.string().min(16).optional(),
+    /** Field-level encryption of personal data at rest (docs/encryption.md); off when absent. */
+    encryption: EncryptionOptionsSchema.optional(),
   })
   .refine((options) => options.uri !== undefined || options.pool !== undefined, { message: 'give uri or pool', path: ['uri'] });
 
@@ -49,5 +53,5 @@ export async function mysql(options: MysqlOptions): Promise<SqlStorage> {
         connection.executeQuery(CompiledQuery.raw('set session transaction isolation level read committed')).then(() => undefined),
     }),
   });
-  return new SqlStorage('mysql', db, mysqlDialect, createBlindIndex(parsed.blindIndexKey));
+  return new SqlStorage('mysql', db, mysqlDialect, createBlindIndex(parsed.blindIndexKey), undefined, storageEncryption(parsed.encryption));
 }

@@ -4,6 +4,8 @@ import type { Pool, PoolConfig } from 'pg';
 import { z } from 'zod';
 import { createBlindIndex } from '../blind-index.js';
 import { postgresDialect } from '../dialect/postgres-dialect.js';
+import { EncryptionOptionsSchema } from '../encryption/encryption-options.js';
+import { storageEncryption } from '../encryption/storage-encryption.js';
 import { preparingPool } from '../prepared-statements.js';
 import type { RapportDatabase } from '../schema.js';
 import { SqlStorage } from '../sql-storage.js';
@@ -21,6 +23,8 @@ export const PostgresOptionsSchema = z
     /** Pool size when Rapport creates the pool. */
     max: z.number().int().min(1).default(10),
     blindIndexKey: z.string().min(16).optional(),
+    /** Field-level encryption of personal data at rest (docs/encryption.md); off when absent. */
+    encryption: EncryptionOptionsSchema.optional(),
     /**
      * Run hot queries (the 360° profile) as named prepared statements. Turn off behind a
      * connection pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
@@ -72,5 +76,12 @@ export async function postgres(options: PostgresOptions): Promise<SqlStorage> {
   const kyselyPool = ownPool ? pool : { connect: () => pool.connect(), end: async () => undefined };
   const dialectPool = parsed.prepare ? preparingPool(kyselyPool) : kyselyPool;
   const db = new Kysely<RapportDatabase>({ dialect: new PostgresDialect({ pool: dialectPool }) });
-  return new SqlStorage('postgres', db, postgresDialect, createBlindIndex(parsed.blindIndexKey));
+  return new SqlStorage(
+    'postgres',
+    db,
+    postgresDialect,
+    createBlindIndex(parsed.blindIndexKey),
+    undefined,
+    storageEncryption(parsed.encryption),
+  );
 }

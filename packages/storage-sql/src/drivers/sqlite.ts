@@ -5,6 +5,8 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { z } from 'zod';
 import { createBlindIndex } from '../blind-index.js';
 import { sqliteDialect } from '../dialect/sqlite-dialect.js';
+import { EncryptionOptionsSchema } from '../encryption/encryption-options.js';
+import { storageEncryption } from '../encryption/storage-encryption.js';
 import type { RapportDatabase } from '../schema.js';
 import { SqlStorage } from '../sql-storage.js';
 import { sqliteNativeWriter } from './sqlite-native-writer.js';
@@ -29,6 +31,8 @@ export const SqliteOptionsSchema = z.object({
    */
   walAutocheckpointPages: z.number().int().min(100).default(10_000),
   blindIndexKey: z.string().min(16).optional(),
+  /** Field-level encryption of personal data at rest (docs/encryption.md); off when absent. */
+  encryption: EncryptionOptionsSchema.optional(),
 });
 
 /** Options of {@link sqlite}. */
@@ -54,7 +58,14 @@ export function sqlite(options: SqliteOptions = {}): SqlStorage {
   database.pragma(`cache_size = ${-parsed.cacheSizeMiB * 1024}`);
   database.pragma(`wal_autocheckpoint = ${parsed.walAutocheckpointPages}`);
   const db = new Kysely<RapportDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  return new SqlStorage('sqlite', db, sqliteDialect, createBlindIndex(parsed.blindIndexKey), sqliteNativeWriter(database));
+  return new SqlStorage(
+    'sqlite',
+    db,
+    sqliteDialect,
+    createBlindIndex(parsed.blindIndexKey),
+    sqliteNativeWriter(database),
+    storageEncryption(parsed.encryption),
+  );
 }
 
 const PLUGIN = '@rapport/storage-sql/sqlite';

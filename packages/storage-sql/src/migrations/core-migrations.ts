@@ -1,6 +1,7 @@
 import { type CreateTableBuilder, type Kysely, sql } from 'kysely';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
 import { consentLedgerMigration } from './consent-ledger-migration.js';
+import { encryptionMigration } from './encryption-migration.js';
 import { jobsClaimIndexMigration } from './jobs-claim-index-migration.js';
 import { jobsMigration } from './jobs-migration.js';
 import type { SqlMigration } from './sql-migration.js';
@@ -161,4 +162,5 @@ export const coreMigrations: Record<string, SqlMigration> = {
   '0002_jobs': jobsMigration,
   '0003_consent_ledger': consentLedgerMigration,
   '0004_jobs_claim_index': jobsClaimIndexMigration,
+  '0005_encryption': encryptionMigration,
 };

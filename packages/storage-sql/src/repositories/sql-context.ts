@@ -1,6 +1,7 @@
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import type { BlindIndex } from '../blind-index.js';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
+import type { StorageEncryption } from '../encryption/storage-encryption.js';
 import type { NativeWriter } from '../native-writer.js';
 import type { RapportDatabase } from '../schema.js';
 import { wrapDriverError } from '../storage-errors.js';
@@ -15,6 +16,8 @@ export interface SqlContext {
   readonly inTransaction: boolean;
   /** A driver-level fast path for `recordMany`'s statements, where the driver has one. */
   readonly native?: NativeWriter | undefined;
+  /** Field encryption: values are sealed before writing and opened after reading. */
+  readonly encryption?: StorageEncryption | undefined;
 }
 
 /** Runs a repository operation, turning driver errors into Rapport errors. */

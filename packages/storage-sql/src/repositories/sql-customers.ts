@@ -10,6 +10,7 @@ import {
 } from '@rapport/core';
 import { type CustomerRepository, decodeIdCursor, encodeCursor, type MetricsIncrement } from '@rapport/core/storage';
 import type { Kysely } from 'kysely';
+import { openedCustomer, openedIdentityValue, storedIdentityValue, storedTraits } from '../encryption/customer-fields.js';
 import { type CustomerParts, customerFromRow, customerToRow, metricsToColumns } from '../rows.js';
 import type { CustomersTable, RapportDatabase } from '../schema.js';
 import { applyMetricIncrements } from './metric-increments.js';
@@ -26,7 +27,12 @@ export class SqlCustomerRepository implements CustomerRepository {
         try {
           await db
             .insertInto('rapport_customers')
-            .values(customerToRow({ ...customer, tenantId: this.ctx.tenantId }, this.ctx.dialect))
+            .values(
+              customerToRow(
+                { ...customer, tenantId: this.ctx.tenantId, traits: storedTraits(this.ctx, customer.id, customer.traits) },
+                this.ctx.dialect,
+              ),
+            )
             .execute();
         } catch (error) {
           if (this.ctx.dialect.isUniqueViolation(error))
@@ -138,7 +144,7 @@ export class SqlCustomerRepository implements CustomerRepository {
         const result = await db
           .updateTable('rapport_customers')
           .set({
-            traits: this.ctx.dialect.jsonParam(customer.traits, 'traits'),
+            traits: this.ctx.dialect.jsonParam(storedTraits(this.ctx, customer.id, customer.traits), 'traits'),
             lifecycle_stage: customer.lifecycleStage,
             updated_at: customer.updatedAt.getTime(),
             version: customer.version,
@@ -285,7 +291,8 @@ export class SqlCustomerRepository implements CustomerRepository {
           .execute(),
         this.readParts(db, chunk),
       ]);
-      for (const row of rows) customers.push(customerFromRow(row, parts.get(row.id) ?? emptyParts(), this.ctx.dialect));
+      for (const row of rows)
+        customers.push(openedCustomer(this.ctx, customerFromRow(row, parts.get(row.id) ?? emptyParts(), this.ctx.dialect)));
     }
     return customers;
   }
@@ -296,7 +303,7 @@ export class SqlCustomerRepository implements CustomerRepository {
       db,
       rows.map((row) => row.id),
     );
-    return rows.map((row) => customerFromRow(row, parts.get(row.id) ?? emptyParts(), this.ctx.dialect));
+    return rows.map((row) => openedCustomer(this.ctx, customerFromRow(row, parts.get(row.id) ?? emptyParts(), this.ctx.dialect)));
   }
 
   /** Identities, tags and channel times of the given customers, by customer id. */
@@ -315,7 +322,7 @@ export class SqlCustomerRepository implements CustomerRepository {
       const [identities, tags, channels] = await Promise.all([
         db
           .selectFrom('rapport_identities')
-          .select(['customer_id', 'type', 'namespace', 'value'])
+          .select(['customer_id', 'type', 'namespace', 'value', 'value_hash'])
           .where('tenant_id', '=', tenant)
           .where(inList(this.ctx, 'customer_id', chunk))
           .orderBy('created_at')
@@ -336,7 +343,11 @@ export class SqlCustomerRepository implements CustomerRepository {
           .execute(),
       ]);
       for (const row of identities)
-        entry(row.customer_id).identities.push({ type: row.type as IdentityType, namespace: row.namespace, value: row.value });
+        entry(row.customer_id).identities.push({
+          type: row.type as IdentityType,
+          namespace: row.namespace,
+          value: openedIdentityValue(this.ctx, row.value_hash, row.value),
+        });
       for (const row of tags) entry(row.customer_id).tags.push(row.tag);
       for (const row of channels) entry(row.customer_id).channels[row.channel] = new Date(Number(row.last_seen_at));
     }
@@ -361,15 +372,18 @@ export class SqlCustomerRepository implements CustomerRepository {
     at: number,
   ): Promise<void> {
     if (identities.length === 0) return;
-    const rows = identities.map((identity) => ({
-      tenant_id: this.ctx.tenantId,
-      value_hash: this.ctx.blindIndex(identity),
-      customer_id: customerId,
-      type: identity.type,
-      namespace: identity.namespace,
-      value: identity.value,
-      created_at: at,
-    }));
+    const rows = identities.map((identity) => {
+      const valueHash = this.ctx.blindIndex(identity);
+      return {
+        tenant_id: this.ctx.tenantId,
+        value_hash: valueHash,
+        customer_id: customerId,
+        type: identity.type,
+        namespace: identity.namespace,
+        value: storedIdentityValue(this.ctx, valueHash, identity.value),
+        created_at: at,
+      };
+    });
     try {
       await db.insertInto('rapport_identities').values(rows).execute();
     } catch (error) {

@@ -10,6 +10,7 @@ import {
 } from '@rapport/core/storage';
 import { type AliasedRawBuilder, CompiledQuery, type RawBuilder, sql } from 'kysely';
 import type { JsonField, SqlDialect } from '../dialect/sql-dialect.js';
+import { openedCustomer, openedIdentityValue } from '../encryption/customer-fields.js';
 import { prepareHint } from '../prepared-statements.js';
 import { type CustomerParts, consentFromRow, customerFromRow, interactionFromRow } from '../rows.js';
 import type { ConsentsTable, CustomersTable, InteractionsTable } from '../schema.js';
@@ -241,7 +242,7 @@ export class SqlProfileReader implements ProfileReader {
       .selectFrom('rapport_customers as c')
       .select(CUSTOMER_COLUMNS.map((column) => `c.${column}` as const))
       .select([
-        parts('rapport_identities', ['type', 'namespace', 'value'], sql`r.created_at, r.value_hash`).as('profile_identities'),
+        parts('rapport_identities', ['type', 'namespace', 'value', 'value_hash'], sql`r.created_at, r.value_hash`).as('profile_identities'),
         parts('rapport_consents', CONSENT_COLUMNS, sql`r.occurred_at, r.recorded_at, r.id`).as('profile_consents'),
         parts('rapport_customer_tags', ['tag'], sql`r.tag`).as('profile_tags'),
         parts('rapport_customer_channels', ['channel', 'last_seen_at'], sql`r.channel`).as('profile_channels'),
@@ -261,13 +262,13 @@ export class SqlProfileReader implements ProfileReader {
       identities: rows(row.profile_identities).map((identity) => ({
         type: identity.type as IdentityType,
         namespace: String(identity.namespace),
-        value: String(identity.value),
+        value: openedIdentityValue(this.ctx, String(identity.value_hash), String(identity.value)),
       })),
       tags: rows(row.profile_tags).map((tag) => String(tag.tag)),
       channels: Object.fromEntries(rows(row.profile_channels).map((channel) => [channel.channel, new Date(Number(channel.last_seen_at))])),
     };
     return {
-      customer: customerFromRow(row, parts, dialect),
+      customer: openedCustomer(this.ctx, customerFromRow(row, parts, dialect)),
       memberships: rows(row.profile_memberships).map((membership) => ({
         segmentKey: String(membership.segment_key),
         enteredAt: new Date(Number(membership.entered_at)),

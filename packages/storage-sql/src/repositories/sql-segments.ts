@@ -1,6 +1,7 @@
 import { ConflictError, CoreErrorCode, type Page, type Segment, type SegmentCondition } from '@rapport/core';
 import { decodeIdCursor, encodeCursor, type MembershipChanges, type SegmentRepository } from '@rapport/core/storage';
 import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { assertQueryable } from '../encryption/queryable-condition.js';
 import { segmentFromRow } from '../rows.js';
 import type { RapportDatabase } from '../schema.js';
 import { compileCheckedCondition } from '../segments/compile-condition.js';
@@ -12,6 +13,7 @@ export class SqlSegmentRepository implements SegmentRepository {
 
   insert(segment: Segment): Promise<void> {
     return guarded(this.ctx, 'insert segment', async () => {
+      assertQueryable(segment.condition, this.ctx.encryption);
       try {
         await this.ctx.db
           .insertInto('rapport_segments')
@@ -36,6 +38,7 @@ export class SqlSegmentRepository implements SegmentRepository {
 
   update(segment: Segment): Promise<void> {
     return guarded(this.ctx, 'update segment', async () => {
+      assertQueryable(segment.condition, this.ctx.encryption);
       await this.ctx.db
         .updateTable('rapport_segments')
         .set({
@@ -222,6 +225,7 @@ export class SqlSegmentRepository implements SegmentRepository {
   }
 
   private compile(condition: SegmentCondition, now: Date): RawBuilder<SqlBool> {
+    assertQueryable(condition, this.ctx.encryption);
     return compileCheckedCondition(condition, { dialect: this.ctx.dialect, now });
   }
 

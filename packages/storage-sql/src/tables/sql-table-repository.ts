@@ -28,6 +28,7 @@ import {
 } from '@rapport/core/storage';
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import { type ArrayColumn, unnestRows, unnestSelect } from '../array-rows.js';
+import { TableCells } from '../encryption/table-cells.js';
 import { atomically, chunksFor, type SqlContext } from '../repositories/sql-context.js';
 import { wrapDriverError } from '../storage-errors.js';
 import { compileAfter, compilePredicate } from './compile-predicate.js';
@@ -52,6 +53,8 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
   private readonly table: string;
   private readonly key: readonly string[];
   private readonly rejectsNul: boolean;
+  /** The encrypted cells, when the storage encrypts and the table has personal columns. */
+  private readonly cells: TableCells | undefined;
 
   constructor(
     private readonly ctx: SqlContext,
@@ -61,6 +64,7 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
     this.table = binding.physicalName;
     this.key = binding.declaration.primaryKey as readonly string[];
     this.rejectsNul = ctx.dialect.rejectsNul;
+    this.cells = TableCells.of(ctx, binding);
   }
 
   private get db(): AnyDb {
@@ -99,7 +103,7 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
       const columns = ['tenant_id', ...entries.map(([name]) => this.binding.columns[name] as string)];
       const values = checked.map((row) => {
         const out: unknown[] = [this.ctx.tenantId];
-        for (const [name, spec] of entries) out.push(toDb(this.ctx.dialect, spec, row[name]));
+        for (const [name, spec] of entries) out.push(this.cell(row, name, spec));
         return out;
       });
       await this.run('insert many', () => atomically(this.ctx, async () => native(this.table, columns, values)));
@@ -137,6 +141,7 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
 
   async find(options: FindOptions<T> = {}): Promise<Page<RowOf<T>>> {
     const query = checkFind(this.binding, options, this.rejectsNul);
+    this.cells?.assertQueryable(query.where, query.order);
     return this.run('find', async () => {
       let select = this.db
         .selectFrom(this.table)
@@ -154,6 +159,7 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
 
   async count(where?: TableWhere<T>): Promise<number> {
     const predicate = checkWhere(this.binding, where, this.rejectsNul);
+    this.cells?.assertQueryable(predicate);
     return this.run('count', async () => {
       const row = await this.db
         .selectFrom(this.table)
@@ -169,9 +175,13 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
     const checkedKey = checkKey(this.binding, key, this.rejectsNul);
     const patch = checkPatch(this.binding, changes, this.rejectsNul);
     const condition = checkUpdateOptions(this.binding, options, this.rejectsNul);
+    this.cells?.assertQueryable(condition.where ?? undefined);
     return this.run('update', () =>
       atomically(this.ctx, async (db) => {
-        let update = (db as AnyDb).updateTable(this.table).set(this.setClause(patch)).where(this.keyCondition(checkedKey));
+        let update = (db as AnyDb)
+          .updateTable(this.table)
+          .set(this.setClause(patch, undefined, checkedKey))
+          .where(this.keyCondition(checkedKey));
         const version = this.declaration.version as string | undefined;
         if (condition.ifVersion !== null && version !== undefined)
           update = update.where(sql.ref(this.binding.columns[version] as string), '=', condition.ifVersion);
@@ -228,7 +238,7 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
             if (!this.ctx.dialect.isUniqueViolation(error)) throw error;
             const result = await trx
               .updateTable(this.table)
-              .set(this.setClause(patch))
+              .set(this.setClause(patch, undefined, keyOnly))
               .where(this.keyCondition(keyOnly))
               .executeTakeFirst();
             // No row has the key: another unique constraint clashed.
@@ -277,11 +287,11 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
   }
 
   /** SET for the changed columns, the version counting up; never empty (a no-op key set stands in). */
-  private setClause(patch: TableRow, value?: (physical: string) => Expression<unknown>): Record<string, unknown> {
+  private setClause(patch: TableRow, value?: (physical: string) => Expression<unknown>, key: TableRow = {}): Record<string, unknown> {
     const set: Record<string, unknown> = {};
     for (const [name, given] of Object.entries(patch)) {
       const physical = this.binding.columns[name] as string;
-      set[physical] = value ? value(physical) : toDb(this.ctx.dialect, this.binding.specs[name] as ColumnSpec, given);
+      set[physical] = value ? value(physical) : this.cell({ ...key, [name]: given }, name, this.binding.specs[name] as ColumnSpec);
     }
     const version = this.declaration.version as string | undefined;
     if (version !== undefined) {
@@ -308,14 +318,27 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
 
   private toDbRow(row: TableRow): DbRow {
     const out: DbRow = { tenant_id: this.ctx.tenantId };
-    for (const [name, spec] of Object.entries(this.binding.specs))
-      out[this.binding.columns[name] as string] = toDb(this.ctx.dialect, spec, row[name]);
+    for (const [name, spec] of Object.entries(this.binding.specs)) out[this.binding.columns[name] as string] = this.cell(row, name, spec);
     return out;
+  }
+
+  /** Column `name` of `row` as the driver binds it (encrypted when it is an encrypted cell; `row` holds the key). */
+  private cell(row: TableRow, name: string, spec: ColumnSpec): unknown {
+    const value = toDb(this.ctx.dialect, spec, row[name]);
+    return this.cells ? this.cells.seal(row, name, value) : value;
   }
 
   private fromDbRow(row: DbRow): TableRow {
     const out: TableRow = {};
-    for (const [name, spec] of Object.entries(this.binding.specs)) out[name] = fromDb(spec, row[this.binding.columns[name] as string]);
+    const read = (name: string, spec: ColumnSpec) => fromDb(spec, row[this.binding.columns[name] as string]);
+    if (!this.cells) {
+      for (const [name, spec] of Object.entries(this.binding.specs)) out[name] = read(name, spec);
+      return out;
+    }
+    // Keys first: they are what each encrypted cell is bound to.
+    for (const name of this.key) out[name] = read(name, this.binding.specs[name] as ColumnSpec);
+    for (const [name, spec] of Object.entries(this.binding.specs))
+      if (!(name in out)) out[name] = fromDb(spec, this.cells.open(out, name, row[this.binding.columns[name] as string]));
     return out;
   }
 
