@@ -120,7 +120,7 @@ describe.each(targets.map((target) => [target.name, target] as const))('migratio
       await job('j-plain', 'pending', 200, null);
       await job('j-done', 'succeeded', 50, 'welcome-c0');
       await job('j-later', 'pending', 5_000, null);
-      expect(await storage.applyMigrations()).toEqual(['core/0004_jobs_claim_index']);
+      expect(await storage.applyMigrations()).toEqual(['core/0004_jobs_claim_index', 'core/0005_encryption']);
       const indexes = await indexNames(storage, 'rapport_jobs');
       if (storage.dialect.partialIndexes) {
         expect(indexes).toEqual(expect.arrayContaining(['rapport_jobs_pending_idx', 'rapport_jobs_running_idx']));
