@@ -50,9 +50,11 @@ export { InboundReceiver, type ReceiveOptions } from './conversations/inbound-re
 export { replyAddress, replyTokenCandidates, signReplyToken, verifyReplyToken } from './conversations/reply-token.js';
 export { channelThreadKey, digest, messageThreadKey } from './conversations/thread-keys.js';
 export { DISPATCH_JOB, type DispatchPayload } from './dispatch/dispatch-job.js';
+export { type InstalledModules, installedModules } from './dispatch/installed-modules.js';
 export type { MessageErrorDetails, SendRefusedDetails } from './error-codes.js';
 export { MessagingErrorCode, type TemplateRenderFailureDetails } from './error-codes.js';
 export { consentGuard, type GuardVerdict, runGuards, type SendCheck, type SendGuard } from './guards/send-guard.js';
+export { suppressionGuard } from './guards/suppression-guard.js';
 export { type Message, type MessageListQuery, MessageListQuerySchema, MessagesApi } from './messages-api.js';
 export {
   type FrequencyCap,

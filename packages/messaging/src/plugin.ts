@@ -3,6 +3,7 @@ import { capsGuard } from './caps/caps-guard.js';
 import { DISPATCH_JOB } from './dispatch/dispatch-job.js';
 import { MessageDispatcher } from './dispatch/message-dispatcher.js';
 import { consentGuard } from './guards/send-guard.js';
+import { suppressionGuard } from './guards/suppression-guard.js';
 import { MessagesApi } from './messages-api.js';
 import { type MessagingOptions, MessagingOptionsSchema, type ResolvedMessagingOptions } from './options.js';
 import { ReceiptHandler } from './receipts/receipt-handler.js';
@@ -36,7 +37,7 @@ export const messaging = (options: MessagingOptions = {}) => {
     let hub = hubs.get(tenant);
     if (!hub) {
       const channels = new ChannelDirectory(() => tenant.crm);
-      const guards = [consentGuard(tenant), capsGuard(() => tenant.store, parsed.caps), ...parsed.guards];
+      const guards = [suppressionGuard(), consentGuard(tenant), capsGuard(() => tenant.store, parsed.caps), ...parsed.guards];
       hub = {
         api: new MessagesApi(tenant, parsed, new MessageSender(tenant, parsed, channels), new ReceiptHandler(tenant, channels)),
         dispatcher: new MessageDispatcher(tenant, parsed, channels, guards),

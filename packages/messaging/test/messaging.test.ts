@@ -9,9 +9,10 @@ import { runStorageConformance } from '@rapport/testkit';
 import { afterAll, describe, it } from 'vitest';
 // The storage package's test servers: a throwaway database per file, CI=true makes a missing server fail.
 import { createTestDatabase, selected } from '../../storage-sql/test/servers.js';
+import { hubIntegrationSuite } from './hub-integration-suite.js';
 import { messagingSuite } from './messaging-suite.js';
 
-const only = { core: false, suites: [messagingSuite] } as const;
+const only = { core: false, suites: [messagingSuite, hubIntegrationSuite] } as const;
 
 runStorageConformance('memory', () => memoryStorage(), only);
 

@@ -17,6 +17,7 @@ import { SENT_STATUSES, WAITING_STATUSES } from '../status/message-status.js';
 import { announce, type StatusChange } from '../status/status-announcer.js';
 import { type MessageFailure, type MessageRow, messagesTable } from '../tables.js';
 import { DISPATCH_JOB, type DispatchPayload } from './dispatch-job.js';
+import { installedModules } from './installed-modules.js';
 import { outboundMessage, validateHookChange } from './outbound-message.js';
 
 type Patch = Partial<Omit<MessageRow, 'id'>>;
@@ -51,7 +52,10 @@ export class MessageDispatcher {
     if (announceQueued) await announce(this.crm, [{ row, status: 'queued', at: row.createdAt }]);
     if (!WAITING_STATUSES.includes(row.status as never)) {
       // Marked sent before the job's success was written (a crash): make sure the timeline has it.
-      if (SENT_STATUSES.includes(row.status as never) && row.sentAt) await announce(this.crm, [{ row, status: 'sent', at: row.sentAt }]);
+      if (SENT_STATUSES.includes(row.status as never) && row.sentAt) {
+        await announce(this.crm, [{ row, status: 'sent', at: row.sentAt }]);
+        await this.joinConversation(row, row.content ?? {}, row.providerMessageId ?? undefined);
+      }
       return undefined;
     }
     // A deferral or a replay moved the message to another job; this one is stale.
@@ -71,6 +75,7 @@ export class MessageDispatcher {
         customerId: row.customerId,
         purpose: row.purpose,
         channel: row.channel,
+        recipient: row.recipient,
         transactional: row.transactional,
         at: now,
       },
@@ -82,6 +87,10 @@ export class MessageDispatcher {
     const channel = this.channels.get(row.channel);
     if (!channel) return this.finish(row, 'failed', now, { reason: `channel "${row.channel}" is no longer installed` });
     let message: OutboundMessage = outboundMessage(row, rendered.content);
+    const { conversations } = installedModules(this.crm);
+    // A reply in a conversation carries its thread (In-Reply-To, References, a reply token), whatever the channel.
+    if (row.conversationId && conversations)
+      message = { ...message, threading: (await conversations.threadingFor(row.conversationId)).threading };
     const hooks = this.tenant.resolve(HOOK_RUNNER);
     if (hooks.has('message.beforeSend')) {
       try {
@@ -105,13 +114,16 @@ export class MessageDispatcher {
     const template = rendered.version === null ? {} : { templateVersion: rendered.version, templateLocale: rendered.locale };
     const at = this.tenant.clock.now();
     if (result.status === 'sent') {
-      return this.finish(row, 'sent', at, {
+      await this.finish(row, 'sent', at, {
         ...template,
         providerMessageId: result.providerMessageId,
         sentAt: at,
         attempts: context.attempt,
         error: null,
       });
+      // After the row is `sent`: a failure here retries the job, which joins again without sending again.
+      await this.joinConversation(row, rendered.content, result.providerMessageId);
+      return undefined;
     }
     const error: MessageFailure = {
       code: `SEND_${result.errorClass.toUpperCase()}`,
@@ -172,7 +184,7 @@ export class MessageDispatcher {
     customer: Customer,
   ): Promise<{ content: MessageContent; version: number | null; locale: string | null }> {
     if (!row.templateKey) return { content: row.content ?? {}, version: null, locale: null };
-    const renderer = this.options.renderer;
+    const renderer = this.options.renderer ?? installedModules(this.crm).templates;
     if (!renderer) throw new Error('no renderer is configured');
     const locale = typeof customer.traits.locale === 'string' ? customer.traits.locale : undefined;
     const rendered = await renderer.render({
@@ -182,6 +194,23 @@ export class MessageDispatcher {
       variables: { ...customer.traits, metrics: customer.metrics, customer: { id: customer.id }, ...row.variables },
     });
     return { content: rendered.content, version: rendered.version, locale: rendered.locale };
+  }
+
+  /** Records a sent reply in its conversation (installed `conversations()`); idempotent on the message id. */
+  private async joinConversation(row: MessageRow, content: MessageContent, providerMessageId: string | undefined): Promise<void> {
+    const { conversations } = installedModules(this.crm);
+    if (!row.conversationId || !conversations) return;
+    await conversations.recordOutboundNow({
+      conversationId: row.conversationId,
+      messageId: row.id,
+      customerId: row.customerId,
+      channel: row.channel,
+      ...(content.subject !== undefined ? { subject: content.subject } : {}),
+      ...(content.text !== undefined ? { text: content.text } : {}),
+      // An e-mail Message-ID threads the customer's reply to this message.
+      ...(providerMessageId?.startsWith('<') ? { threading: { messageId: providerMessageId } } : {}),
+      occurredAt: row.sentAt ?? this.tenant.clock.now(),
+    });
   }
 
   /** Ends (or advances) the message with a conditional update, then tells the timeline and the bus. */

@@ -1,5 +1,5 @@
 import { type Crm, decideConsent } from '@rapport/core';
-import type { TenantContext } from '@rapport/core/plugin';
+import type { ChannelAddress, TenantContext } from '@rapport/core/plugin';
 
 /** The send a guard decides on, at dispatch time. */
 export interface SendCheck {
@@ -7,6 +7,8 @@ export interface SendCheck {
   readonly customerId: string;
   readonly purpose: string;
   readonly channel: string;
+  /** The address the message goes to on that channel. */
+  readonly recipient: ChannelAddress;
   readonly transactional: boolean;
   /** The time of the attempt (the Crm's clock). */
   readonly at: Date;
@@ -16,13 +18,13 @@ export interface SendCheck {
 export type GuardVerdict = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };
 
 /**
- * A check every send passes at dispatch time, after the message was queued: consent, caps,
- * and whatever the app adds (a suppression list, an erasure). The privacy module plugs in
- * as one more guard:
+ * A check every send passes at dispatch time, after the message was queued: the privacy
+ * suppression list, consent, caps, and whatever the app adds (a do-not-contact list of its
+ * own):
  *
  * ```ts no-check
- * messaging({ guards: [{ name: 'suppression', transactional: true, check: async (send, crm) =>
- *   (await crm.privacy.isSuppressed(send)) ? { allowed: false, reason: 'suppressed' } : { allowed: true } }] })
+ * messaging({ guards: [{ name: 'dnc', transactional: false, check: async (send) =>
+ *   (await doNotContact.has(send.customerId)) ? { allowed: false, reason: 'on the do-not-contact list' } : { allowed: true } }] })
  * ```
  */
 export interface SendGuard {

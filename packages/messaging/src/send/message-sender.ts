@@ -10,6 +10,7 @@ import {
 import { CoreErrorCode, type TenantContext, type TenantStore, toValidationIssues } from '@rapport/core/plugin';
 import { capReason } from '../caps/frequency-caps.js';
 import { DISPATCH_JOB } from '../dispatch/dispatch-job.js';
+import { installedModules } from '../dispatch/installed-modules.js';
 import { MessagingErrorCode } from '../error-codes.js';
 import type { ResolvedMessagingOptions } from '../options.js';
 import { customerTimeZone, nextAllowedTime } from '../quiet-hours/quiet-hours.js';
@@ -118,9 +119,12 @@ export class MessageSender {
         },
       ]);
     }
-    if (send.template && !this.options.renderer) {
+    if (send.template && !this.options.renderer && !installedModules(this.tenant.crm).templates) {
       throw new ValidationError(MessagingErrorCode.NoRenderer, [
-        { path: [...prefix, 'template'], message: 'no renderer is configured: pass messaging({ renderer })' },
+        {
+          path: [...prefix, 'template'],
+          message: 'no renderer is configured: install messagingTemplates() or pass messaging({ renderer })',
+        },
       ]);
     }
     return send;
