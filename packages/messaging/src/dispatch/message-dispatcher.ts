@@ -227,7 +227,7 @@ export class MessageDispatcher {
 
 function failure(error: unknown): MessageFailure {
   if (isRapportError(error)) return { code: error.code, reason: error.message };
-  return { code: 'RENDER_FAILED', reason: error instanceof Error ? error.message : String(error) };
+  return { code: MessagingErrorCode.TemplateRenderFailed, reason: error instanceof Error ? error.message : String(error) };
 }
 
 function retry(row: MessageRow, reason: string): RapportError {
