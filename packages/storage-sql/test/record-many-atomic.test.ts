@@ -26,13 +26,14 @@ function failingInteractionWrites(storage: Storage): Storage {
     profiles: store.profiles,
     table: (declaration) => store.table(declaration),
     reassignTableRows: (fromId, toId) => store.reassignTableRows(fromId, toId),
+    ...(store.privacy ? { privacy: store.privacy } : {}),
     transaction: (work) => store.transaction((tx) => work(wrap(tx, true))),
   });
   return {
     name: storage.name,
     kind: storage.kind,
     capabilities: storage.capabilities,
-    migrate: (extensions) => storage.migrate(extensions),
+    migrate: (extensions, tables) => storage.migrate(extensions, tables),
     forTenant: (tenantId) => wrap(storage.forTenant(tenantId), false),
     jobs: storage.jobs,
     close: () => storage.close(),
