@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TenantStore } from '../contracts/storage.js';
+import { isRapportError } from '../errors/rapport-error.js';
 import type { Identity } from '../model/identity.js';
 import type { ColumnSpec } from '../tables/column.js';
 import type { AnyTableDeclaration } from '../tables/define-table.js';
@@ -33,7 +34,34 @@ function personFilter(binding: TableBinding, customerIds: readonly string[], ide
   return or.length > 0 ? { or } : null;
 }
 
-/** Every row of every declared table that belongs to the person, found through the declarations alone. */
+/** Whether a row belongs to the person by the same rule as {@link personFilter}, for a scan. */
+function belongsToPerson(row: AnyRow, binding: TableBinding, customerIds: readonly string[], identities: readonly Identity[]): boolean {
+  const values = new Set(identities.map((identity) => identity.value));
+  return Object.entries(binding.specs).some(([name, spec]) => {
+    const cell = row[name];
+    if (spec.customerRef) return typeof cell === 'string' && customerIds.includes(cell);
+    return spec.personal && spec.kind === 'text' && typeof cell === 'string' && values.has(cell);
+  });
+}
+
+/** Every row of a table matching `where`, page by page. */
+async function findAll(repository: AnyRepository, where: AnyRow | undefined): Promise<AnyRow[]> {
+  const rows: AnyRow[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await repository.find({ ...(where ? { where: where as never } : {}), limit: 1000, ...(cursor ? { cursor } : {}) });
+    rows.push(...(page.items as AnyRow[]));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return rows;
+}
+
+/**
+ * Every row of every declared table that belongs to the person, found through the
+ * declarations alone. Where the storage encrypts a personal column it cannot compare it in
+ * SQL (`ENCRYPTION_FIELD_NOT_QUERYABLE`): that table is scanned and its decrypted rows are
+ * matched here instead — slower, never incomplete.
+ */
 export async function findPersonRows(
   store: TenantStore,
   bindings: readonly TableBinding[],
@@ -45,13 +73,10 @@ export async function findPersonRows(
     const where = personFilter(binding, customerIds, identities);
     if (!where) continue;
     const repository = store.table(binding.declaration) as unknown as AnyRepository;
-    const rows: AnyRow[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await repository.find({ where: where as never, limit: 1000, ...(cursor ? { cursor } : {}) });
-      rows.push(...(page.items as AnyRow[]));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+    const rows = await findAll(repository, where).catch(async (error: unknown) => {
+      if (!isRapportError(error, 'ENCRYPTION_FIELD_NOT_QUERYABLE')) throw error;
+      return (await findAll(repository, undefined)).filter((row) => belongsToPerson(row, binding, customerIds, identities));
+    });
     if (rows.length > 0) found.push({ binding, rows });
   }
   return found;

@@ -2,6 +2,7 @@ import type { Customer } from '@rapport/core';
 import { ANONYMIZED_SOURCE, type CoreErasureCounts, type ErasureMode, type PersonalDataRepository } from '@rapport/core/storage';
 import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
+import { openedCustomer } from '../encryption/customer-fields.js';
 import { customerFromRow } from '../rows.js';
 import type { RapportDatabase } from '../schema.js';
 import { chunksFor, guarded, inList, type SqlContext } from './sql-context.js';
@@ -82,7 +83,10 @@ export class SqlPersonalDataRepository implements PersonalDataRepository {
             channels.filter((entry) => entry.customer_id === row.id).map((entry) => [entry.channel, new Date(Number(entry.last_seen_at))]),
           );
           const tagList = tags.filter((entry) => entry.customer_id === row.id).map((entry) => entry.tag);
-          customers.push(customerFromRow(row, { identities: [], tags: tagList, channels: channelTimes }, this.ctx.dialect));
+          // Personal traits of an encrypting storage are decrypted like every other read of a customer.
+          customers.push(
+            openedCustomer(this.ctx, customerFromRow(row, { identities: [], tags: tagList, channels: channelTimes }, this.ctx.dialect)),
+          );
         }
       }
       return customers;
