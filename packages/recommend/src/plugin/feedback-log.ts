@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { InsertOf, RowOf, TenantStore } from '@rapport/core/plugin';
 import type { FeedbackEvent } from '../feedback/feedback-event.js';
 import { type FeedbackMapping, type InteractionLike, toFeedback } from '../feedback/feedback-mapping.js';
+import { feedbackSql, readFeedbackSql } from './feedback-sql-read.js';
 import { feedbackTable } from './tables.js';
 
 /** Rows read per page when training or replaying. */
@@ -55,12 +56,15 @@ function toEvent(row: RowOf<typeof feedbackTable>, intern: (value: string) => st
 
 /**
  * Every feedback event of the tenant recorded at or after `since` (epoch ms; all of them
- * without it), read page by page through the storage, so it works on every storage.
+ * without it). On an `@rapport/storage-sql` storage straight from the table in large pages;
+ * elsewhere page by page through the storage, so it works on every storage.
  */
 export async function readFeedback(store: TenantStore, since?: number): Promise<FeedbackEvent[]> {
+  const intern = interner();
+  const sql = await feedbackSql(store);
+  if (sql !== null) return readFeedbackSql(sql, intern, since);
   const table = store.table(feedbackTable);
   const events: FeedbackEvent[] = [];
-  const intern = interner();
   let cursor: string | undefined;
   do {
     const page =
