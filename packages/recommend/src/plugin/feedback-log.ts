@@ -32,7 +32,7 @@ export function feedbackRows(
 }
 
 /** One copy of each repeated string (ids, types), so a million rows do not hold a million copies. */
-function interner(): (value: string) => string {
+export function interner(): (value: string) => string {
   const seen = new Map<string, string>();
   return (value) => {
     const known = seen.get(value);
@@ -56,13 +56,18 @@ function toEvent(row: RowOf<typeof feedbackTable>, intern: (value: string) => st
 
 /**
  * Every feedback event of the tenant recorded at or after `since` (epoch ms; all of them
- * without it). On an `@rapport/storage-sql` storage straight from the table in large pages;
- * elsewhere page by page through the storage, so it works on every storage.
+ * without it). A full read on an `@rapport/storage-sql` storage comes straight from the table
+ * in large pages; the rest (and replays, small and in recording order) page through the
+ * storage, which works on every storage.
  */
 export async function readFeedback(store: TenantStore, since?: number): Promise<FeedbackEvent[]> {
+  const sql = since === undefined ? await feedbackSql(store) : null;
+  return sql !== null ? readFeedbackSql(sql, interner()) : readFeedbackPaged(store, since);
+}
+
+/** {@link readFeedback} through the storage's generic table API, 1,000 rows a page: what every storage can do. */
+export async function readFeedbackPaged(store: TenantStore, since?: number): Promise<FeedbackEvent[]> {
   const intern = interner();
-  const sql = await feedbackSql(store);
-  if (sql !== null) return readFeedbackSql(sql, intern, since);
   const table = store.table(feedbackTable);
   const events: FeedbackEvent[] = [];
   let cursor: string | undefined;

@@ -27,12 +27,12 @@ export async function feedbackSql(store: TenantStore): Promise<SqlHandle | null>
 }
 
 /**
- * Every feedback event recorded at or after `since` (all without it), read straight from the
+ * Every feedback event of the tenant (what a full retrain reads), straight from the
  * table through the tenant's Kysely handle in large keyset pages (by id), decoded from the
  * stored values (times as epoch ms) without the generic repository's per-row work. `intern`
  * keeps one copy of each repeated string.
  */
-export async function readFeedbackSql(handle: SqlHandle, intern: (value: string) => string, since?: number): Promise<FeedbackEvent[]> {
+export async function readFeedbackSql(handle: SqlHandle, intern: (value: string) => string, pageSize = SQL_PAGE): Promise<FeedbackEvent[]> {
   const { db, table, tenantColumn, tenantId, columns } = handle;
   const col = (name: keyof typeof feedbackTable.columns) => columns[name] as string;
   const events: FeedbackEvent[] = [];
@@ -51,9 +51,8 @@ export async function readFeedbackSql(handle: SqlHandle, intern: (value: string)
         `${col('storeId')} as storeId`,
       ])
       .where(tenantColumn, '=', tenantId);
-    if (since !== undefined) query = query.where(col('recordedAt'), '>=', since);
     if (after !== undefined) query = query.where(col('id'), '>', after);
-    const rows = (await query.orderBy(col('id')).limit(SQL_PAGE).execute()) as Record<string, unknown>[];
+    const rows = (await query.orderBy(col('id')).limit(pageSize).execute()) as Record<string, unknown>[];
     for (const row of rows) {
       events.push({
         customerId: intern(row.customerId as string),
@@ -66,7 +65,7 @@ export async function readFeedbackSql(handle: SqlHandle, intern: (value: string)
         storeId: row.storeId === null || row.storeId === undefined ? null : intern(row.storeId as string),
       });
     }
-    if (rows.length < SQL_PAGE) return events;
+    if (rows.length < pageSize) return events;
     after = (rows[rows.length - 1] as Record<string, unknown>).id as string;
   }
 }
