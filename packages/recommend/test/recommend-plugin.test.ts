@@ -9,10 +9,11 @@ import { runStorageConformance } from '@rapport/testkit';
 import { afterAll, describe, it } from 'vitest';
 // The storage package's test servers: a throwaway database per file, CI=true makes a missing server fail.
 import { createTestDatabase, selected } from '../../storage-sql/test/servers.js';
+import { feedbackReadSuite } from './plugin/feedback-read-suite.js';
 import { recommendPropertySuite } from './plugin/recommend-property-suite.js';
 import { recommendSuite } from './plugin/recommend-suite.js';
 
-const only = { core: false, suites: [recommendSuite, recommendPropertySuite] } as const;
+const only = { core: false, suites: [recommendSuite, recommendPropertySuite, feedbackReadSuite] } as const;
 
 runStorageConformance('memory', () => memoryStorage(), only);
 

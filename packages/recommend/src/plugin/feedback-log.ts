@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { InsertOf, RowOf, TenantStore } from '@rapport/core/plugin';
 import type { FeedbackEvent } from '../feedback/feedback-event.js';
 import { type FeedbackMapping, type InteractionLike, toFeedback } from '../feedback/feedback-mapping.js';
+import { feedbackSql, readFeedbackSql } from './feedback-sql-read.js';
 import { feedbackTable } from './tables.js';
 
 /** Rows read per page when training or replaying. */
@@ -31,7 +32,7 @@ export function feedbackRows(
 }
 
 /** One copy of each repeated string (ids, types), so a million rows do not hold a million copies. */
-function interner(): (value: string) => string {
+export function interner(): (value: string) => string {
   const seen = new Map<string, string>();
   return (value) => {
     const known = seen.get(value);
@@ -55,12 +56,20 @@ function toEvent(row: RowOf<typeof feedbackTable>, intern: (value: string) => st
 
 /**
  * Every feedback event of the tenant recorded at or after `since` (epoch ms; all of them
- * without it), read page by page through the storage, so it works on every storage.
+ * without it). A full read on an `@rapport/storage-sql` storage comes straight from the table
+ * in large pages; the rest (and replays, small and in recording order) page through the
+ * storage, which works on every storage.
  */
 export async function readFeedback(store: TenantStore, since?: number): Promise<FeedbackEvent[]> {
+  const sql = since === undefined ? await feedbackSql(store) : null;
+  return sql !== null ? readFeedbackSql(sql, interner()) : readFeedbackPaged(store, since);
+}
+
+/** {@link readFeedback} through the storage's generic table API, 1,000 rows a page: what every storage can do. */
+export async function readFeedbackPaged(store: TenantStore, since?: number): Promise<FeedbackEvent[]> {
+  const intern = interner();
   const table = store.table(feedbackTable);
   const events: FeedbackEvent[] = [];
-  const intern = interner();
   let cursor: string | undefined;
   do {
     const page =

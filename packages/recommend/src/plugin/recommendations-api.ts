@@ -1,13 +1,14 @@
 import type { Interaction, RecommendationContext, RecommendationResult, Recommender } from '@rapport/core';
-import { isRapportError, ValidationError } from '@rapport/core';
+import { ValidationError } from '@rapport/core';
 import type { TenantContext } from '@rapport/core/plugin';
 import type { CatalogueBatchResult } from '../catalogue/catalogue.js';
 import type { CatalogueItem } from '../catalogue/catalogue-item.js';
-import { PERSONALISATION_PURPOSE, withConsent } from '../consent/with-consent.js';
+import { personalisationConsent } from '../consent/personalisation-consent.js';
+import { withConsent } from '../consent/with-consent.js';
 import { RecommendErrorCode } from '../error-codes.js';
 import type { FeedbackEvent } from '../feedback/feedback-event.js';
 import { toFeedback } from '../feedback/feedback-mapping.js';
-import type { ModelStore } from '../model-store.js';
+import type { ModelStore, StoredModel } from '../model-store.js';
 import type { ItemKnnModel } from '../models/item-knn-model.js';
 import { readFeedback } from './feedback-log.js';
 import { type CsvImportOptions, parseItemsCsv } from './import-items.js';
@@ -135,7 +136,8 @@ export class Recommendations {
     });
     const saved = await this.#models.save(BUNDLE_MODEL_NAME, bundle);
     await this.#models.activate(BUNDLE_MODEL_NAME, saved.version);
-    await this.refresh();
+    // Served from the bundle in hand rather than read back and parsed again (a second copy at the peak).
+    await this.#reload(saved);
     this.#tenant.events.emit('recommend.trained', {
       tenantId: this.#tenant.tenantId,
       version: saved.version,
@@ -154,15 +156,7 @@ export class Recommendations {
     const recommender = await this.#recommender(request.recommender);
     const options = { k: request.k, ...(request.context ? { context: request.context } : {}) };
     if (!this.#options.consent) return recommender.forCustomer(customerId, options);
-    return withConsent(recommender, async (id) => {
-      try {
-        return await this.#tenant.crm.consent.decide({ customerId: id, purpose: PERSONALISATION_PURPOSE });
-      } catch (error) {
-        // No such customer: nothing to consent to and nothing to personalise from.
-        if (isRapportError(error, 'CUSTOMER_NOT_FOUND')) return 'granted';
-        throw error;
-      }
-    }).forCustomer(customerId, options);
+    return withConsent(recommender, (id) => personalisationConsent(this.#tenant, id)).forCustomer(customerId, options);
   }
 
   /** Items like this one. */
@@ -245,12 +239,14 @@ export class Recommendations {
   }
 
   /** Loads the active version whole, replays feedback since it was trained, then switches to it. One load at a time. */
-  #reload(): Promise<ServingModels> {
+  #reload(trained?: StoredModel<RecommendBundle>): Promise<ServingModels> {
     this.#loading ??= (async () => {
       this.#pending = [];
       try {
         const lookedAt = this.#tenant.clock.now().getTime();
-        const stored = await this.#models.active(BUNDLE_MODEL_NAME);
+        // The version just trained, if it is still the active one (a newer one may have been activated meanwhile).
+        const pointer = trained && (await this.#tenant.store.table(activeModelsTable).get({ name: BUNDLE_MODEL_NAME }));
+        const stored = trained && pointer?.version === trained.version ? trained : await this.#models.active(BUNDLE_MODEL_NAME);
         const bundle = (stored?.model as RecommendBundle | undefined) ?? emptyBundle(this.#options);
         const models = new ServingModels(stored?.version ?? null, bundle, await this.#catalogue.load(), this.#options);
         models.apply(await readFeedback(this.#tenant.store, bundle.replayFrom));

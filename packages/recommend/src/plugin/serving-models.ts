@@ -19,17 +19,21 @@ import type { RecommenderName, ResolvedRecommendOptions } from './recommend-opti
 export class ServingModels {
   readonly counts: ItemKnnCounts;
   readonly history: CustomerHistory;
+  /** The bundle's other models; its item-kNN and history data are dropped once loaded into the live structures. */
+  readonly bundle: Omit<RecommendBundle, 'itemKnn' | 'history'>;
   #recommenders = new Map<RecommenderName, HybridRecommender>();
 
   constructor(
     /** The stored version served, null before the first training run. */
     readonly version: number | null,
-    readonly bundle: RecommendBundle,
+    bundle: RecommendBundle,
     readonly catalogue: Catalogue,
     private readonly options: ResolvedRecommendOptions,
   ) {
     this.counts = bundle.itemKnn ? ItemKnnCounts.fromModel(bundle.itemKnn) : new ItemKnnCounts(options.knn);
     this.history = CustomerHistory.fromModel(bundle.history);
+    const { itemKnn: _itemKnn, history: _history, ...rest } = bundle;
+    this.bundle = rest;
     this.rebuild();
   }
 
