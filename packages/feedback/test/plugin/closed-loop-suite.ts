@@ -1,7 +1,7 @@
 import { isRapportError } from '@rapport/core';
 import { type ConformanceContext, defineStorageSuite } from '@rapport/testkit';
 import { describe, expect, it } from 'vitest';
-import { csatSeries, npsSeries, type ScoredResponse, ticketsTable } from '../../src/index.js';
+import { csatSeries, npsSeries, responsesTable, type ScoredResponse, ticketsTable } from '../../src/index.js';
 import { failure, feedbackCrm, person } from './setup.js';
 
 /** The closed loop and score series on one storage. */
@@ -106,6 +106,51 @@ export const feedbackClosedLoopSuite = defineStorageSuite({
           crm.feedback.scores({ kind: 'nps', period: 'month', from: range.to, to: range.from, timeZone: 'Mars/Base' }),
         );
         expect(isRapportError(bad, 'FEEDBACK_INVALID_INPUT')).toBe(true);
+        await crm.close();
+      });
+
+      it('gives series equal to the score functions around DST changes, in every zone and period, empty periods left out', async () => {
+        const crm = await feedbackCrm(ctx.storage(), { followUp: false });
+        const customer = await person(crm);
+        // Answers every 97 minutes over 40 hours around each 2026 change (US 8 Mar and 1 Nov, EU 29 Mar and 25 Oct),
+        // so local midnights, the skipped and the repeated hour all fall among them, with empty days in between.
+        const changes = ['2026-03-08T07:00:00Z', '2026-03-29T01:00:00Z', '2026-10-25T01:00:00Z', '2026-11-01T06:00:00Z'];
+        const answers: ScoredResponse[] = [];
+        const rows = [];
+        for (const change of changes) {
+          for (let minutes = -20 * 60; minutes < 20 * 60; minutes += 97) {
+            const answeredAt = new Date(new Date(change).getTime() + minutes * 60_000);
+            const n = answers.length;
+            const channel = n % 3 === 0 ? 'email' : 'sms';
+            const kind = n % 2 === 0 ? 'nps' : 'csat';
+            const score = kind === 'nps' ? (n * 7) % 11 : 1 + ((n * 3) % 5);
+            answers.push({ answeredAt, kind, score, scale: kind === 'nps' ? 10 : 5, dimensions: { channel } });
+            rows.push({
+              id: `dst-${n}`,
+              customerId: customer.id,
+              surveyId: kind,
+              surveyVersion: 1,
+              channel,
+              nps: kind === 'nps' ? score : null,
+              csat: kind === 'csat' ? score : null,
+              csatScale: kind === 'csat' ? 5 : null,
+              answers: [],
+              answeredAt,
+              updatedAt: answeredAt,
+            });
+          }
+        }
+        await crm.storage.forTenant(crm.tenantId).table(responsesTable).insertMany(rows);
+        const range = { from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-11-15T00:00:00Z') };
+        for (const timeZone of ['UTC', 'Europe/London', 'America/New_York', 'Australia/Sydney']) {
+          for (const period of ['day', 'week', 'month'] as const) {
+            for (const by of [[], ['channel']] as 'channel'[][]) {
+              const options = { period, timeZone, by };
+              expect(await crm.feedback.scores({ kind: 'nps', ...options, ...range })).toEqual(npsSeries(answers, options));
+              expect(await crm.feedback.scores({ kind: 'csat', ...options, ...range })).toEqual(csatSeries(answers, options));
+            }
+          }
+        }
         await crm.close();
       });
     }),
