@@ -1,5 +1,6 @@
 import { RapportError } from '@rapport/core';
 import { DEFAULT_PERSONAL_TRAITS, EncryptionErrorCode, FieldCipher, type FieldLocation, type KeyProvider } from '@rapport/core/storage';
+import { SealedTraitMemo, traitField } from './sealed-trait-memo.js';
 
 /** Where identity values live, for their associated data. */
 export const IDENTITY_VALUE = { table: 'rapport_identities', column: 'value' } as const;
@@ -15,6 +16,8 @@ export class StorageEncryption {
   /** Top-level trait names stored encrypted. */
   readonly personalTraits: ReadonlySet<string>;
   private cipher: FieldCipher | undefined;
+  /** Ciphertexts of traits as last read or written, kept when a write leaves the trait unchanged. */
+  private readonly sealedTraits = new SealedTraitMemo();
 
   constructor(
     private readonly provider: KeyProvider,
@@ -49,14 +52,27 @@ export class StorageEncryption {
     return this.fields.open(stored, { tenantId, ...IDENTITY_VALUE, rowId: valueHash });
   }
 
-  /** Traits as stored: each personal trait's JSON encrypted into a string; the rest as given. */
+  /**
+   * Traits as stored: each personal trait's JSON encrypted into a string; the rest as given. A
+   * trait whose value is the one last read or written at that field under the primary key keeps
+   * its ciphertext (see {@link SealedTraitMemo}); any other value gets a fresh nonce.
+   */
   sealTraits(tenantId: string, customerId: string, traits: Record<string, unknown>): Record<string, unknown> {
     let sealed: Record<string, unknown> | undefined;
     for (const name of Object.keys(traits)) {
       const value = traits[name];
       if (!this.personalTraits.has(name) || value === undefined) continue;
       sealed ??= { ...traits };
-      sealed[name] = this.fields.encrypt(JSON.stringify(value), traitLocation(tenantId, customerId, name));
+      const json = JSON.stringify(value);
+      const field = traitField(tenantId, customerId, name);
+      const kept = this.sealedTraits.envelopeFor(field, json);
+      if (kept !== undefined && !this.fields.isStale(kept)) {
+        sealed[name] = kept;
+        continue;
+      }
+      const envelope = this.fields.encrypt(json, traitLocation(tenantId, customerId, name));
+      this.sealedTraits.remember(field, json, envelope);
+      sealed[name] = envelope;
     }
     return sealed ?? traits;
   }
@@ -68,7 +84,9 @@ export class StorageEncryption {
       const value = traits[name];
       if (!this.personalTraits.has(name) || typeof value !== 'string' || !FieldCipher.isEnvelope(value)) continue;
       opened ??= { ...traits };
-      opened[name] = JSON.parse(this.fields.decrypt(value, traitLocation(tenantId, customerId, name)));
+      const json = this.fields.decrypt(value, traitLocation(tenantId, customerId, name));
+      this.sealedTraits.remember(traitField(tenantId, customerId, name), json, value);
+      opened[name] = JSON.parse(json);
     }
     return opened ?? traits;
   }
