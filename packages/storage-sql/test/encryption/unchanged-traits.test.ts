@@ -18,7 +18,7 @@ for (const target of targets) {
     });
     afterAll(() => db?.cleanup());
 
-    it('re-encrypts only the traits a write changes, under the primary key, and still refuses a moved ciphertext', async () => {
+    it('re-encrypts only the traits a write changes, under the primary key, and still refuses a moved or altered ciphertext', async () => {
       const storage = await db.open(encryptionWith(['k1']));
       const crm = await crmOn(storage);
       const upsert = (n: number) =>
@@ -59,11 +59,27 @@ for (const target of targets) {
         code: 'ENCRYPTION_DECRYPT_FAILED',
         details: { field: 'rapport_customers.traits.address' },
       });
+      // So does a's own (remembered) ciphertext with one character changed.
+      const flipped = `${third.name.slice(0, -2)}${third.name.endsWith('A') ? 'B' : 'A'}${third.name.slice(-1)}`;
       await storage.db
         .updateTable('rapport_customers')
-        .set({ traits: storage.dialect.jsonParam(ofB) })
-        .where('id', '=', b.id)
+        .set({ traits: storage.dialect.jsonParam({ ...third, name: flipped }) })
+        .where('id', '=', a.id)
         .execute();
+      expect(await crm.customers.get(a.id).catch((error: unknown) => error)).toMatchObject({
+        code: 'ENCRYPTION_DECRYPT_FAILED',
+        details: { field: 'rapport_customers.traits.name' },
+      });
+      for (const [id, traits] of [
+        [a.id, third],
+        [b.id, ofB],
+      ] as const)
+        await storage.db
+          .updateTable('rapport_customers')
+          .set({ traits: storage.dialect.jsonParam(traits) })
+          .where('id', '=', id)
+          .execute();
+      expect((await crm.customers.get(a.id))?.traits.name).toBe('Renamed');
       await crm.close();
 
       // After rotation an unchanged trait is not kept under the old key: the write re-encrypts it under the new primary.
