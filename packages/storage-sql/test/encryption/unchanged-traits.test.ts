@@ -60,7 +60,8 @@ for (const target of targets) {
         details: { field: 'rapport_customers.traits.address' },
       });
       // So does a's own (remembered) ciphertext with one character changed.
-      const flipped = `${third.name.slice(0, -2)}${third.name.endsWith('A') ? 'B' : 'A'}${third.name.slice(-1)}`;
+      const name = third.name ?? '';
+      const flipped = `${name.slice(0, -2)}${name.at(-2) === 'A' ? 'B' : 'A'}${name.slice(-1)}`;
       await storage.db
         .updateTable('rapport_customers')
         .set({ traits: storage.dialect.jsonParam({ ...third, name: flipped }) })
