@@ -5,6 +5,7 @@ import { type AuditIngestResult, auditIngestPostgres, auditIngestSqlite } from '
 import { type EncryptionResult, encryptionPostgres, encryptionSqlite } from './encryption.js';
 import { feedbackPostgres, feedbackSqlite } from './feedback.js';
 import { type IngestResult, ingestPostgres, ingestSqlite } from './ingest.js';
+import { type IngestEncryptionResult, ingestEncryptionPostgres, ingestEncryptionSqlite } from './ingest-encryption.js';
 import { type JobsResult, jobsPostgres, jobsSqlite } from './jobs.js';
 import { describeMachine } from './machine.js';
 import { type MessagingResult, messagingPostgres, messagingSqlite } from './messaging.js';
@@ -72,6 +73,7 @@ const tables: TablesResult[] = [];
 const privacy: PrivacyResult[] = [];
 const messagingResults: MessagingResult[] = [];
 const encryption: EncryptionResult[] = [];
+const ingestEncryption: IngestEncryptionResult[] = [];
 const runs = (part: string) => values.only === undefined || values.only === part;
 if (runs('ingest')) {
   if (dialects.has('sqlite')) ingest.push(await ingestSqlite(size.ingest));
@@ -80,6 +82,9 @@ if (runs('ingest')) {
   if (dialects.has('sqlite')) auditIngest.push(await auditIngestSqlite(size.ingest));
   if (dialects.has('postgres')) auditIngest.push(await auditIngestPostgres(size.ingest, pgUrl));
   console.table(auditIngest);
+  if (dialects.has('sqlite')) ingestEncryption.push(await ingestEncryptionSqlite(size.ingest));
+  if (dialects.has('postgres')) ingestEncryption.push(await ingestEncryptionPostgres(size.ingest, pgUrl));
+  console.table(ingestEncryption);
 }
 if (runs('scale')) {
   if (dialects.has('sqlite')) scale.push(...(await scaleSqlite(size.customers)));
@@ -159,6 +164,7 @@ const markdown = renderReport({
   privacy,
   messaging: messagingResults,
   encryption,
+  ingestEncryption,
   recommend,
   feedback: feedbackResults,
   templates,

@@ -1,5 +1,6 @@
 import { RapportError } from '@rapport/core';
 import { DEFAULT_PERSONAL_TRAITS, EncryptionErrorCode, FieldCipher, type FieldLocation, type KeyProvider } from '@rapport/core/storage';
+import { CiphertextMemo, identityField, traitField } from './ciphertext-memo.js';
 
 /** Where identity values live, for their associated data. */
 export const IDENTITY_VALUE = { table: 'rapport_identities', column: 'value' } as const;
@@ -15,6 +16,8 @@ export class StorageEncryption {
   /** Top-level trait names stored encrypted. */
   readonly personalTraits: ReadonlySet<string>;
   private cipher: FieldCipher | undefined;
+  /** Ciphertexts as last read or written: kept when a write leaves a trait unchanged, not decrypted twice. */
+  private readonly memo = new CiphertextMemo();
 
   constructor(
     private readonly provider: KeyProvider,
@@ -41,34 +44,61 @@ export class StorageEncryption {
 
   /** An identity value as stored: bound to its row (tenant and blind-index hash). */
   sealIdentity(tenantId: string, valueHash: string, value: string): string {
-    return this.fields.encrypt(value, { tenantId, ...IDENTITY_VALUE, rowId: valueHash });
+    const envelope = this.fields.encrypt(value, { tenantId, ...IDENTITY_VALUE, rowId: valueHash });
+    this.memo.remember(identityField(tenantId, valueHash), value, envelope);
+    return envelope;
   }
 
   /** A stored identity value → plaintext (plaintext written before encryption passes through). */
   openIdentity(tenantId: string, valueHash: string, stored: string): string {
-    return this.fields.open(stored, { tenantId, ...IDENTITY_VALUE, rowId: valueHash });
+    if (!FieldCipher.isEnvelope(stored)) return stored;
+    const field = identityField(tenantId, valueHash);
+    const known = this.memo.plaintextOf(field, stored);
+    if (known !== undefined) return known;
+    const value = this.fields.decrypt(stored, { tenantId, ...IDENTITY_VALUE, rowId: valueHash });
+    this.memo.remember(field, value, stored);
+    return value;
   }
 
-  /** Traits as stored: each personal trait's JSON encrypted into a string; the rest as given. */
+  /**
+   * Traits as stored: each personal trait's JSON encrypted into a string; the rest as given. A
+   * trait whose value is the one last read or written at that field under the primary key keeps
+   * its ciphertext (see {@link CiphertextMemo}); any other value gets a fresh nonce.
+   */
   sealTraits(tenantId: string, customerId: string, traits: Record<string, unknown>): Record<string, unknown> {
     let sealed: Record<string, unknown> | undefined;
     for (const name of Object.keys(traits)) {
       const value = traits[name];
       if (!this.personalTraits.has(name) || value === undefined) continue;
       sealed ??= { ...traits };
-      sealed[name] = this.fields.encrypt(JSON.stringify(value), traitLocation(tenantId, customerId, name));
+      const json = JSON.stringify(value);
+      const field = traitField(tenantId, customerId, name);
+      const kept = this.memo.envelopeFor(field, json);
+      if (kept !== undefined && !this.fields.isStale(kept)) {
+        sealed[name] = kept;
+        continue;
+      }
+      const envelope = this.fields.encrypt(json, traitLocation(tenantId, customerId, name));
+      this.memo.remember(field, json, envelope);
+      sealed[name] = envelope;
     }
     return sealed ?? traits;
   }
 
-  /** Stored traits → plaintext traits. */
+  /** Stored traits → plaintext traits (a ciphertext already authenticated at its field is not decrypted again). */
   openTraits(tenantId: string, customerId: string, traits: Record<string, unknown>): Record<string, unknown> {
     let opened: Record<string, unknown> | undefined;
     for (const name of Object.keys(traits)) {
       const value = traits[name];
       if (!this.personalTraits.has(name) || typeof value !== 'string' || !FieldCipher.isEnvelope(value)) continue;
       opened ??= { ...traits };
-      opened[name] = JSON.parse(this.fields.decrypt(value, traitLocation(tenantId, customerId, name)));
+      const field = traitField(tenantId, customerId, name);
+      let json = this.memo.plaintextOf(field, value);
+      if (json === undefined) {
+        json = this.fields.decrypt(value, traitLocation(tenantId, customerId, name));
+        this.memo.remember(field, json, value);
+      }
+      opened[name] = JSON.parse(json);
     }
     return opened ?? traits;
   }
