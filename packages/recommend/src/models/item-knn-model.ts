@@ -30,7 +30,7 @@ export interface Neighbour {
 /**
  * Item-kNN co-occurrence counts, updated one interaction at a time: a customer's new item
  * pairs with each item they had (O(their items)), so counts stay exact without a retrain.
- * Items are integer indexes and pairs a compact {@link PairCounts} (typed arrays), so a
+ * Items are integer indexes and pairs a compact `PairCounts` (typed arrays), so a
  * loaded model of millions of pairs stays small and cheap for the garbage collector.
  * Neighbour lists are computed on demand and cached until a count they read changes.
  */

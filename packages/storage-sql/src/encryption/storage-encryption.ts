@@ -63,7 +63,7 @@ export class StorageEncryption {
   /**
    * Traits as stored: each personal trait's JSON encrypted into a string; the rest as given. A
    * trait whose value is the one last read or written at that field under the primary key keeps
-   * its ciphertext (see {@link CiphertextMemo}); any other value gets a fresh nonce.
+   * its ciphertext (see `CiphertextMemo`); any other value gets a fresh nonce.
    */
   sealTraits(tenantId: string, customerId: string, traits: Record<string, unknown>): Record<string, unknown> {
     let sealed: Record<string, unknown> | undefined;
