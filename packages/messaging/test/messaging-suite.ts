@@ -452,7 +452,7 @@ export const messagingSuite = defineStorageSuite({
         });
         expect(await crm.messages.get(missing.messageId)).toMatchObject({
           status: 'failed',
-          error: { code: 'RENDER_FAILED', reason: 'missing variable "orderId" in order-shipped' },
+          error: { code: 'MESSAGING_TEMPLATE_RENDER_FAILED', reason: 'missing variable "orderId" in order-shipped' },
         });
         await crm.close();
       });
