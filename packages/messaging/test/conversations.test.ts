@@ -1,4 +1,4 @@
+import { runOnEveryStorage } from '../../storage-sql/test/every-storage.js';
 import { conversationsSuite } from './conversations-suite.js';
-import { runOnEveryStorage } from './every-storage.js';
 
 await runOnEveryStorage('conversations', [conversationsSuite]);

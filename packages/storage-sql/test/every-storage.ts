@@ -2,15 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryStorage } from '@rapport/core';
-import { mysql } from '@rapport/storage-sql/mysql';
-import { postgres } from '@rapport/storage-sql/postgres';
-import { sqlite } from '@rapport/storage-sql/sqlite';
 import { runStorageConformance, type StorageSuite } from '@rapport/testkit';
 import { afterAll, describe, it } from 'vitest';
-// The storage package's test servers: a throwaway database per file, CI=true makes a missing server fail.
-import { createTestDatabase, selected } from '../../storage-sql/test/servers.js';
+import { mysql } from '../src/mysql.js';
+import { postgres } from '../src/postgres.js';
+import { sqlite } from '../src/sqlite.js';
+// The test servers: a throwaway database per file, CI=true makes a missing server fail.
+import { createTestDatabase, selected } from './servers.js';
 
-/** Runs `suites` on memory, a SQLite file, PostgreSQL and MariaDB (filtered by RAPPORT_DIALECTS). */
+/**
+ * Runs a plugin's `suites` on memory, a SQLite file, PostgreSQL and MariaDB (filtered by
+ * RAPPORT_DIALECTS): the one every-storage runner plugin packages' tests share.
+ */
 export async function runOnEveryStorage(name: string, suites: readonly StorageSuite[]): Promise<void> {
   const only = { core: false, suites: [...suites] } as const;
   runStorageConformance('memory', () => memoryStorage(), only);
