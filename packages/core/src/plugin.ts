@@ -88,6 +88,7 @@ export type { HookContext, HookHandler, HookHandlers, HookResult } from './hooks
 export type { HookFacts, HookInput, HookName, HookPoint, RapportHooks } from './hooks/hook-map.js';
 export { APP_HOOK_OWNER, type HookRegistration, HookRunner, type RunHookOptions } from './hooks/hook-runner.js';
 export type { JobContext, JobDefinition, JobHandler, JobResult } from './jobs/job-handler.js';
+export type { BatchJobHandler, BatchJobResult, JobBatch } from './jobs/job-batch.js';
 export { DEFAULT_JOB_POLICY, JobRegistry, type ResolvedJobDefinition } from './jobs/job-registry.js';
 export { collectContributions } from './plugins/contribution-registry.js';
 export type {

@@ -1,5 +1,6 @@
 import { definePlugin, parsePluginOptions, TENANT_CONTEXT, type TenantContext } from '@rapport/core/plugin';
 import { capsGuard } from './caps/caps-guard.js';
+import { DISPATCH_BATCH_SIZE, dispatchBatch } from './dispatch/batch-dispatch.js';
 import { DISPATCH_JOB } from './dispatch/dispatch-job.js';
 import { MessageDispatcher } from './dispatch/message-dispatcher.js';
 import { consentGuard } from './guards/send-guard.js';
@@ -58,6 +59,13 @@ export const messaging = (options: MessagingOptions = {}) => {
         maxAttempts: parsed.maxAttempts,
         backoffMs: parsed.backoffMs,
         maxBackoffMs: parsed.maxBackoffMs,
+        batch: {
+          size: DISPATCH_BATCH_SIZE,
+          handler: (contexts) => {
+            const tenant = (contexts[0] as (typeof contexts)[number]).crm.container.resolve(TENANT_CONTEXT);
+            return dispatchBatch(tenant, hubFor(tenant).dispatcher, contexts);
+          },
+        },
       },
     },
     api: { messages: (tenant) => hubFor(tenant).api },

@@ -1,5 +1,6 @@
 import type { Crm } from '../crm/crm.js';
 import type { Job } from './job.js';
+import type { JobBatch } from './job-batch.js';
 
 /** What a handler receives. */
 export interface JobContext<TCrm = Crm> {
@@ -37,4 +38,9 @@ export interface JobDefinition<TCrm = Crm> {
   backoffMs?: number;
   /** Longest retry delay in ms; default one hour. */
   maxBackoffMs?: number;
+  /**
+   * Runs claimed jobs of this type together (see {@link JobBatch}); `handler` still runs a
+   * job on its own where a batch handler cannot be used.
+   */
+  batch?: JobBatch<TCrm>;
 }

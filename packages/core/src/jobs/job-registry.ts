@@ -1,5 +1,6 @@
 import { CoreErrorCode } from '../errors/codes.js';
 import { PluginError, ValidationError } from '../errors/error-classes.js';
+import type { JobBatch } from './job-batch.js';
 import type { JobDefinition, JobHandler } from './job-handler.js';
 
 /** Retry policy used where a job type does not give its own. */
@@ -11,6 +12,7 @@ export interface ResolvedJobDefinition {
   maxAttempts: number;
   backoffMs: number;
   maxBackoffMs: number;
+  batch?: JobBatch;
 }
 
 /**
@@ -26,6 +28,13 @@ export class JobRegistry {
       const definition: JobDefinition = typeof entry === 'function' ? { handler: entry } : entry;
       if (typeof definition?.handler !== 'function') {
         throw new PluginError(CoreErrorCode.PluginInvalidOptions, owner, `job "${type}" has no handler function`, { type });
+      }
+      const batch = definition.batch;
+      if (batch !== undefined && (typeof batch?.handler !== 'function' || !Number.isInteger(batch.size) || batch.size < 1)) {
+        throw new PluginError(CoreErrorCode.PluginInvalidOptions, owner, `job "${type}" batch needs a handler function and a size of at least 1`, {
+          type,
+          field: 'batch',
+        });
       }
       if (this.definitions.has(type)) {
         throw new PluginError(CoreErrorCode.PluginDuplicate, owner, `job type "${type}" is defined twice`, { type });

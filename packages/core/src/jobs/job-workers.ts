@@ -3,9 +3,10 @@ import type { IdGenerator } from '../contracts/id-generator.js';
 import type { AttemptOutcome } from '../contracts/job-store.js';
 import type { Storage } from '../contracts/storage.js';
 import type { Crm } from '../crm/crm.js';
-import { retryDelayMs } from './backoff.js';
 import { nextOccurrence } from './cron.js';
 import type { ClaimedJob, JobSchedule } from './job.js';
+import { attemptBatch, overdueOutcome, settleAttempt, takeBatchMates } from './job-batch.js';
+import type { JobContext } from './job-handler.js';
 import type { JobRegistry, ResolvedJobDefinition } from './job-registry.js';
 
 /** Options of `crm.startWorkers`. */
@@ -126,10 +127,13 @@ export class JobWorkers {
       // The last batch's successes ride with the next claim.
       const jobs = await this.claim(this.batchSize, this.succeeded.splice(0));
       if (jobs.length === 0) return ran;
-      for (let start = 0; start < jobs.length; start += this.concurrency) {
-        await Promise.all(jobs.slice(start, start + this.concurrency).map((job) => this.execute(job, new AbortController())));
-      }
       ran += jobs.length;
+      // Jobs of a type with a batch handler run together, a batch taking one slot.
+      const units: ClaimedJob[][] = [];
+      while (jobs.length > 0) units.push(takeBatchMates(jobs.shift() as ClaimedJob, jobs, this.host.registry));
+      for (let start = 0; start < units.length; start += this.concurrency) {
+        await Promise.all(units.slice(start, start + this.concurrency).map((unit) => this.executeUnit(unit, new AbortController())));
+      }
     }
   }
 
@@ -144,7 +148,7 @@ export class JobWorkers {
         const now = this.host.clock.now().getTime();
         this.abortOverdue(now);
         await this.startBuffered(now);
-        if (this.active.size < this.concurrency && this.buffer.length === 0) {
+        if (this.slotsInUse() < this.concurrency && this.buffer.length === 0) {
           // Reports the finished batch and claims the next in one call (one round trip where the storage can).
           const jobs = await this.claim(this.batchSize, this.succeeded.splice(0));
           if (jobs.length > 0) {
@@ -160,15 +164,21 @@ export class JobWorkers {
     }
   }
 
-  private track(job: ClaimedJob): void {
+  /** Runs a job, or a batch of one type's jobs, in one slot; each job of it is tracked (its lease, a stop). */
+  private track(unit: readonly ClaimedJob[]): void {
     const abort = new AbortController();
-    const done = this.execute(job, abort)
+    const done = this.executeUnit(unit, abort)
       .catch(this.onError)
       .finally(() => {
-        this.active.delete(job);
+        for (const job of unit) this.active.delete(job);
         this.wakeNow();
       });
-    this.active.set(job, { done, abort });
+    for (const job of unit) this.active.set(job, { done, abort });
+  }
+
+  /** Slots taken: a batch's jobs share one entry. */
+  private slotsInUse(): number {
+    return new Set(this.active.values()).size;
   }
 
   /** Claims the next batch, recording `complete` (successes so far) in the same call; if it fails they run again after their leases. */
@@ -182,10 +192,10 @@ export class JobWorkers {
    * run beside the worker that claims it next.
    */
   private async startBuffered(now: number): Promise<void> {
-    while (this.active.size < this.concurrency && this.buffer.length > 0) {
+    while (this.slotsInUse() < this.concurrency && this.buffer.length > 0) {
       const job = this.buffer.shift() as ClaimedJob;
       if (this.leaseHalfGone([job], now)) await this.host.storage.jobs.release(job, this.host.clock.now()).catch(this.onError);
-      else this.track(job);
+      else this.track(takeBatchMates(job, this.buffer, this.host.registry, (mate) => !this.leaseHalfGone([mate], now)));
     }
   }
 
@@ -216,54 +226,48 @@ export class JobWorkers {
     }
   }
 
+  /** Runs one job, or a batch of one type's jobs through its batch handler, and reports how each ended. */
+  private async executeUnit(unit: readonly ClaimedJob[], abort: AbortController): Promise<void> {
+    const first = unit[0] as ClaimedJob;
+    const definition = this.host.registry.get(first.type);
+    if (!definition?.batch) {
+      for (const job of unit) await this.execute(job, abort);
+      return;
+    }
+    const outcomes = await attemptBatch(unit, definition, definition.batch, (job) => this.contextOf(job, abort.signal), () =>
+      this.host.clock.now(),
+    );
+    for (const [index, job] of unit.entries()) await this.record(job, outcomes[index] as AttemptOutcome);
+  }
+
   /** Runs one attempt and reports how it ended; a handler's error is an outcome, never a crash. */
   private async execute(job: ClaimedJob, abort: AbortController): Promise<void> {
     const definition = this.host.registry.get(job.type);
     const outcome: AttemptOutcome = definition
       ? await this.attempt(job, definition, abort.signal)
       : { status: 'dead', error: `no handler for job type "${job.type}"` };
+    await this.record(job, outcome);
+  }
+
+  private async record(job: ClaimedJob, outcome: AttemptOutcome): Promise<void> {
     // Given back by stop(): the job is pending again, its attempt not counted.
     if (this.givenBack.delete(job)) return;
     if (outcome.status === 'succeeded') this.succeeded.push(job);
     else await this.host.storage.jobs.report(job, outcome, this.host.clock.now());
   }
 
-  private async attempt(job: ClaimedJob, definition: ResolvedJobDefinition, signal: AbortSignal): Promise<AttemptOutcome> {
-    // The claim counted this attempt: past the limit, the last attempt's worker died holding it.
-    if (job.attempts > job.maxAttempts) {
-      return { status: 'dead', error: job.lastError ?? `the worker of attempt ${job.maxAttempts} stopped before reporting` };
-    }
-    try {
-      const result = await definition.handler({
-        job,
-        crm: this.host.crmFor(job.tenantId),
-        idempotencyKey: job.id,
-        attempt: job.attempts,
-        signal,
-      });
-      if (!result) return { status: 'succeeded' };
-      const retryAt = this.requestedRetry(result);
-      if (job.attempts >= job.maxAttempts) return { status: 'dead', error: `asked to retry after its last attempt (${job.maxAttempts})` };
-      return { status: 'retry', retryAt, error: null };
-    } catch (error) {
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      if (job.attempts >= job.maxAttempts) return { status: 'dead', error: message };
-      const delay = retryDelayMs(job.attempts, definition.backoffMs, definition.maxBackoffMs);
-      return { status: 'retry', retryAt: new Date(this.host.clock.now().getTime() + delay), error: message };
-    }
+  private contextOf(job: ClaimedJob, signal: AbortSignal): JobContext {
+    return { job, crm: this.host.crmFor(job.tenantId), idempotencyKey: job.id, attempt: job.attempts, signal };
   }
 
-  /** When a handler's `{ retryAt }` or `{ retryInMs }` asks to run again; anything else fails the attempt. */
-  private requestedRetry(result: unknown): Date {
-    const now = this.host.clock.now().getTime();
-    if (typeof result === 'object' && result !== null) {
-      const { retryAt, retryInMs } = result as { retryAt?: unknown; retryInMs?: unknown };
-      if (retryAt instanceof Date && Number.isFinite(retryAt.getTime())) return retryAt;
-      if (typeof retryInMs === 'number' && Number.isFinite(retryInMs)) return new Date(now + Math.max(0, retryInMs));
+  private async attempt(job: ClaimedJob, definition: ResolvedJobDefinition, signal: AbortSignal): Promise<AttemptOutcome> {
+    const overdue = overdueOutcome(job);
+    if (overdue) return overdue;
+    try {
+      return settleAttempt(job, definition, this.host.clock.now(), { result: await definition.handler(this.contextOf(job, signal)) });
+    } catch (error) {
+      return settleAttempt(job, definition, this.host.clock.now(), { error });
     }
-    throw new TypeError(
-      `the handler returned ${JSON.stringify(result) ?? String(result)}; expected nothing, { retryAt: Date } or { retryInMs: number }`,
-    );
   }
 
   /** Enqueues the due occurrence of each due schedule, once across all workers. */

@@ -23,6 +23,17 @@ import { outboundMessage, validateHookChange } from './outbound-message.js';
 type Patch = Partial<Omit<MessageRow, 'id'>>;
 
 /**
+ * What a batch read ahead for one message: its row (null: gone), its customer where the batch
+ * read it (absent: read it here, following merges), and where to put the status changes so
+ * the batch tells the timeline in one `recordMany` after its messages are done.
+ */
+export interface Prefetched {
+  readonly row: MessageRow | null;
+  readonly customer?: Customer | undefined;
+  readonly changes: StatusChange[];
+}
+
+/**
  * Sends one queued message, at dispatch time: quiet hours again, the send guards (consent,
  * caps, suppression), the template, the `message.beforeSend` hooks, then the channel with
  * the message id as idempotency key. The row moves out of `queued` only by a conditional
@@ -45,15 +56,21 @@ export class MessageDispatcher {
     return this.tenant.store.table(messagesTable);
   }
 
-  async dispatch(context: JobContext): Promise<JobResult> {
+  /**
+   * Sends the message of one dispatch job. With `prefetched` (a batch), the row and customer
+   * come from it and the status changes are left in `prefetched.changes` for the batch to tell.
+   */
+  async dispatch(context: JobContext, prefetched?: Prefetched): Promise<JobResult> {
     const { messageId, announce: announceQueued } = context.job.payload as DispatchPayload;
-    const row = await this.rows.get({ id: messageId });
+    const tell = (changes: StatusChange[]): Promise<unknown> =>
+      prefetched ? Promise.resolve(prefetched.changes.push(...changes)) : announce(this.crm, changes);
+    const row = prefetched ? prefetched.row : await this.rows.get({ id: messageId });
     if (!row) return undefined;
-    if (announceQueued) await announce(this.crm, [{ row, status: 'queued', at: row.createdAt }]);
+    if (announceQueued) await tell([{ row, status: 'queued', at: row.createdAt }]);
     if (!WAITING_STATUSES.includes(row.status as never)) {
       // Marked sent before the job's success was written (a crash): make sure the timeline has it.
       if (SENT_STATUSES.includes(row.status as never) && row.sentAt) {
-        await announce(this.crm, [{ row, status: 'sent', at: row.sentAt }]);
+        await tell([{ row, status: 'sent', at: row.sentAt }]);
         await this.joinConversation(row, row.content ?? {}, row.providerMessageId ?? undefined);
       }
       return undefined;
@@ -61,13 +78,16 @@ export class MessageDispatcher {
     // A deferral or a replay moved the message to another job; this one is stale.
     if (row.jobId !== context.job.id) return undefined;
     const now = this.tenant.clock.now();
-    const customer = await this.crm.customers.get(row.customerId).catch((error: unknown) => {
-      if (isRapportError(error, 'CUSTOMER_NOT_FOUND')) return null;
-      throw error;
-    });
-    if (!customer) return this.finish(row, 'blocked', now, { reason: 'the customer no longer exists (erased)' });
+    const customer =
+      prefetched?.customer ??
+      (await this.crm.customers.get(row.customerId).catch((error: unknown) => {
+        if (isRapportError(error, 'CUSTOMER_NOT_FOUND')) return null;
+        throw error;
+      }));
+    const finish = (status: StatusChange['status'], at: Date, patch: Patch) => this.finish(row, status, at, patch, tell);
+    if (!customer) return finish('blocked', now, { reason: 'the customer no longer exists (erased)' });
     const deferredTo = this.quietHoursEnd(row, customer, now);
-    if (deferredTo) return this.defer(row, deferredTo, now);
+    if (deferredTo) return this.defer(row, deferredTo, now, tell);
     const verdict = await runGuards(
       this.guards,
       {
@@ -81,11 +101,11 @@ export class MessageDispatcher {
       },
       this.crm,
     );
-    if (!verdict.allowed) return this.finish(row, 'blocked', now, { reason: verdict.reason });
+    if (!verdict.allowed) return finish('blocked', now, { reason: verdict.reason });
     const rendered = await this.render(row, customer).catch((error: unknown) => failure(error));
-    if ('code' in rendered) return this.finish(row, 'failed', now, { error: rendered, reason: rendered.reason });
+    if ('code' in rendered) return finish('failed', now, { error: rendered, reason: rendered.reason });
     const channel = this.channels.get(row.channel);
-    if (!channel) return this.finish(row, 'failed', now, { reason: `channel "${row.channel}" is no longer installed` });
+    if (!channel) return finish('failed', now, { reason: `channel "${row.channel}" is no longer installed` });
     let message: OutboundMessage = outboundMessage(row, rendered.content);
     const { conversations } = installedModules(this.crm);
     // A reply in a conversation carries its thread (In-Reply-To, References, a reply token), whatever the channel.
@@ -101,7 +121,7 @@ export class MessageDispatcher {
         });
       } catch (error) {
         if (!isRapportError(error, 'HOOK_VETOED')) throw error;
-        return this.finish(row, 'vetoed', now, { reason: String(error.details.reason) });
+        return finish('vetoed', now, { reason: String(error.details.reason) });
       }
     }
     const result = await channel.send(message, { idempotencyKey: row.id, signal: context.signal }).catch(
@@ -114,7 +134,7 @@ export class MessageDispatcher {
     const template = rendered.version === null ? {} : { templateVersion: rendered.version, templateLocale: rendered.locale };
     const at = this.tenant.clock.now();
     if (result.status === 'sent') {
-      await this.finish(row, 'sent', at, {
+      await finish('sent', at, {
         ...template,
         providerMessageId: result.providerMessageId,
         sentAt: at,
@@ -131,9 +151,9 @@ export class MessageDispatcher {
       providerCode: result.providerCode,
     };
     if (result.errorClass === 'permanent')
-      return this.finish(row, 'failed', at, { error, reason: result.reason, attempts: context.attempt });
+      return finish('failed', at, { error, reason: result.reason, attempts: context.attempt });
     if (context.attempt >= context.job.maxAttempts) {
-      await this.finish(row, 'dead', at, { error, reason: result.reason, attempts: context.attempt });
+      await finish('dead', at, { error, reason: result.reason, attempts: context.attempt });
       // The job dies too, so `crm.jobs.deadLetters()` lists it beside the message.
       throw retry(row, `dead after ${context.attempt} attempts: ${result.reason}`);
     }
@@ -157,7 +177,7 @@ export class MessageDispatcher {
   }
 
   /** Moves the message to a new job at `to`, in one transaction with its row, never dropping it. */
-  private async defer(row: MessageRow, to: Date, now: Date): Promise<undefined> {
+  private async defer(row: MessageRow, to: Date, now: Date, tell: Tell): Promise<undefined> {
     const updated = await this.tenant.store.transaction(async (tx) => {
       const { job } = await this.tenant.jobs.enqueue(
         {
@@ -173,7 +193,7 @@ export class MessageDispatcher {
       return tx.table(messagesTable).update({ id: row.id }, patch, { where: { jobId: row.jobId } });
     });
     if (updated.applied && updated.row)
-      await announce(this.crm, [
+      await tell([
         { row: updated.row, status: 'deferred', at: now, occurrence: String(to.getTime()), reason: 'quiet hours' },
       ]);
     return undefined;
@@ -214,16 +234,19 @@ export class MessageDispatcher {
   }
 
   /** Ends (or advances) the message with a conditional update, then tells the timeline and the bus. */
-  private async finish(row: MessageRow, status: StatusChange['status'], at: Date, patch: Patch): Promise<undefined> {
+  private async finish(row: MessageRow, status: StatusChange['status'], at: Date, patch: Patch, tell: Tell): Promise<undefined> {
     const { applied, row: updated } = await this.rows.update(
       { id: row.id },
       { ...patch, status, updatedAt: at },
       { where: { status: { in: [...WAITING_STATUSES] }, jobId: row.jobId } },
     );
-    if (applied && updated) await announce(this.crm, [{ row: updated, status, at, reason: patch.reason ?? null }]);
+    if (applied && updated) await tell([{ row: updated, status, at, reason: patch.reason ?? null }]);
     return undefined;
   }
 }
+
+/** Tells status changes: now (one job) or with the rest of its batch. */
+type Tell = (changes: StatusChange[]) => Promise<unknown>;
 
 function failure(error: unknown): MessageFailure {
   if (isRapportError(error)) return { code: error.code, reason: error.message };

@@ -1,0 +1,58 @@
+import type { Customer } from '@rapport/core';
+import type { BatchJobResult, JobContext, TenantContext } from '@rapport/core/plugin';
+import { announce, type StatusChange } from '../status/status-announcer.js';
+import { type MessageRow, messagesTable } from '../tables.js';
+import type { DispatchPayload } from './dispatch-job.js';
+import type { MessageDispatcher } from './message-dispatcher.js';
+
+/** Dispatch jobs claimed together and handed to one batch. */
+export const DISPATCH_BATCH_SIZE = 50;
+/** Channel sends (and their guards, renders and row updates) under way at once in one batch. */
+const SEND_CONCURRENCY = 16;
+
+/**
+ * Dispatches a batch of messages: their rows in one query, their customers in one, each
+ * message through the same steps as alone (guards, quiet hours, template, hooks, the channel,
+ * a conditional update), a bounded number at once, then every status change of the batch in
+ * one `recordMany` and its events after it. A message's own failure is its job's result only.
+ *
+ * Caps stay right under concurrency because the caps guard counts and decides per customer
+ * under that customer's lock, as for one message; the batch only saves the reads and the
+ * timeline writes. If the batch's timeline write fails, every job of it retries: their rows
+ * are already moved on, so a rerun records what is missing (a `sent` row's `sent`) and sends
+ * nothing again.
+ */
+export async function dispatchBatch(
+  tenant: TenantContext,
+  dispatcher: MessageDispatcher,
+  contexts: readonly JobContext[],
+): Promise<BatchJobResult[]> {
+  const ids = contexts.map((context) => (context.job.payload as DispatchPayload).messageId);
+  const rows = new Map<string, MessageRow>();
+  const found = await tenant.store.table(messagesTable).find({ where: { id: { in: [...new Set(ids)] } }, limit: 1000 });
+  for (const row of found.items) rows.set(row.id, row);
+  // Live customers in one read; a merged-away id is left to the dispatcher, which follows the merge.
+  const customers = new Map<string, Customer>();
+  for (const customer of await tenant.store.customers.getMany([...new Set(found.items.map((row) => row.customerId))]))
+    customers.set(customer.id, customer);
+  const changes: StatusChange[] = [];
+  const results: BatchJobResult[] = new Array(contexts.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let index = next++; index < contexts.length; index = next++) {
+      const row = rows.get(ids[index] as string) ?? null;
+      try {
+        results[index] = await dispatcher.dispatch(contexts[index] as JobContext, {
+          row,
+          customer: row ? customers.get(row.customerId) : undefined,
+          changes,
+        });
+      } catch (error) {
+        results[index] = { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, contexts.length) }, lane));
+  await announce(tenant.crm, changes);
+  return results;
+}
