@@ -16,7 +16,7 @@ class FlakyChannel extends RecordingChannel {
 }
 
 const vetoHook = {
-  'message.beforeSend': (message: { text?: string }, context: { veto: (reason: string) => never }) => {
+  'message.beforeSend': (message: OutboundMessage, context: { veto: (reason: string) => never }) => {
     if (message.text === 'veto me') context.veto('not today');
     return message;
   },

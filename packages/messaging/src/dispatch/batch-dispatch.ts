@@ -3,7 +3,7 @@ import type { BatchJobResult, JobContext, TenantContext } from '@rapport/core/pl
 import { announce, type StatusChange } from '../status/status-announcer.js';
 import { type MessageRow, messagesTable } from '../tables.js';
 import type { DispatchPayload } from './dispatch-job.js';
-import type { MessageDispatcher } from './message-dispatcher.js';
+import type { MessageDispatcher, SentMark } from './message-dispatcher.js';
 
 /** Dispatch jobs claimed together and handed to one batch. */
 export const DISPATCH_BATCH_SIZE = 50;
@@ -12,9 +12,9 @@ const SEND_CONCURRENCY = 16;
 
 /**
  * Dispatches a batch of messages: their rows in one query, their customers in one, each
- * message through the same steps as alone (guards, quiet hours, template, hooks, the channel,
- * a conditional update), a bounded number at once, then every status change of the batch in
- * one `recordMany` and its events after it. A message's own failure is its job's result only.
+ * message through the same steps as alone (guards, quiet hours, template, hooks, the channel),
+ * a bounded number at once, then the sent ones' conditional moves to `sent` in one transaction,
+ * then every status change of the batch in one `recordMany` and its events after it. A message's own failure is its job's result only.
  *
  * Caps stay right under concurrency because the caps guard counts and decides per customer
  * under that customer's lock, as for one message; the batch only saves the reads and the
@@ -36,6 +36,7 @@ export async function dispatchBatch(
   for (const customer of await tenant.store.customers.getMany([...new Set(found.items.map((row) => row.customerId))]))
     customers.set(customer.id, customer);
   const changes: StatusChange[] = [];
+  const marks: SentMark[] = [];
   const results: BatchJobResult[] = new Array(contexts.length);
   let next = 0;
   const lane = async (): Promise<void> => {
@@ -46,6 +47,7 @@ export async function dispatchBatch(
           row,
           customer: row ? customers.get(row.customerId) : undefined,
           changes,
+          marks,
         });
       } catch (error) {
         results[index] = { error };
@@ -53,6 +55,7 @@ export async function dispatchBatch(
     }
   };
   await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, contexts.length) }, lane));
+  changes.push(...(await dispatcher.markSent(marks)));
   await announce(tenant.crm, changes);
   return results;
 }

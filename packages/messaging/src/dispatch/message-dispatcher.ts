@@ -31,6 +31,18 @@ export interface Prefetched {
   readonly row: MessageRow | null;
   readonly customer?: Customer | undefined;
   readonly changes: StatusChange[];
+  /**
+   * Where a sent message's move to `sent` goes when the batch writes them together, in one
+   * transaction after its sends; absent: written here at once.
+   */
+  readonly marks?: SentMark[];
+}
+
+/** A sent message's conditional move to `sent`, left for its batch to write. */
+export interface SentMark {
+  readonly row: MessageRow;
+  readonly patch: Patch;
+  readonly at: Date;
 }
 
 /**
@@ -134,13 +146,19 @@ export class MessageDispatcher {
     const template = rendered.version === null ? {} : { templateVersion: rendered.version, templateLocale: rendered.locale };
     const at = this.tenant.clock.now();
     if (result.status === 'sent') {
-      await finish('sent', at, {
+      const patch: Patch = {
         ...template,
         providerMessageId: result.providerMessageId,
         sentAt: at,
         attempts: context.attempt,
         error: null,
-      });
+      };
+      // A reply joins its conversation only once its row is `sent`: such a row is marked here, not with the batch.
+      if (prefetched?.marks && !row.conversationId) {
+        prefetched.marks.push({ row, patch, at });
+        return undefined;
+      }
+      await finish('sent', at, patch);
       // After the row is `sent`: a failure here retries the job, which joins again without sending again.
       await this.joinConversation(row, rendered.content, result.providerMessageId);
       return undefined;
@@ -230,6 +248,29 @@ export class MessageDispatcher {
       // An e-mail Message-ID threads the customer's reply to this message.
       ...(providerMessageId?.startsWith('<') ? { threading: { messageId: providerMessageId } } : {}),
       occurredAt: row.sentAt ?? this.tenant.clock.now(),
+    });
+  }
+
+  /**
+   * Writes a batch's moves to `sent` in one transaction, each conditional as in `finish`, and
+   * returns the status changes of those applied. If it fails, the jobs run again and send
+   * again with the same idempotency keys (at least once, as for a crash before the mark).
+   */
+  async markSent(marks: readonly SentMark[]): Promise<StatusChange[]> {
+    if (marks.length === 0) return [];
+    return this.tenant.store.transaction(async (tx) => {
+      const changes: StatusChange[] = [];
+      for (const { row, patch, at } of marks) {
+        const { applied, row: updated } = await tx
+          .table(messagesTable)
+          .update(
+            { id: row.id },
+            { ...patch, status: 'sent', updatedAt: at },
+            { where: { status: { in: [...WAITING_STATUSES] }, jobId: row.jobId } },
+          );
+        if (applied && updated) changes.push({ row: updated, status: 'sent', at, reason: null });
+      }
+      return changes;
     });
   }
 
