@@ -74,8 +74,8 @@ export {
   type ScheduleInput,
   ScheduleInputSchema,
 } from './jobs/job.js';
-export type { JobContext, JobDefinition, JobHandler, JobResult } from './jobs/job-handler.js';
 export type { BatchJobHandler, BatchJobResult, JobBatch } from './jobs/job-batch.js';
+export type { JobContext, JobDefinition, JobHandler, JobResult } from './jobs/job-handler.js';
 export { type EnqueueManyOutcome, type EnqueueOptions, JobService, MAX_ENQUEUE_BATCH } from './jobs/job-service.js';
 export { JobWorkers, type WorkerHost, type WorkerOptions } from './jobs/job-workers.js';
 export {

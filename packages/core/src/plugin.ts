@@ -87,8 +87,8 @@ export { HookChangeError, HookFailedError, HookVetoError } from './hooks/hook-er
 export type { HookContext, HookHandler, HookHandlers, HookResult } from './hooks/hook-handler.js';
 export type { HookFacts, HookInput, HookName, HookPoint, RapportHooks } from './hooks/hook-map.js';
 export { APP_HOOK_OWNER, type HookRegistration, HookRunner, type RunHookOptions } from './hooks/hook-runner.js';
-export type { JobContext, JobDefinition, JobHandler, JobResult } from './jobs/job-handler.js';
 export type { BatchJobHandler, BatchJobResult, JobBatch } from './jobs/job-batch.js';
+export type { JobContext, JobDefinition, JobHandler, JobResult } from './jobs/job-handler.js';
 export { DEFAULT_JOB_POLICY, JobRegistry, type ResolvedJobDefinition } from './jobs/job-registry.js';
 export { collectContributions } from './plugins/contribution-registry.js';
 export type {

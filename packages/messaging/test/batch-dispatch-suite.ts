@@ -82,7 +82,12 @@ export const batchDispatchSuite = defineStorageSuite({
         expect(await status(ids.transient)).toMatchObject({ status: 'queued', attempts: 1, error: { code: 'SEND_TRANSIENT' } });
         expect([...email.effects()].sort()).toEqual([ids.sent, ids.transient].sort());
         expect(crm.recordedOf('message.sent').map((event) => event.messageId)).toEqual([ids.sent]);
-        expect(crm.recordedOf('message.blocked').map((event) => event.messageId).sort()).toEqual([ids.consent, ids.capped].sort());
+        expect(
+          crm
+            .recordedOf('message.blocked')
+            .map((event) => event.messageId)
+            .sort(),
+        ).toEqual([ids.consent, ids.capped].sort());
         expect(crm.recordedOf('message.vetoed').map((event) => event.messageId)).toEqual([ids.vetoed]);
         // The transient failure comes back after its backoff, with the same idempotency key, and is sent.
         email.flaky = false;

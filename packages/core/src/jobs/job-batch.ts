@@ -1,5 +1,5 @@
-import type { Crm } from '../crm/crm.js';
 import type { AttemptOutcome } from '../contracts/job-store.js';
+import type { Crm } from '../crm/crm.js';
 import { retryDelayMs } from './backoff.js';
 import type { ClaimedJob } from './job.js';
 import type { JobContext, JobResult } from './job-handler.js';
@@ -93,7 +93,8 @@ export async function attemptBatch(
     if (known) return known;
     const result = results?.[next++];
     if (!results) return settleAttempt(job, definition, at, { error: failure });
-    if (typeof result === 'object' && result !== null && 'error' in result) return settleAttempt(job, definition, at, { error: result.error });
+    if (typeof result === 'object' && result !== null && 'error' in result)
+      return settleAttempt(job, definition, at, { error: result.error });
     return settleAttempt(job, definition, at, { result });
   });
 }
@@ -103,7 +104,12 @@ export async function attemptBatch(
  * up to the type's batch size), removing them from the pool. A type without a batch handler
  * runs alone: `[first]`.
  */
-export function takeBatchMates(first: ClaimedJob, pool: ClaimedJob[], registry: JobRegistry, eligible: (job: ClaimedJob) => boolean = () => true): ClaimedJob[] {
+export function takeBatchMates(
+  first: ClaimedJob,
+  pool: ClaimedJob[],
+  registry: JobRegistry,
+  eligible: (job: ClaimedJob) => boolean = () => true,
+): ClaimedJob[] {
   const size = registry.get(first.type)?.batch?.size ?? 1;
   const group = [first];
   for (let index = 0; index < pool.length && group.length < size; ) {

@@ -31,10 +31,15 @@ export class JobRegistry {
       }
       const batch = definition.batch;
       if (batch !== undefined && (typeof batch?.handler !== 'function' || !Number.isInteger(batch.size) || batch.size < 1)) {
-        throw new PluginError(CoreErrorCode.PluginInvalidOptions, owner, `job "${type}" batch needs a handler function and a size of at least 1`, {
-          type,
-          field: 'batch',
-        });
+        throw new PluginError(
+          CoreErrorCode.PluginInvalidOptions,
+          owner,
+          `job "${type}" batch needs a handler function and a size of at least 1`,
+          {
+            type,
+            field: 'batch',
+          },
+        );
       }
       if (this.definitions.has(type)) {
         throw new PluginError(CoreErrorCode.PluginDuplicate, owner, `job type "${type}" is defined twice`, { type });

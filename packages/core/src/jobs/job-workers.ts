@@ -234,8 +234,12 @@ export class JobWorkers {
       for (const job of unit) await this.execute(job, abort);
       return;
     }
-    const outcomes = await attemptBatch(unit, definition, definition.batch, (job) => this.contextOf(job, abort.signal), () =>
-      this.host.clock.now(),
+    const outcomes = await attemptBatch(
+      unit,
+      definition,
+      definition.batch,
+      (job) => this.contextOf(job, abort.signal),
+      () => this.host.clock.now(),
     );
     for (const [index, job] of unit.entries()) await this.record(job, outcomes[index] as AttemptOutcome);
   }

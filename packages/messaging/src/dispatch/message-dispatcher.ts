@@ -168,8 +168,7 @@ export class MessageDispatcher {
       reason: result.reason,
       providerCode: result.providerCode,
     };
-    if (result.errorClass === 'permanent')
-      return finish('failed', at, { error, reason: result.reason, attempts: context.attempt });
+    if (result.errorClass === 'permanent') return finish('failed', at, { error, reason: result.reason, attempts: context.attempt });
     if (context.attempt >= context.job.maxAttempts) {
       await finish('dead', at, { error, reason: result.reason, attempts: context.attempt });
       // The job dies too, so `crm.jobs.deadLetters()` lists it beside the message.
@@ -211,9 +210,7 @@ export class MessageDispatcher {
       return tx.table(messagesTable).update({ id: row.id }, patch, { where: { jobId: row.jobId } });
     });
     if (updated.applied && updated.row)
-      await tell([
-        { row: updated.row, status: 'deferred', at: now, occurrence: String(to.getTime()), reason: 'quiet hours' },
-      ]);
+      await tell([{ row: updated.row, status: 'deferred', at: now, occurrence: String(to.getTime()), reason: 'quiet hours' }]);
     return undefined;
   }
 
