@@ -14,13 +14,14 @@ const SEND_CONCURRENCY = 16;
  * Dispatches a batch of messages: their rows in one query, their customers in one, each
  * message through the same steps as alone (guards, quiet hours, template, hooks, the channel),
  * a bounded number at once, then the sent ones' conditional moves to `sent` in one transaction,
- * then every status change of the batch in one `recordMany` and its events after it. A message's own failure is its job's result only.
+ * then every status change of the batch in one `recordMany` and its events after it. A
+ * message's own failure is its job's result only.
  *
- * Caps stay right under concurrency because the caps guard counts and decides per customer
- * under that customer's lock, as for one message; the batch only saves the reads and the
- * timeline writes. If the batch's timeline write fails, every job of it retries: their rows
- * are already moved on, so a rerun records what is missing (a `sent` row's `sent`) and sends
- * nothing again.
+ * Caps count the same as for one message: the dispatch-time count takes in the customer's
+ * other queued and sent messages (only the message itself is left out), so two messages of
+ * one customer, in one batch or in two workers' batches at once, each see the other. If the
+ * batch's timeline write fails, every job of it retries: their rows are already moved on, so
+ * a rerun records what is missing (a `sent` row's `sent`) and sends nothing again.
  */
 export async function dispatchBatch(
   tenant: TenantContext,
@@ -55,7 +56,15 @@ export async function dispatchBatch(
     }
   };
   await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, contexts.length) }, lane));
-  changes.push(...(await dispatcher.markSent(marks)));
+  // A failed mark fails only the sent messages' jobs (they send again with the same key); the
+  // batch's other outcomes are written already and are told all the same.
+  let markFailure: { error: unknown } | null = null;
+  try {
+    changes.push(...(await dispatcher.markSent(marks)));
+  } catch (error) {
+    markFailure = { error };
+  }
   await announce(tenant.crm, changes);
+  if (markFailure) for (const mark of marks) results[ids.indexOf(mark.row.id)] = markFailure;
   return results;
 }
