@@ -80,6 +80,37 @@ describe('batch job handlers', () => {
     await crm.close();
   });
 
+  it('running workers give a batch one concurrency slot and run every job once (4 worker sets, 120 jobs)', async () => {
+    const ran: string[] = [];
+    const sizes: number[] = [];
+    let running = 0;
+    let most = 0;
+    const { crm } = await crmWith(async (contexts) => {
+      running++;
+      most = Math.max(most, running);
+      sizes.push(contexts.length);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      for (const context of contexts) ran.push(context.job.id);
+      running--;
+      return contexts.map(() => undefined);
+    });
+    const ids = (await crm.jobs.enqueueMany(Array.from({ length: 120 }, (_, n) => ({ type: BATCH, payload: n })))).map(
+      (outcome) => (outcome as { job: { id: string } }).job.id,
+    );
+    const fleet = Array.from({ length: 4 }, () => crm.startWorkers({ concurrency: 1, batchSize: 10, pollIntervalMs: 2 }));
+    const deadline = Date.now() + 30_000;
+    while (ran.length < ids.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    await Promise.all(fleet.map((workers) => workers.stop()));
+    expect([...ran].sort()).toEqual([...ids].sort());
+    // Four worker sets of one slot each: never more than four batches at once.
+    expect(most).toBeLessThanOrEqual(4);
+    // Claims of 10 go to the handler together, at most its size (3) a call.
+    expect(Math.max(...sizes)).toBe(3);
+    const jobs = await crm.jobs.list({ status: 'succeeded', limit: 200 });
+    expect(jobs.items).toHaveLength(120);
+    await crm.close();
+  });
+
   it('refuses a batch without a handler or with a size below 1, naming the job type', async () => {
     for (const batch of [{ size: 0, handler: async () => [] }, { size: 2 }]) {
       await expect(
