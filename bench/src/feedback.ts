@@ -126,13 +126,19 @@ async function seriesOn(target: string, storage: Storage, total: number): Promis
 
 /**
  * `openTickets` open tickets whose first-response breach timers are pending: most due in a
- * week, `dueSoon` of them spread over a 30-second window that starts 5 s after the workers do.
+ * week, `dueSoon` of them spread over a window (30 s; 3 s at the smoke size) that starts 5 s after the workers do.
  * Tickets and timers are written straight into the tables (opening 100,000 through the API
  * would take most of the run); what is measured is the scan and the firing. Beside each
  * breach timer a no-op job is due at the same instant: its lateness is the queue's own.
  * Interactions are ingested in batches of 500 the whole time.
  */
-async function slaOn(target: string, storage: Storage, openTickets: number, dueSoon: number): Promise<FeedbackSlaResult> {
+async function slaOn(
+  target: string,
+  storage: Storage,
+  openTickets: number,
+  dueSoon: number,
+  windowMs: number,
+): Promise<FeedbackSlaResult> {
   const lateness: number[] = [];
   const baseline: number[] = [];
   const crm = await createCrm({
@@ -188,7 +194,7 @@ async function slaOn(target: string, storage: Storage, openTickets: number, dueS
     // The backlog first (due in a week), then the tickets due in the window, which starts 5 s after them.
     await load(dueSoon, openTickets, () => Date.now() + target7d);
     const windowStart = Date.now() + 5_000 + Math.ceil(dueSoon / 100) * 10; // a little longer to load more
-    await load(0, dueSoon, (n) => windowStart + Math.floor((n * 30_000) / dueSoon));
+    await load(0, dueSoon, (n) => windowStart + Math.floor((n * windowMs) / dueSoon));
     if (Date.now() > windowStart) throw new Error('loading the due tickets took longer than the lead time');
     crm.events.on('ticket.sla.breached', (alert) => void lateness.push(Date.now() - alert.dueAt.getTime()));
     const workers = crm.startWorkers({ concurrency: 4 });
@@ -196,7 +202,7 @@ async function slaOn(target: string, storage: Storage, openTickets: number, dueS
     let ingested = 0;
     const ingestStart = Date.now();
     const random = seededRandom(77);
-    while (Date.now() < windowStart + 30_000 + 60_000 && lateness.length < dueSoon) {
+    while (Date.now() < windowStart + windowMs + 60_000 && lateness.length < dueSoon) {
       const batch = Array.from({ length: 500 }, (_, index) => ({
         customerId: customers[Math.floor(random() * customers.length)] as string,
         channel: 'web',
@@ -226,11 +232,11 @@ async function slaOn(target: string, storage: Storage, openTickets: number, dueS
 }
 
 /** The feedback benchmarks on a SQLite file. */
-export async function feedbackSqlite(size: { responses: number; openTickets: number; dueSoon: number }) {
+export async function feedbackSqlite(size: { responses: number; openTickets: number; dueSoon: number; windowMs: number }) {
   const dir = mkdtempSync(join(tmpdir(), 'rapport-bench-feedback-'));
   try {
     const series = await seriesOn('sqlite', sqlite({ filename: join(dir, 'series.db') }), size.responses);
-    const sla = await slaOn('sqlite', sqlite({ filename: join(dir, 'sla.db') }), size.openTickets, size.dueSoon);
+    const sla = await slaOn('sqlite', sqlite({ filename: join(dir, 'sla.db') }), size.openTickets, size.dueSoon, size.windowMs);
     return { series, sla };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -238,7 +244,7 @@ export async function feedbackSqlite(size: { responses: number; openTickets: num
 }
 
 /** The feedback benchmarks on PostgreSQL, in databases of their own. */
-export async function feedbackPostgres(size: { responses: number; openTickets: number; dueSoon: number }, serverUrl: string) {
+export async function feedbackPostgres(size: { responses: number; openTickets: number; dueSoon: number; windowMs: number }, serverUrl: string) {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   const urlOf = (name: string) => Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
@@ -254,6 +260,7 @@ export async function feedbackPostgres(size: { responses: number; openTickets: n
       await postgres({ connectionString: urlOf(names[1] as string), max: 8 }),
       size.openTickets,
       size.dueSoon,
+      size.windowMs,
     );
     return { series, sla };
   } finally {

@@ -4,6 +4,7 @@ import { seededRandom } from './random.js';
 
 /** Sizes of the synthetic shop; `full` is the issue's. */
 export const RECOMMEND_SCALE_SIZES = {
+  smoke: { interactions: 10_000, customers: 1_000, items: 300 },
   small: { interactions: 100_000, customers: 10_000, items: 2_000 },
   medium: { interactions: 300_000, customers: 30_000, items: 6_000 },
   full: { interactions: 1_000_000, customers: 100_000, items: 20_000 },
