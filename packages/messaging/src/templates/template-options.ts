@@ -7,6 +7,12 @@ export const TemplateOptionsSchema = z.object({
   smsChannels: z.array(z.string().min(1)).default(['sms']),
   /** Parsed templates kept in memory, per process (each version parses once). */
   cacheSize: z.number().int().min(1).max(1_000_000).default(1_000),
+  /**
+   * How long, in ms, a render reuses the version it last resolved for a key, channel and locale
+   * instead of reading the table again (the read cost more than the render). A save in this Crm
+   * is seen at once; a save by another process within this time. 0 reads on every render.
+   */
+  resolveCacheMs: z.number().int().min(0).max(3_600_000).default(1_000),
   /** liquidjs render limits against runaway templates (see `TemplateLimits`). */
   limits: z
     .object({

@@ -78,6 +78,8 @@ export class TemplateService implements TemplateRenderer {
         throw error;
       }
       this.runtime.cache.set(this.cacheKey(row.templateKey, row.channel, row.locale, row.version), compiled);
+      // A new latest version (or default locale) changes what a render resolves to: this Crm sees it at once.
+      this.runtime.resolved?.clear();
       return toTemplateVersion(row);
     }
     throw new ConflictError(
@@ -147,7 +149,7 @@ export class TemplateService implements TemplateRenderer {
   }
 
   private async renderStored(key: string, variables: Readonly<Record<string, unknown>>, selector: TemplateSelector) {
-    const row = await this.resolve(key, selector);
+    const row = await this.resolveCached(key, selector);
     const cacheKey = this.cacheKey(row.templateKey, row.channel, row.locale, row.version);
     let compiled = this.runtime.cache.get(cacheKey);
     if (!compiled) {
@@ -159,6 +161,25 @@ export class TemplateService implements TemplateRenderer {
     const sms = this.runtime.options.smsChannels.includes(row.channel) && content.text !== undefined ? measureSms(content.text) : undefined;
     const rendering: TemplateRendering = { ...identity, channel: row.channel, content, ...(sms ? { sms } : {}) };
     return { rendering, maxSegments: row.maxSegments };
+  }
+
+  /** {@link resolve}, reusing the row found for the same request within `resolveCacheMs`. */
+  private async resolveCached(key: string, selector: TemplateSelector) {
+    const cache = this.runtime.resolved;
+    const { channel, locale, version } = selector as { channel: unknown; locale?: unknown; version?: unknown };
+    // Only well-typed requests are cached; anything else goes through resolve's validation every time.
+    const plain =
+      typeof key === 'string' &&
+      typeof channel === 'string' &&
+      (locale === undefined || typeof locale === 'string') &&
+      (version === undefined || typeof version === 'number');
+    if (!cache || !plain) return this.resolve(key, selector);
+    const requested = [this.tenant.tenantId, key, channel, locale ?? '', version ?? ''].join('\u0000');
+    const hit = cache.get(requested);
+    if (hit) return hit;
+    const row = await this.resolve(key, selector);
+    cache.set(requested, row);
+    return row;
   }
 
   /** Finds the row to use: the asked locale, then its language, then the key's default locale. */

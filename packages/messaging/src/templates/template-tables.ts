@@ -1,4 +1,4 @@
-import { column, defineTable } from '@rapport/core/plugin';
+import { column, defineTable, type RowOf } from '@rapport/core/plugin';
 
 /**
  * One row per saved template version, never updated: saving writes version n+1 for the key,
@@ -21,3 +21,6 @@ export const templatesTable = defineTable('templates', {
   },
   primaryKey: ['templateKey', 'channel', 'locale', 'version'],
 });
+
+/** One stored template version. */
+export type TemplateRow = RowOf<typeof templatesTable>;
