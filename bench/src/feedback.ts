@@ -132,13 +132,7 @@ async function seriesOn(target: string, storage: Storage, total: number): Promis
  * breach timer a no-op job is due at the same instant: its lateness is the queue's own.
  * Interactions are ingested in batches of 500 the whole time.
  */
-async function slaOn(
-  target: string,
-  storage: Storage,
-  openTickets: number,
-  dueSoon: number,
-  windowMs: number,
-): Promise<FeedbackSlaResult> {
+async function slaOn(target: string, storage: Storage, openTickets: number, dueSoon: number, windowMs: number): Promise<FeedbackSlaResult> {
   const lateness: number[] = [];
   const baseline: number[] = [];
   const crm = await createCrm({
@@ -244,7 +238,10 @@ export async function feedbackSqlite(size: { responses: number; openTickets: num
 }
 
 /** The feedback benchmarks on PostgreSQL, in databases of their own. */
-export async function feedbackPostgres(size: { responses: number; openTickets: number; dueSoon: number; windowMs: number }, serverUrl: string) {
+export async function feedbackPostgres(
+  size: { responses: number; openTickets: number; dueSoon: number; windowMs: number },
+  serverUrl: string,
+) {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   const urlOf = (name: string) => Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
