@@ -302,6 +302,33 @@ export const conversationsSuite = defineStorageSuite({
         await crm.close();
       });
 
+      it('two STOPs arriving at once withdraw once and confirm once (20 rounds)', async () => {
+        const { crm, ada } = await setUp();
+        const ROUNDS = 20;
+        for (let round = 0; round < ROUNDS; round++) {
+          await crm.consent.grant({ customerId: ada.id, purpose: 'marketing', channel: 'sms', source: 'checkout' });
+          const placed = await Promise.all(
+            ['a', 'b'].map(async (side) =>
+              recorded(
+                (
+                  await crm.conversations.receive(
+                    'sms',
+                    twilioInbound({ From: ADA.phone, Body: 'STOP', MessageSid: `SM-race-${round}-${side}` }),
+                  )
+                ).outcomes[0],
+              ),
+            ),
+          );
+          const outcomes = placed.map((outcome) => outcome.optOut);
+          expect(outcomes.filter((optOut) => optOut?.confirm).length, `round ${round}`).toBe(1);
+          expect(outcomes.filter((optOut) => optOut?.withdrawn).length, `round ${round}`).toBe(1);
+          expect((await crm.consent.check({ customerId: ada.id, purpose: 'marketing', channel: 'sms' })).allowed).toBe(false);
+        }
+        const withdrawals = (await crm.consent.history(ada.id)).filter((r) => r.status === 'withdrawn');
+        expect(withdrawals).toHaveLength(ROUNDS);
+        await crm.close();
+      });
+
       it('creates the customer of an unknown sender, and never threads into another customer’s conversation', async () => {
         const { crm, ada } = await setUp();
         const adas = recorded(

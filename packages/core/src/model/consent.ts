@@ -63,6 +63,12 @@ export const ConsentChangeInputSchema = z.object({
   /** Only for grants: when the grant lapses; must be after `occurredAt`. */
   expiresAt: DateInputSchema.nullable().default(null),
   occurredAt: DateInputSchema.optional(),
+  /**
+   * Write only if it changes something: when the latest record for this purpose and channel
+   * already has this status, nothing is written and that record is returned (no event). Decided
+   * under the customer's lock, so two concurrent opt-outs write one withdrawal.
+   */
+  ifChanged: z.boolean().default(false),
 });
 /** A consent change as the app passes it in. */
 export type ConsentChangeInput = z.input<typeof ConsentChangeInputSchema>;

@@ -204,7 +204,13 @@ export class ConsentService {
     assertStorable(this.storage, input);
     const parsed = parseInput(ConsentChangeInputSchema, input);
     this.checkNoticeVersion(parsed.purpose, parsed.noticeVersion);
-    const record = await this.customers.writeLocked(parsed.customerId, async (tx, customer) => {
+    const written = await this.customers.writeLocked(parsed.customerId, async (tx, customer) => {
+      if (parsed.ifChanged) {
+        const latest = (await tx.consents.history(customer.id, { purpose: parsed.purpose }))
+          .filter((entry) => entry.channel === parsed.channel)
+          .at(-1);
+        if (latest?.status === status) return { entry: latest, changed: false };
+      }
       const now = this.clock.now();
       const occurredAt = parsed.occurredAt ?? now;
       this.checkExpiry(status, parsed.expiresAt, occurredAt);
@@ -225,10 +231,10 @@ export class ConsentService {
         recordedAt: now,
       };
       await tx.consents.append(entry);
-      return entry;
+      return { entry, changed: true };
     });
-    await this.announce(record);
-    return record;
+    if (written.changed) await this.announce(written.entry);
+    return written.entry;
   }
 
   private async announce(record: ConsentRecord): Promise<void> {

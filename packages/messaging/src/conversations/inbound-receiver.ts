@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type IdentityInput, isRapportError, NotFoundError, RapportError } from '@rapport/core';
 import type { Channel, InboundMessage, InboundRequest, TenantContext } from '@rapport/core/plugin';
 import { MessagingErrorCode } from '../error-codes.js';
@@ -140,16 +141,26 @@ export class InboundReceiver {
     return named;
   }
 
-  /** Withdraws the channel's consent for each opt-out purpose not already withdrawn there; `confirm` only the first time. */
+  /**
+   * Withdraws the channel's consent for each opt-out purpose not already withdrawn there; `confirm`
+   * only the first time. The check and the write happen under the customer's lock (`ifChanged`),
+   * so of two opt-outs arriving at once exactly one withdraws and confirms; the per-call id in the
+   * proof tells this call whether the withdrawal it got back is its own.
+   */
   private async optOut(customerId: string, channel: string, placement: PlacementResult): Promise<OptOutOutcome> {
     const { consent } = this.tenant.crm;
-    const history = await consent.history(customerId);
+    const optOutId = randomUUID();
     let withdrawn = false;
     for (const purpose of this.options.optOutPurposes) {
-      const latest = history.filter((record) => record.purpose === purpose && record.channel === channel).at(-1);
-      if (latest?.status === 'withdrawn') continue;
-      await consent.withdraw({ customerId, purpose, channel, source: `inbound:${channel}`, proof: { messageId: placement.messageId } });
-      withdrawn = true;
+      const record = await consent.withdraw({
+        customerId,
+        purpose,
+        channel,
+        source: `inbound:${channel}`,
+        proof: { messageId: placement.messageId, optOutId },
+        ifChanged: true,
+      });
+      if (record.proof?.optOutId === optOutId) withdrawn = true;
     }
     return { purposes: this.options.optOutPurposes, withdrawn, confirm: withdrawn && placement.status === 'recorded' };
   }
