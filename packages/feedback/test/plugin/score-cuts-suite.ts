@@ -123,19 +123,16 @@ export const feedbackScoreCutsSuite = defineStorageSuite({
           await send(c.id, 'nps', 'sms', true),
           await send(d.id, 'nps', 'email', false),
         ];
-        await crm.storage
-          .forTenant(crm.tenantId)
-          .table(surveySendsTable)
-          .insert({
-            id: 'skipped-1',
-            customerId: d.id,
-            surveyId: 'nps',
-            surveyVersion: 1,
-            channel: 'email',
-            status: 'skipped',
-            reason: 'throttled',
-            sentAt: crm.clock.now(),
-          });
+        await crm.storage.forTenant(crm.tenantId).table(surveySendsTable).insert({
+          id: 'skipped-1',
+          customerId: d.id,
+          surveyId: 'nps',
+          surveyVersion: 1,
+          channel: 'email',
+          status: 'skipped',
+          reason: 'throttled',
+          sentAt: crm.clock.now(),
+        });
         for (const respond of june) await respond();
         // July: A nps e-mail ✗, C csat e-mail ✓ — answered in August, still counted in July, its send's period.
         crm.clock.set(new Date('2026-07-20T00:00:00Z'));
