@@ -94,7 +94,7 @@ export {
 } from './tables.js';
 export { type PastSurveySend, type ThrottleDecision, type ThrottleRule, throttleSurvey } from './throttle/survey-throttle.js';
 export type { Ticket, TicketEvent, TicketRow } from './tickets/ticket.js';
-export { type ReplyDelivery, type TicketChange, TicketDesk } from './tickets/ticket-desk.js';
+export { type ChangeEffect, type ReplyDelivery, type TicketChange, TicketDesk } from './tickets/ticket-desk.js';
 export {
   type InboundTicketInput,
   InboundTicketInputSchema,

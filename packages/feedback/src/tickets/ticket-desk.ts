@@ -45,7 +45,7 @@ export type ReplyDelivery =
   | { status: 'refused'; code: string; reasons: string[] };
 
 /** Work done in a change's transaction before its history entry is written; what it returns is the entry's `data.delivery`. */
-type ChangeEffect = (tx: TenantStore, row: TicketRow, seq: number) => Promise<Record<string, unknown>>;
+export type ChangeEffect = (tx: TenantStore, row: TicketRow, seq: number) => Promise<Record<string, unknown>>;
 
 /** How often a change retries after a concurrent change of the same ticket won. */
 const CHANGE_ATTEMPTS = 10;

@@ -187,6 +187,26 @@ export const feedbackMessagingSuite = defineStorageSuite({
         await crm.close();
       });
 
+      it('concurrent sent replies on one ticket each queue exactly one message, for many rounds', async () => {
+        const crm = await hubFeedbackCrm(ctx.storage(), sink);
+        const { customer, handle } = await chatter(crm, false);
+        for (let round = 0; round < 5; round++) {
+          const ticket = await crm.feedback.tickets.open({ customerId: customer.id, subject: `Round ${round}`, source: 'chat' });
+          const bodies = [0, 1, 2].map((n) => `round ${round} reply ${n}`);
+          await Promise.all(bodies.map((body) => crm.feedback.tickets.reply(ticket.id, { from: 'agent', body, send: true })));
+          const replies = (await crm.feedback.tickets.history(ticket.id)).filter((event) => event.kind === 'reply');
+          expect(replies.map((event) => event.body).sort()).toEqual(bodies);
+          const ids = replies.map((event) => (event.data?.delivery as { messageId: string }).messageId);
+          expect(new Set(ids).size).toBe(3);
+          for (const id of ids) expect(await crm.messages.get(id)).toMatchObject({ customerId: customer.id, transactional: true });
+        }
+        expect((await crm.messages.list({ customerId: customer.id })).items).toHaveLength(15); // none left behind by a lost race
+        await crm.workers().drain();
+        const texts = sink.to(handle).map((event) => event.data.text ?? '');
+        expect(texts.sort()).toEqual([0, 1, 2, 3, 4].flatMap((round) => [0, 1, 2].map((n) => `round ${round} reply ${n}`)).sort());
+        await crm.close();
+      });
+
       it('concurrent survey sends to one person on the hub queue one message, for many rounds', async () => {
         const crm = await hubFeedbackCrm(ctx.storage(), sink);
         for (let round = 0; round < 8; round++) {
