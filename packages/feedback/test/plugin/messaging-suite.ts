@@ -196,7 +196,7 @@ export const feedbackMessagingSuite = defineStorageSuite({
           await Promise.all(bodies.map((body) => crm.feedback.tickets.reply(ticket.id, { from: 'agent', body, send: true })));
           const replies = (await crm.feedback.tickets.history(ticket.id)).filter((event) => event.kind === 'reply');
           expect(replies.map((event) => event.body).sort()).toEqual(bodies);
-          const ids = replies.map((event) => (event.data?.delivery as { messageId: string }).messageId);
+          const ids = replies.map((event) => (event.data?.delivery as { messageId?: string } | undefined)?.messageId ?? '');
           expect(new Set(ids).size).toBe(3);
           for (const id of ids) expect(await crm.messages.get(id)).toMatchObject({ customerId: customer.id, transactional: true });
         }
