@@ -39,6 +39,28 @@ export const feedbackMessagingSuite = defineStorageSuite({
         await crm.close();
       });
 
+      it('an event trigger (a purchase) sends through the hub after its delay; the second purchase is throttled and sends nothing', async () => {
+        const crm = await hubFeedbackCrm(ctx.storage(), sink, {
+          feedback: { triggers: [{ on: { interaction: 'purchase' }, surveyId: 'nps', channel: 'chat', delayMinutes: 120 }] },
+        });
+        const { customer, handle } = await chatter(crm, true);
+        await crm.interactions.record({ customerId: customer.id, channel: 'pos', type: 'purchase', idempotencyKey: `p1-${customer.id}` });
+        await crm.workers().drain();
+        expect(sink.to(handle)).toEqual([]); // not yet due
+        crm.clock.advance({ minutes: 120 });
+        await crm.workers().drain();
+        const [sent] = crm.recordedOf('feedback.survey.sent');
+        expect(sink.to(handle).map((event) => event.data.text)).toEqual([`Would you recommend us? Tell us: ${sent?.link}`]);
+        expect(sent?.messageId).toEqual(expect.any(String));
+        await crm.interactions.record({ customerId: customer.id, channel: 'web', type: 'purchase', idempotencyKey: `p2-${customer.id}` });
+        crm.clock.advance({ minutes: 120 });
+        await crm.workers().drain();
+        expect(crm.recordedOf('feedback.survey.skipped').map((event) => event.reason)).toEqual(['throttled']);
+        expect(sink.to(handle)).toHaveLength(1);
+        expect((await crm.messages.list({ customerId: customer.id })).items).toHaveLength(1);
+        await crm.close();
+      });
+
       it('consent: no feedback consent skips the send before the hub; consent withdrawn after queueing is blocked by the hub at send time', async () => {
         const crm = await hubFeedbackCrm(ctx.storage(), sink);
         const stranger = await chatter(crm, false);
