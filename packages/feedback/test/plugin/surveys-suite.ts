@@ -82,7 +82,11 @@ export const feedbackSurveysSuite = defineStorageSuite({
         const used = await failure(crm.feedback.surveys.respondByLink({ token: sent.token, answers: { nps: 10 } }));
         expect(isRapportError(used, 'FEEDBACK_LINK_USED')).toBe(true);
         expect((await crm.feedback.surveys.response(first.response.id)).scores).toEqual({ nps: 8 });
-        const forged = await failure(crm.feedback.surveys.respondByLink({ token: `${sent.token.slice(0, -2)}xx`, answers: { nps: 1 } }));
+        // The signature's first character: every bit of it counts (a last base64url character may carry padding bits only).
+        const signatureAt = sent.token.lastIndexOf('.') + 1;
+        const flipped = sent.token[signatureAt] === 'A' ? 'B' : 'A';
+        const tampered = `${sent.token.slice(0, signatureAt)}${flipped}${sent.token.slice(signatureAt + 1)}`;
+        const forged = await failure(crm.feedback.surveys.respondByLink({ token: tampered, answers: { nps: 1 } }));
         expect(isRapportError(forged, 'FEEDBACK_LINK_INVALID')).toBe(true);
         const later = await crm.feedback.surveys.send({ customerId: (await person(crm)).id, surveyId: 'nps', channel: 'sms' });
         if (later.status !== 'sent') throw new Error('expected a send');
