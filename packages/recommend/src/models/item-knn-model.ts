@@ -21,6 +21,17 @@ export interface ItemKnnModel {
   customers: [string, number[]][];
 }
 
+/** A neighbour list as cached, with what it was built from. */
+interface CachedNeighbours {
+  list: Neighbour[];
+  /** The item's version when built. */
+  version: number;
+  /** The kept neighbours' indexes. */
+  partners: Int32Array;
+  /** Under cosine, the sum of the kept neighbours' counts when built. */
+  partnerCounts: number;
+}
+
 /** A neighbour of an item. */
 export interface Neighbour {
   itemId: string;
@@ -32,7 +43,9 @@ export interface Neighbour {
  * pairs with each item they had (O(their items)), so counts stay exact without a retrain.
  * Items are integer indexes and pairs a compact `PairCounts` (typed arrays), so a
  * loaded model of millions of pairs stays small and cheap for the garbage collector.
- * Neighbour lists are computed on demand and cached until a count they read changes.
+ * Neighbour lists are computed on demand and cached; an update only bumps per-item versions
+ * (O(the customer's items), never a walk over an item's partners), and a cached list is
+ * checked against them when read (see {@link ItemKnnCounts.neighbours}).
  */
 export class ItemKnnCounts {
   readonly options: ItemKnnOptions;
@@ -42,7 +55,12 @@ export class ItemKnnCounts {
   #pairs: PairCounts;
   /** Customer id → indexes of their items, oldest first (short lists: a scan beats a set per customer). */
   readonly #customers = new Map<string, number[]>();
-  readonly #neighbours = new Map<number, Neighbour[]>();
+  /**
+   * Per item, bumped whenever its own count or the count of a pair it is in changes: everything
+   * its neighbour list reads apart from its partners' own counts.
+   */
+  readonly #versions: number[] = [];
+  readonly #neighbours = new Map<number, CachedNeighbours>();
 
   constructor(options: ItemKnnOptionsInput = {}) {
     this.options = itemKnnOptions(options);
@@ -64,6 +82,7 @@ export class ItemKnnCounts {
       counts.#ids.push(item);
       counts.#index.set(item, index);
       counts.#itemCounts.push(model.itemCounts[index] ?? 0);
+      counts.#versions.push(0);
     });
     counts.#pairs = new PairCounts(model.items.length, model.pairs);
     for (const [customerId, indexes] of model.customers) counts.#customers.set(customerId, [...indexes]);
@@ -84,6 +103,7 @@ export class ItemKnnCounts {
       this.#ids.push(itemId);
       this.#index.set(itemId, item);
       this.#itemCounts.push(0);
+      this.#versions.push(0);
     }
     if (list === undefined) {
       list = [];
@@ -93,14 +113,11 @@ export class ItemKnnCounts {
     for (let at = start; at < list.length; at++) {
       const other = list[at] as number;
       this.#pairs.increment(item, other);
-      this.#neighbours.delete(other);
+      this.#versions[other] = (this.#versions[other] as number) + 1;
     }
-    // Under cosine n(item) is in every similarity with the item: its partners' lists go stale too.
-    // Co-occurrence reads only the pair counts, whose partners were dropped above.
-    // Nothing is cached while a model trains, so the walk is skipped then.
-    if (this.options.similarity === 'cosine' && this.#neighbours.size > 0)
-      this.#pairs.forEachPartner(item, (partner) => this.#neighbours.delete(partner));
-    this.#neighbours.delete(item);
+    // The item's partners are not touched: under cosine their lists read n(item), which they
+    // compare at read time (a neighbour's count only grows, so only a kept neighbour can matter).
+    this.#versions[item] = (this.#versions[item] as number) + 1;
     list.push(item);
     this.#itemCounts[item] = (this.#itemCounts[item] as number) + 1;
     return true;
@@ -131,22 +148,35 @@ export class ItemKnnCounts {
     return this.#similarity(this.count(a), this.count(b), this.cooccurrence(a, b));
   }
 
-  /** The item's nearest neighbours, most similar first (ties by id), at most `options.neighbours`. */
+  /**
+   * The item's nearest neighbours, most similar first (ties by id), at most `options.neighbours`.
+   * A cached list is served only while nothing it was built from changed: the item's version
+   * (its count and its pair counts) and, under cosine, the counts of the neighbours it kept. A
+   * partner left out cannot get back in by an update elsewhere: its count only grows, which
+   * only lowers its similarity.
+   */
   neighbours(itemId: string): readonly Neighbour[] {
     const item = this.#index.get(itemId);
     if (item === undefined) return [];
     const cached = this.#neighbours.get(item);
-    if (cached) return cached;
-    const list: Neighbour[] = [];
+    if (cached !== undefined && cached.version === this.#versions[item] && this.#keptCountsUnchanged(cached)) return cached.list;
+    const found: { partner: number; similarity: number }[] = [];
     const own = this.#itemCounts[item] as number;
     this.#pairs.forEachPartner(item, (partner, together) => {
       const similarity = this.#similarity(own, this.#itemCounts[partner] as number, together);
-      if (similarity > 0) list.push({ itemId: this.#ids[partner] as string, similarity });
+      if (similarity > 0) found.push({ partner, similarity });
     });
-    list.sort((x, y) => y.similarity - x.similarity || cmp(x.itemId, y.itemId));
-    const kept = list.slice(0, this.options.neighbours);
-    this.#neighbours.set(item, kept);
-    return kept;
+    found.sort((x, y) => y.similarity - x.similarity || cmp(this.#ids[x.partner] as string, this.#ids[y.partner] as string));
+    const kept = found.slice(0, this.options.neighbours);
+    const partners = Int32Array.from(kept, (entry) => entry.partner);
+    const list = kept.map((entry) => ({ itemId: this.#ids[entry.partner] as string, similarity: entry.similarity }));
+    this.#neighbours.set(item, {
+      list,
+      version: this.#versions[item] as number,
+      partners,
+      partnerCounts: this.options.similarity === 'cosine' ? this.#countsOf(partners) : 0,
+    });
+    return list;
   }
 
   /** The customer's items, oldest first. */
@@ -185,6 +215,17 @@ export class ItemKnnCounts {
       pairs,
       customers,
     };
+  }
+
+  /** Under cosine, whether the kept neighbours' counts are those the list was built with (counts only grow, so equal sums mean equal counts). */
+  #keptCountsUnchanged(cached: CachedNeighbours): boolean {
+    return this.options.similarity !== 'cosine' || this.#countsOf(cached.partners) === cached.partnerCounts;
+  }
+
+  #countsOf(partners: Int32Array): number {
+    let sum = 0;
+    for (let at = 0; at < partners.length; at++) sum += this.#itemCounts[partners[at] as number] as number;
+    return sum;
   }
 
   #similarity(countA: number, countB: number, together: number): number {
