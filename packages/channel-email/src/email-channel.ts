@@ -66,6 +66,7 @@ export class EmailChannel implements Channel {
     }
     const threading = message.threading;
     const sending = this.#transport.sendMail({
+      ...(this.#options.replyTo ? { replyTo: replyToFor(this.#options.replyTo, threading?.conversationId) } : {}),
       from: this.#options.from,
       to: message.to.value,
       subject: message.subject ?? '',
@@ -96,6 +97,13 @@ export class EmailChannel implements Channel {
   async close(): Promise<void> {
     this.#transport.close();
   }
+}
+
+/** Where replies go: the mailbox, with the conversation's reply token as its `+tag` when it is one that fits a local part. */
+function replyToFor(mailbox: string, token: string | undefined): string {
+  if (!token || !/^[A-Za-z0-9._-]{1,200}$/.test(token)) return mailbox;
+  const at = mailbox.lastIndexOf('@');
+  return `${mailbox.slice(0, at)}+${token}${mailbox.slice(at)}`;
 }
 
 class AbortedError extends Error {}

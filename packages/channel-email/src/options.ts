@@ -28,6 +28,17 @@ export const EmailOptionsSchema = z.object({
     .regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/, 'must be a domain name')
     .optional(),
   /**
+   * The mailbox replies go to (`Reply-To`). A message in a conversation carries the hub's
+   * reply token in its `+tag` (`hello+rt1.….…@shop.example`), so the customer's reply threads
+   * into that conversation even from another address; other messages get the mailbox as it
+   * is. Your inbound mail route must deliver `+tag` addresses to the same mailbox. No
+   * `Reply-To` when left out (replies go to `from`).
+   */
+  replyTo: z
+    .string()
+    .regex(/^[^\s@+]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'must be a plain e-mail address without a +tag, e.g. hello@shop.example')
+    .optional(),
+  /**
    * The wait reported with a throttled send (SMTP 421/452 or a "rate limit" 4xx): SMTP has no
    * `Retry-After`. @default 60000
    */

@@ -145,6 +145,7 @@ export type {
   PatchOf,
   RowOf,
   Simplify,
+  TableUpdate,
   TableWhere,
   UpdateOptions,
   UpdateResult,

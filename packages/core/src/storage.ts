@@ -78,7 +78,13 @@ export { metricsDeltas, type PurchaseRules } from './services/metrics-delta.js';
 export { composeProfileSnapshot, readProfileSnapshot } from './services/profile-snapshot.js';
 export { inspectMemoryState } from './storage/memory/memory-storage.js';
 export { physicalColumnName, physicalTableName, pluginSlug, TENANT_COLUMN } from './tables/physical-names.js';
-export { checkRowList, checkUpdateOptions, type UpdateCondition } from './tables/repository-input.js';
+export {
+  type CheckedUpdate,
+  checkRowList,
+  checkUpdateList,
+  checkUpdateOptions,
+  type UpdateCondition,
+} from './tables/repository-input.js';
 export { compareColumnValues, compareRows, isAfter, matchesPredicate } from './tables/row-matching.js';
 export { diffTableSnapshots, type TableChanges } from './tables/snapshot-diff.js';
 export { bindAllTables, bindPluginTables, type TableBinding, type TableSnapshot } from './tables/table-binding.js';

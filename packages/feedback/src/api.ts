@@ -3,6 +3,8 @@ import type { ClosedLoopReport } from './closed-loop/closed-loop-report.js';
 import { type ClosedLoopQuery, storedClosedLoopReport } from './closed-loop/loop-ledger.js';
 import { FeedbackErrorCode } from './error-codes.js';
 import type { FeedbackContext } from './plugin/feedback-context.js';
+import type { ProportionScore } from './scores/proportion-score.js';
+import { type ResponseRateQuery, responseRates } from './scores/response-rate-query.js';
 import { type ScoreQuery, type ScoreValue, scoreSeries } from './scores/score-query.js';
 import type { SeriesPoint } from './scores/score-series.js';
 import { SlaAlarm, type SlaAlarmOutcome } from './sla/sla-alarm.js';
@@ -95,9 +97,21 @@ export class FeedbackApi {
     this.alarm = new SlaAlarm(ctx, this.tickets);
   }
 
-  /** NPS, CSAT or CES per period (and channel, store, segment, survey), with confidence intervals; counted in SQL on SQL storages. */
+  /**
+   * NPS, CSAT or CES per period (and channel, store, survey, the response-time segment label,
+   * or membership now of `segments`), with confidence intervals; counted in SQL on SQL storages.
+   */
   scores<K extends 'nps' | 'csat' | 'ces'>(query: ScoreQuery & { kind: K }): Promise<SeriesPoint<ScoreValue<K>>[]> {
-    return scoreSeries(this.ctx.tenant.store, query);
+    return scoreSeries(this.ctx.tenant.store, query, this.ctx.now);
+  }
+
+  /**
+   * The response rate per period of sending (and channel, survey, or membership now of
+   * `segments`): surveys answered through their link of those sent, with a Wilson interval;
+   * counted in SQL on SQL storages.
+   */
+  responseRates(query: ResponseRateQuery): Promise<SeriesPoint<ProportionScore>[]> {
+    return responseRates(this.ctx.tenant.store, query, this.ctx.now);
   }
 
   /** The closed-loop report: detractors followed up, how fast, and whether their next score improved. */

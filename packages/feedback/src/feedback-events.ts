@@ -41,14 +41,18 @@ declare module '@rapport/core' {
       token: string;
       expiresAt: Date;
       ticketId: string | null;
+      /** The response page (`messages.linkUrl` with the token), or `null` without `messages`. */
+      link: string | null;
+      /** The messaging hub's message carrying the link, or `null` when the survey was not messaged. */
+      messageId: string | null;
     };
-    /** A survey send was skipped: the person was throttled or has not consented. */
+    /** A survey send was skipped: the person was throttled, has not consented, or the messaging hub refused the message. */
     'feedback.survey.skipped': {
       tenantId: string;
       customerId: string;
       surveyId: string;
       channel: string;
-      reason: 'throttled' | 'not-consented';
+      reason: 'throttled' | 'not-consented' | 'refused';
     };
     /** A ticket was opened. */
     'ticket.opened': { tenantId: string; ticket: Ticket };

@@ -15,12 +15,24 @@ export {
   type StoredLinkResponse,
   verifyResponseLinkToken,
 } from './links/response-link.js';
-export { type FeedbackOptions, FeedbackOptionsSchema, parseFeedbackOptions, type ResolvedFeedbackOptions } from './options.js';
+export type { HubRefusal, HubSendInput, HubSendOutcome, MessagingHub } from './messaging/messaging-hub.js';
+export {
+  type FeedbackMessagesOptions,
+  type FeedbackOptions,
+  FeedbackOptionsSchema,
+  parseFeedbackOptions,
+  type ResolvedFeedbackOptions,
+} from './options.js';
 export { FEEDBACK_JOBS, FeedbackContext, type PendingEvent, type TimelineEntry } from './plugin/feedback-context.js';
 export { FEEDBACK_PLUGIN, feedback } from './plugin.js';
 export { type ConfidenceInterval, criticalValue, wilsonInterval } from './scores/confidence-interval.js';
 export { type NpsCounts, type NpsScore, npsFromCounts, npsScore } from './scores/nps-score.js';
 export { cesScore, csatScore, type ProportionScore, proportionScore, responseRate } from './scores/proportion-score.js';
+export {
+  RESPONSE_RATE_DIMENSIONS,
+  type ResponseRateQuery,
+  ResponseRateQuerySchema,
+} from './scores/response-rate-query.js';
 export { SCORE_DIMENSIONS, type ScoreDimension, type ScoreQuery, ScoreQuerySchema, type ScoreValue } from './scores/score-query.js';
 export { isAgree, isSatisfied, type NpsCategory, npsCategory, SCORE_SCALES, type ScoreKind } from './scores/score-scales.js';
 export {
@@ -67,7 +79,7 @@ export { hasLocale, type LocalizedText, LocalizedTextSchema, localize } from './
 export { type Question, type QuestionInput, type QuestionKind, QuestionSchema, scoreRange } from './surveys/question.js';
 export type { RespondByLinkInput, RespondInput, RespondOutcome } from './surveys/response-recorder.js';
 export type { SurveyResponse } from './surveys/survey-response.js';
-export type { SendSurveyInput, SendSurveyOutcome } from './surveys/survey-sender.js';
+export type { SendSurveyInput, SendSurveyOutcome, SurveyMessage } from './surveys/survey-sender.js';
 export { type SurveyTrigger, SurveyTriggerSchema } from './surveys/survey-trigger.js';
 export { type Answer, type AnswerValue, type ResponseScores, type ValidatedResponse, validateAnswers } from './surveys/validate-answers.js';
 export {
@@ -82,7 +94,7 @@ export {
 } from './tables.js';
 export { type PastSurveySend, type ThrottleDecision, type ThrottleRule, throttleSurvey } from './throttle/survey-throttle.js';
 export type { Ticket, TicketEvent, TicketRow } from './tickets/ticket.js';
-export { type TicketChange, TicketDesk } from './tickets/ticket-desk.js';
+export { type ChangeEffect, type ReplyDelivery, type TicketChange, TicketDesk } from './tickets/ticket-desk.js';
 export {
   type InboundTicketInput,
   InboundTicketInputSchema,

@@ -55,6 +55,38 @@ export interface FeedbackOptions {
    * Without messaging the send issues a response link, told in `feedback.survey.sent`.
    */
   resolvedSurvey?: { surveyId: string; channel?: string; delayMinutes?: number };
+  /**
+   * Sending through the messaging hub (`crm.messages` of `@rapport/messaging`), used when the
+   * hub is installed on the Crm; without it surveys stay links told in `feedback.survey.sent`.
+   */
+  messages?: FeedbackMessagesOptions;
+}
+
+/** How surveys and ticket replies go out through the messaging hub. */
+export interface FeedbackMessagesOptions {
+  /**
+   * The response page; `{token}` is replaced by the link's token, e.g.
+   * `https://shop.example/survey/{token}`. The template gets it as the `link` variable.
+   */
+  linkUrl: string;
+  /**
+   * The template key per survey id: one key for every channel, or one per channel id (`'*'`
+   * for the others). A survey with no template on the send's channel is not messaged: its
+   * send issues the link and the event only, as without the hub.
+   * @default {}
+   */
+  surveyTemplates?: Record<string, string | Record<string, string>>;
+  /**
+   * The hub purpose of survey messages (one of `messaging({ purposes })`), so the hub's
+   * consent, frequency caps and quiet hours apply to them.
+   * @default 'feedback'
+   */
+  purpose?: string;
+  /**
+   * The hub purpose of ticket replies sent to the customer; they are transactional.
+   * @default 'transactional'
+   */
+  replyPurpose?: string;
 }
 
 const threshold = z.union([z.number(), z.literal(false)]).optional();
@@ -91,6 +123,23 @@ export const FeedbackOptionsSchema = z.object({
       surveyId: z.string().min(1).max(128),
       channel: z.string().min(1).max(64).default('email'),
       delayMinutes: z.number().min(0).default(0),
+    })
+    .optional(),
+  messages: z
+    .object({
+      linkUrl: z
+        .string()
+        .min(1)
+        .max(2000)
+        .refine((url) => url.includes('{token}'), 'must contain {token}'),
+      surveyTemplates: z
+        .record(
+          z.string().min(1).max(128),
+          z.union([z.string().min(1).max(128), z.record(z.string().min(1).max(64), z.string().min(1).max(128))]),
+        )
+        .default({}),
+      purpose: z.string().min(1).max(64).default('feedback'),
+      replyPurpose: z.string().min(1).max(64).default('transactional'),
     })
     .optional(),
 });

@@ -1,11 +1,17 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
+  type FeedbackApi,
   type FeedbackErrorCode,
+  type HubRefusal,
   type NpsScore,
   npsSeries,
   type ProportionScore,
+  type ResponseRateQuery,
   responseRateSeries,
+  type ScoreQuery,
+  type SendSurveyOutcome,
   type SeriesPoint,
+  type SurveyMessage,
   type ThrottleDecision,
   type TicketStatus,
   throttleSurvey,
@@ -16,6 +22,19 @@ describe('public types', () => {
   it('series are typed by their score', () => {
     expectTypeOf(npsSeries).returns.toEqualTypeOf<SeriesPoint<NpsScore>[]>();
     expectTypeOf(responseRateSeries).returns.toEqualTypeOf<SeriesPoint<ProportionScore>[]>();
+  });
+
+  it('response rates are proportion series; the cut dimensions are checked', () => {
+    expectTypeOf<FeedbackApi['responseRates']>().returns.resolves.toEqualTypeOf<SeriesPoint<ProportionScore>[]>();
+    expectTypeOf<'segment'>().toExtend<NonNullable<ResponseRateQuery['by']>[number]>();
+    expectTypeOf<'store'>().not.toExtend<NonNullable<ResponseRateQuery['by']>[number]>();
+    expectTypeOf<'responseSegment'>().toExtend<NonNullable<ScoreQuery['by']>[number]>();
+  });
+
+  it('a survey send says what the messaging hub did', () => {
+    type Sent = Extract<SendSurveyOutcome, { status: 'sent' }>;
+    expectTypeOf<Sent['message']>().toEqualTypeOf<SurveyMessage | null>();
+    expectTypeOf<Extract<SendSurveyOutcome, { reason: 'refused' }>['refusal']>().toEqualTypeOf<HubRefusal>();
   });
 
   it('error codes are a union of literals, statuses too', () => {

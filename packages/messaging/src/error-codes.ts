@@ -54,6 +54,12 @@ const messagingErrorCodes = {
     kind: 'invalid_input',
     details: errorDetails<{ template: string; version: number; encoding: string; segments: number; maxSegments: number }>(),
   },
+  /** An unsubscribe token that is malformed or not signed with the configured secret, or unsubscribe links are not configured. */
+  UnsubscribeInvalid: {
+    code: 'MESSAGING_UNSUBSCRIBE_INVALID',
+    kind: 'invalid_input',
+    details: errorDetails<{ field: string; reason: string }>(),
+  },
   /** No installed channel has this id (conversations' `receive`). A `NotFoundError`. */
   ChannelNotFound: { code: 'MESSAGING_CHANNEL_NOT_FOUND', kind: 'not_found', details: errorDetails<NotFoundDetails>() },
   /** The channel cannot parse inbound messages (it has no `parseInbound`). */

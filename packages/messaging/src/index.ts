@@ -104,3 +104,5 @@ export { templatesTable } from './templates/template-tables.js';
 export { providedVariables, type TemplateVariableContribution } from './templates/template-variables.js';
 export { type TemplateVersion, toTemplateVersion } from './templates/template-version.js';
 export { messagingTemplates, TEMPLATES_PLUGIN, templatesApi, templateTables } from './templates/templates-plugin.js';
+export { signUnsubscribeToken, type UnsubscribeClaim, unsubscribeLink, verifyUnsubscribeToken } from './unsubscribe/unsubscribe-token.js';
+export type { UnsubscribeOutcome } from './unsubscribe/unsubscriber.js';

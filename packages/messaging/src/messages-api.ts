@@ -11,6 +11,7 @@ import type { SendManyOutcome, SendOutcome } from './send/send-outcome.js';
 import { MESSAGE_STATUSES, type MessageStatus, REPLAYABLE_STATUSES } from './status/message-status.js';
 import { announce } from './status/status-announcer.js';
 import { type MessageRow, messagesTable } from './tables.js';
+import { type UnsubscribeOutcome, unsubscribe } from './unsubscribe/unsubscriber.js';
 
 /** A stored message, as `crm.messages` reads it. */
 export type Message = MessageRow;
@@ -54,6 +55,17 @@ export class MessagesApi {
   /** Queues many sends: one outcome per input, in order; a rejected one is reported with its error and the rest kept. */
   sendMany(inputs: readonly SendInput[], options?: SendOptions): Promise<SendManyOutcome[]> {
     return this.sender.sendMany(inputs, options);
+  }
+
+  /**
+   * Withdraws the consent an unsubscribe link names (the `token` query parameter of the
+   * `List-Unsubscribe` URL), once: a second click or a mail client's retry says
+   * `withdrawn: false` and writes nothing. A token that is not validly signed is
+   * `MESSAGING_UNSUBSCRIBE_INVALID`. Call it on the one-click POST (RFC 8058), not on a GET,
+   * which link scanners fetch on their own.
+   */
+  unsubscribe(token: string): Promise<UnsubscribeOutcome> {
+    return unsubscribe(this.tenant, this.options, token);
   }
 
   /** A message by id, or `MESSAGING_MESSAGE_NOT_FOUND`. */

@@ -79,6 +79,22 @@ export const MessagingOptionsSchema = z.object({
       'must have a render() method',
     )
     .optional(),
+  /**
+   * One-click unsubscribe links (RFC 8058): each non-transactional message on a channel with
+   * the `unsubscribe` capability carries `url?token=…`, signed with `secret`, as its
+   * `List-Unsubscribe` link, and templates get it as `unsubscribeUrl`. Mount `url` in the app
+   * and pass the token to `crm.messages.unsubscribe(token)` on POST.
+   */
+  unsubscribe: z
+    .object({
+      url: z
+        .string()
+        .url()
+        .refine((value) => value.startsWith('https://'), 'must be an https URL (RFC 8058)'),
+      secret: z.string().min(32, 'must be at least 32 characters'),
+    })
+    .strict()
+    .optional(),
   /** Checks run at send time after consent and caps (a suppression list, an erasure). */
   guards: z
     .array(z.custom<SendGuard>((value) => typeof (value as SendGuard | undefined)?.check === 'function', 'must have a check() method'))

@@ -100,6 +100,96 @@ export const batchDispatchSuite = defineStorageSuite({
         await crm.close();
       });
 
+      it('decides a batch with each guard once (checkMany), per send without it, and each send as it would alone', async () => {
+        const tenant = `guards-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+        const checkManyCalls: number[] = [];
+        const checkCalls: string[] = [];
+        const refusedByMany = new Set<string>();
+        const refusedByOne = new Set<string>();
+        const crm = await createTestCrm({
+          storage: ctx.storage(),
+          tenant,
+          plugins: [
+            channelsPlugin(new RecordingChannel('email', ['email'])),
+            messaging({
+              channels: ['email'],
+              guards: [
+                {
+                  name: 'vip-list',
+                  transactional: true,
+                  check: async () => ({ allowed: false, reason: 'checkMany should have answered' }),
+                  checkMany: async (sends) => {
+                    checkManyCalls.push(sends.length);
+                    return sends.map((send) =>
+                      refusedByMany.has(send.customerId) ? { allowed: false, reason: 'not on the list' } : { allowed: true },
+                    );
+                  },
+                },
+                {
+                  name: 'dnc',
+                  transactional: true,
+                  check: async (send) => {
+                    checkCalls.push(send.customerId);
+                    return refusedByOne.has(send.customerId) ? { allowed: false, reason: 'do not contact' } : { allowed: true };
+                  },
+                },
+              ],
+            }),
+          ],
+        });
+        const ids: string[] = [];
+        for (let n = 0; n < 6; n++) {
+          const { customer } = await crm.customers.upsert({ identities: [{ type: 'email', value: `g${n}@example.com` }] });
+          if (n !== 5) await crm.consent.grant({ customerId: customer.id, purpose: 'marketing', channel: 'email', source: 'test' });
+          ids.push(customer.id);
+        }
+        const [granted, listed, dnc, , transactional, noConsent] = ids as [string, string, string, string, string, string];
+        refusedByMany.add(listed);
+        refusedByOne.add(dnc);
+        const messages: string[] = [];
+        for (const customerId of ids)
+          messages.push(
+            (
+              await crm.messages.send({
+                customerId,
+                purpose: customerId === transactional ? 'transactional' : 'marketing',
+                channel: 'email',
+                content: { text: 'hi' },
+              })
+            ).messageId,
+          );
+        const privacy = crm.privacy;
+        let suppressedAmongCalls = 0;
+        let isSuppressedCalls = 0;
+        const among = privacy.suppressedAmong.bind(privacy);
+        const one = privacy.isSuppressed.bind(privacy);
+        privacy.suppressedAmong = ((identities) => {
+          suppressedAmongCalls++;
+          return among(identities);
+        }) as typeof among;
+        privacy.isSuppressed = ((identity) => {
+          isSuppressedCalls++;
+          return one(identity);
+        }) as typeof one;
+        expect(await crm.workers({ batchSize: 10 }).drain()).toBe(6);
+        expect([suppressedAmongCalls, isSuppressedCalls]).toEqual([1, 0]);
+        // Consent refused the customer without it before the app's guards ran.
+        expect(checkManyCalls).toEqual([5]);
+        expect([...checkCalls].sort()).toEqual(ids.filter((id) => id !== listed && id !== noConsent).sort());
+        const outcome = async (index: number) => {
+          const message = await crm.messages.get(messages[index] as string);
+          return [message.status, message.reason];
+        };
+        expect(await outcome(ids.indexOf(granted))).toEqual(['sent', null]);
+        expect(await outcome(ids.indexOf(listed))).toEqual(['blocked', 'not on the list']);
+        expect(await outcome(ids.indexOf(dnc))).toEqual(['blocked', 'do not contact']);
+        expect(await outcome(3)).toEqual(['sent', null]);
+        expect(await outcome(ids.indexOf(transactional))).toEqual(['sent', null]);
+        expect((await outcome(ids.indexOf(noConsent)))[0]).toBe('blocked');
+        expect(String((await outcome(ids.indexOf(noConsent)))[1])).toMatch(/^consent: /);
+        await crm.close();
+      });
+
       it('sends every message once with 4 worker sets running batches at once (5 rounds of 60 messages)', async () => {
         const email = new RecordingChannel('email', ['email']);
         const crm = await createTestCrm({

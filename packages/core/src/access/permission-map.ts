@@ -108,6 +108,7 @@ export const CORE_PERMISSION_MAP: PermissionMap = {
     erase: 'privacy:erase',
     // Whether an identity is suppressed says something about a person without naming them: a read.
     isSuppressed: read,
+    suppressedAmong: read,
     unsuppress: 'privacy:erase',
     requests: 'privacy:export',
     refuse: 'admin',

@@ -50,7 +50,7 @@ const WRITES: Readonly<Record<string, Readonly<Record<string, SubjectsOf>>>> = {
   segments: { insert: () => [null], update: () => [null], remove: (_args, result) => (result === true ? [null] : []) },
 };
 
-const TABLE_WRITES = ['insert', 'insertMany', 'update', 'upsert', 'delete'] as const;
+const TABLE_WRITES = ['insert', 'insertMany', 'update', 'updateMany', 'upsert', 'delete'] as const;
 
 /** How an audited store flushes what a transaction wrote (see {@link auditedStore}). */
 export interface AuditedStoreParts {
@@ -159,7 +159,12 @@ function tableSubjects(declaration: AnyTableDeclaration, args: unknown[], result
   const refColumn = Object.entries(declaration.columns as Record<string, Column<unknown>>).find(
     ([, column]) => column.spec.customerRef,
   )?.[0];
-  const rows = Array.isArray(args[0]) ? (args[0] as Record<string, unknown>[]) : [args[0] as Record<string, unknown>];
+  // updateMany: the rows it changed, as they are afterwards.
+  const changed = Array.isArray(result)
+    ? (result as { applied: boolean; row: Record<string, unknown> | null }[]).filter((entry) => entry.applied).map((entry) => entry.row)
+    : null;
+  if (changed?.length === 0) return [];
+  const rows = changed ?? (Array.isArray(args[0]) ? (args[0] as Record<string, unknown>[]) : [args[0] as Record<string, unknown>]);
   const subjects = rows.map((row) => (refColumn && typeof row?.[refColumn] === 'string' ? (row[refColumn] as string) : null));
   return subjects.length > 0 ? subjects : [null];
 }

@@ -202,6 +202,12 @@ export interface ConsentRepository {
   append(record: ConsentRecord): Promise<void>;
   /** A customer's records, oldest first, optionally for one purpose. */
   history(customerId: string, filter?: { purpose?: string }): Promise<ConsentRecord[]>;
+  /**
+   * The records of several customers in one read, each customer's oldest first as in
+   * `history`; a customer without records maps to an empty list. For callers deciding for a
+   * batch (a dispatch worker's consent gate).
+   */
+  historyMany(customerIds: readonly string[], filter?: { purpose?: string }): Promise<Map<string, ConsentRecord[]>>;
   /** Re-points every record of `fromId` to `toId` (for merges). */
   reassignCustomer(fromId: string, toId: string): Promise<number>;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CoreErrorCode } from '../errors/codes.js';
+import { ValidationError } from '../errors/error-classes.js';
 import { isRapportError, RapportError } from '../errors/rapport-error.js';
 import type { IdentityInput } from '../model/identity.js';
 import type { Page } from '../model/page.js';
@@ -192,6 +193,28 @@ export class PrivacyService {
   async isSuppressed(identity: IdentityInput): Promise<boolean> {
     const normalized = normalizeIdentityInput(identity, ['identity'], this.ctx.config.defaultRegion);
     return (await findSuppressed(this.ctx.store, this.ctx.config.privacy.suppressionKey, [normalized])) !== null;
+  }
+
+  /**
+   * Which of `identities` belong to erased people, in one read: one answer per identity, in
+   * order (a send worker checks a whole batch of recipients at once). An identity that cannot
+   * be normalised is a `ValidationError` naming its index.
+   */
+  async suppressedAmong(identities: readonly IdentityInput[]): Promise<boolean[]> {
+    if (!Array.isArray(identities))
+      throw new ValidationError(CoreErrorCode.InvalidInput, [{ path: ['identities'], message: 'must be a list of identities' }]);
+    const key = this.ctx.config.privacy.suppressionKey;
+    const hashes = identities.map((identity, index) =>
+      suppressionHash(key, normalizeIdentityInput(identity, ['identities', index], this.ctx.config.defaultRegion)),
+    );
+    if (hashes.length === 0) return [];
+    const found = new Set<string>();
+    for (let start = 0; start < hashes.length; start += 1000) {
+      const chunk = [...new Set(hashes.slice(start, start + 1000))];
+      const page = await this.ctx.store.table(suppressionsTable).find({ where: { hash: { in: chunk } }, limit: 1000 });
+      for (const row of page.items) found.add(row.hash);
+    }
+    return hashes.map((hash) => found.has(hash));
   }
 
   /**

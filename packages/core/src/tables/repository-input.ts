@@ -2,6 +2,7 @@ import { ValidationError } from '../errors/error-classes.js';
 import type { TableBinding } from './table-binding.js';
 import { TableErrorCode } from './table-error-codes.js';
 import { checkWhere, type Predicate } from './table-query.js';
+import { checkKey, checkPatch, type TableRow } from './table-values.js';
 
 /** A checked `update` condition: the expected version and the extra where. */
 export interface UpdateCondition {
@@ -34,4 +35,48 @@ export function checkUpdateOptions(binding: TableBinding, options: unknown, reje
 export function checkRowList(table: string, rows: unknown): unknown[] {
   if (!Array.isArray(rows)) throw new ValidationError(TableErrorCode.InvalidValue, [{ path: [table], message: 'rows must be a list' }]);
   return rows;
+}
+
+/** One checked change of `updateMany`. */
+export interface CheckedUpdate {
+  key: TableRow;
+  patch: TableRow;
+  condition: UpdateCondition;
+}
+
+/**
+ * Checks the changes of `updateMany` (shared by every storage): a list of `{ key, changes,
+ * options? }`, each checked as `update` checks it, no key twice (one call is one write per
+ * row). Every issue names the change's index.
+ */
+export function checkUpdateList(binding: TableBinding, updates: unknown, rejectsNul: boolean): CheckedUpdate[] {
+  const table = binding.declaration.name;
+  if (!Array.isArray(updates))
+    throw new ValidationError(TableErrorCode.InvalidQuery, [{ path: [table], message: 'updates must be a list' }]);
+  const seen = new Set<string>();
+  return updates.map((update: unknown, index) => {
+    try {
+      if (typeof update !== 'object' || update === null || Array.isArray(update))
+        throw new ValidationError(TableErrorCode.InvalidQuery, [
+          { path: [table], message: 'must be an object { key, changes, options? }' },
+        ]);
+      const { key, changes, options } = update as { key?: unknown; changes?: unknown; options?: unknown };
+      const checked: CheckedUpdate = {
+        key: checkKey(binding, key, rejectsNul),
+        patch: checkPatch(binding, changes, rejectsNul),
+        condition: checkUpdateOptions(binding, options, rejectsNul),
+      };
+      const id = JSON.stringify((binding.declaration.primaryKey as readonly string[]).map((name) => String(checked.key[name])));
+      if (seen.has(id))
+        throw new ValidationError(TableErrorCode.InvalidQuery, [{ path: [table, 'key'], message: 'is given twice in one updateMany' }]);
+      seen.add(id);
+      return checked;
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      throw new ValidationError(
+        error.code,
+        error.issues.map((issue) => ({ ...issue, path: [index, ...issue.path] })),
+      );
+    }
+  });
 }

@@ -1,6 +1,6 @@
 import type { Page } from '../model/page.js';
 import type { AnyTableDeclaration } from './define-table.js';
-import type { FindOptions, InsertOf, KeyOf, PatchOf, RowOf, TableWhere, UpdateOptions, UpdateResult } from './table-types.js';
+import type { FindOptions, InsertOf, KeyOf, PatchOf, RowOf, TableUpdate, TableWhere, UpdateOptions, UpdateResult } from './table-types.js';
 
 /**
  * The rows of one plugin table for one tenant, from `TenantStore.table(declaration)`. Every
@@ -29,6 +29,14 @@ export interface TableRepository<T extends AnyTableDeclaration> {
    * condition). Adds one to the version column when the table has one.
    */
   update(key: KeyOf<T>, changes: PatchOf<T>, options?: UpdateOptions<T>): Promise<UpdateResult<T>>;
+  /**
+   * Applies each change as `update` would (its own values and condition), all or none, and
+   * returns one result per change in order. Where the dialect returns changed rows
+   * (PostgreSQL, SQLite) changes of the same columns are one statement, so a worker marking
+   * a batch of rows pays one round trip, not one a row. A bad change fails the call naming its
+   * index; one key twice is an error.
+   */
+  updateMany(updates: readonly TableUpdate<T>[]): Promise<UpdateResult<T>[]>;
   /**
    * Inserts the row, or, when its primary key is taken, overwrites the row's other columns
    * with the given ones (adding one to the version). Concurrent upserts of one key leave one

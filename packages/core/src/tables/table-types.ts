@@ -80,6 +80,13 @@ export interface UpdateOptions<T extends AnyTableDeclaration> {
   where?: TableWhere<T>;
 }
 
+/** One change of `updateMany`: the row's key, the columns to change, and `update`'s options. */
+export interface TableUpdate<T extends AnyTableDeclaration> {
+  readonly key: KeyOf<T>;
+  readonly changes: PatchOf<T>;
+  readonly options?: UpdateOptions<T>;
+}
+
 /** The outcome of a conditional write: whether it applied, and the row as stored afterwards. */
 export interface UpdateResult<T extends AnyTableDeclaration> {
   /** False when no row has the key, or its version or condition did not match. */

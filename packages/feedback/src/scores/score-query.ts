@@ -6,12 +6,34 @@ import { responsesTable } from '../tables.js';
 import { type NpsScore, npsFromCounts } from './nps-score.js';
 import { type ProportionScore, proportionScore } from './proportion-score.js';
 import { cesSeries, compareDimensions, csatSeries, npsSeries, type ScoredResponse, type SeriesPoint } from './score-series.js';
+import {
+  BRANCHES_PER_QUERY,
+  membersSubquery,
+  periodBounds,
+  periodRange,
+  type SegmentCut,
+  SegmentKeysSchema,
+  type SqlHandle,
+  segmentCuts,
+  segmentMembers,
+  sqlHandle,
+} from './series-support.js';
 
-/** What scores can be grouped by: the response's channel, store, segment, or survey. */
-export const SCORE_DIMENSIONS = ['channel', 'store', 'segment', 'survey'] as const;
+/**
+ * What scores can be grouped by: the response's channel, store or survey; `segment`, the
+ * customer's membership **now** of each of the query's `segments` (evaluated at query time,
+ * so a response counts in every listed segment its customer is in, and in none of them once
+ * they left); or `responseSegment`, the segment label the app gave the response when it was
+ * answered (`respond({ segment })`).
+ */
+export const SCORE_DIMENSIONS = ['channel', 'store', 'segment', 'responseSegment', 'survey'] as const;
 
 /** One of {@link SCORE_DIMENSIONS}. */
 export type ScoreDimension = (typeof SCORE_DIMENSIONS)[number];
+
+/** `segment` is cut by the query's `segments`, and only then. */
+export const segmentsGiven = (query: { by: readonly string[]; segments?: readonly string[] | undefined }) =>
+  query.by.includes('segment') === (query.segments !== undefined);
 
 /** The zod schema of a {@link ScoreQuery}. */
 export const ScoreQuerySchema = z
@@ -20,13 +42,20 @@ export const ScoreQuerySchema = z
     period: z.enum(['day', 'week', 'month']),
     from: z.date(),
     to: z.date(),
-    by: z.array(z.enum(SCORE_DIMENSIONS)).max(4).default([]),
+    by: z
+      .array(z.enum(SCORE_DIMENSIONS))
+      .max(5)
+      .refine((by) => new Set(by).size === by.length, 'must not repeat a dimension')
+      .default([]),
+    /** The segments `by: ['segment']` cuts by (their keys), evaluated now. */
+    segments: SegmentKeysSchema.optional(),
     surveyId: z.string().min(1).max(128).optional(),
     timeZone: z.string().min(1).default('UTC'),
     confidence: z.number().gt(0).lt(1).default(0.95),
   })
   .refine((query) => query.from.getTime() < query.to.getTime(), { path: ['to'], message: 'must be after from' })
-  .refine((query) => DateTime.now().setZone(query.timeZone).isValid, { path: ['timeZone'], message: 'is not an IANA time zone' });
+  .refine((query) => DateTime.now().setZone(query.timeZone).isValid, { path: ['timeZone'], message: 'is not an IANA time zone' })
+  .refine(segmentsGiven, { path: ['segments'], message: "give segments exactly when by includes 'segment'" });
 
 /** Which scores, over which time, cut how. */
 export type ScoreQuery = z.input<typeof ScoreQuerySchema>;
@@ -34,33 +63,41 @@ export type ScoreQuery = z.input<typeof ScoreQuerySchema>;
 type Parsed = z.output<typeof ScoreQuerySchema>;
 type Counts = { n: number; positive: number; promoters: number; passives: number; detractors: number };
 
-const COLUMN_OF: Record<ScoreDimension, string> = { channel: 'channel', store: 'store', segment: 'segment', survey: 'surveyId' };
-/** Periods per SQL statement: one `UNION ALL` branch each (SQLite allows 500). */
-const PERIODS_PER_QUERY = 200;
+const COLUMN_OF: Record<Exclude<ScoreDimension, 'segment'>, string> = {
+  channel: 'channel',
+  store: 'store',
+  responseSegment: 'segment',
+  survey: 'surveyId',
+};
 
 /** The score value of a point: an NPS for `nps`, a proportion for CSAT and CES. */
 export type ScoreValue<K extends 'nps' | 'csat' | 'ces'> = K extends 'nps' ? NpsScore : ProportionScore;
 
 /**
  * Score series over stored responses. On an `@rapport/storage-sql` storage the counting is one
- * statement in the database, an aggregate per period over that period's range of answers
- * (the periods' bounds worked out once with Luxon in the series' time zone); elsewhere the rows are read and counted
- * in JS. Either way the last step — NPS and its interval, proportions with Wilson intervals —
- * is the package's score functions, so both give the same points.
+ * statement in the database, an aggregate per period (and per segment cut) over that
+ * period's range of answers (the periods' bounds worked out once with Luxon in the series'
+ * time zone; a segment's membership as `customer_id IN` its compiled condition); elsewhere
+ * the rows are read and counted in JS. Either way the last step — NPS and its interval,
+ * proportions with Wilson intervals — is the package's score functions, so both give the
+ * same points.
  */
 export async function scoreSeries<K extends 'nps' | 'csat' | 'ces'>(
   store: TenantStore,
   query: ScoreQuery & { kind: K },
+  now: Date,
 ): Promise<SeriesPoint<ScoreValue<K>>[]> {
   const parsed = parseInput(ScoreQuerySchema, query, ['query'], FeedbackErrorCode.InvalidInput);
-  const sqlModule = await storageSql();
-  const sqlHandle = sqlModule ? trySql(sqlModule, store) : null;
-  if (!sqlHandle) return inMemory(store, parsed) as Promise<SeriesPoint<ScoreValue<K>>[]>;
+  const cuts = parsed.segments ? await segmentCuts(store, parsed.segments) : null;
+  const handle = await sqlHandle(store, responsesTable);
+  if (!handle) return inMemory(store, parsed, cuts, now) as Promise<SeriesPoint<ScoreValue<K>>[]>;
+  const members = cuts ? await Promise.all(cuts.map((cut) => membersSubquery(store, handle, cut.condition, now))) : null;
   const bounds = periodBounds(parsed);
+  const perQuery = Math.max(1, Math.floor(BRANCHES_PER_QUERY / (members?.length ?? 1)));
   const points: SeriesPoint<ScoreValue<K>>[] = [];
-  for (let offset = 0; offset < bounds.length - 1; offset += PERIODS_PER_QUERY) {
-    const chunk = bounds.slice(offset, offset + PERIODS_PER_QUERY + 1);
-    const rows = await countInSql(sqlHandle, parsed, chunk);
+  for (let offset = 0; offset < bounds.length - 1; offset += perQuery) {
+    const chunk = bounds.slice(offset, offset + perQuery + 1);
+    const rows = await countInSql(handle, parsed, chunk, members);
     for (const row of rows) {
       if (Number(row.n) === 0) continue; // an empty period (no `by`: an aggregate always has a row)
       const start = chunk[Number(row.bucket)] as DateTime;
@@ -75,7 +112,12 @@ export async function scoreSeries<K extends 'nps' | 'csat' | 'ces'>(
       points.push({
         periodStart: start.toJSDate(),
         period: start.toISODate() ?? '',
-        dimensions: Object.fromEntries(parsed.by.map((name) => [name, (row[`d_${name}`] as string | null) ?? null])),
+        dimensions: Object.fromEntries(
+          parsed.by.map((name) => [
+            name,
+            name === 'segment' ? ((cuts as SegmentCut[])[Number(row.seg)]?.key ?? null) : ((row[`d_${name}`] as string | null) ?? null),
+          ]),
+        ),
         value: scoreOf(parsed, counts) as ScoreValue<K>,
       });
     }
@@ -92,54 +134,30 @@ function scoreOf(query: Parsed, counts: Counts): NpsScore | ProportionScore {
     : proportionScore(counts.positive, counts.n, query.confidence);
 }
 
-/** The instants where the periods covering [from, to) start, and the end of the last. */
-function periodBounds(query: Parsed): DateTime[] {
-  const first = DateTime.fromJSDate(query.from, { zone: query.timeZone }).startOf(query.period, { useLocaleWeeks: false });
-  const bounds = [first];
-  for (let at = first; at.toMillis() < query.to.getTime(); ) {
-    at = at.plus({ [`${query.period}s`]: 1 }).startOf(query.period, { useLocaleWeeks: false });
-    bounds.push(at);
-  }
-  return bounds;
-}
-
-type SqlModule = typeof import('@rapport/storage-sql');
-type SqlHandle = ReturnType<SqlModule['pluginTableSql']>;
-
-let loaded: Promise<SqlModule | null> | undefined;
-/** `@rapport/storage-sql`, when the app has it (an optional peer: memory-only apps need not install it). */
-function storageSql(): Promise<SqlModule | null> {
-  loaded ??= import('@rapport/storage-sql').catch(() => null);
-  return loaded;
-}
-
-function trySql(sqlModule: SqlModule, store: TenantStore): SqlHandle | null {
-  try {
-    return sqlModule.pluginTableSql(store, responsesTable);
-  } catch {
-    return null; // not a SQL storage
-  }
-}
-
 /**
  * One aggregate per period, joined by `UNION ALL`: each reads only its own range of the
  * covering index `(tenant, answeredAt, scores…)`, and no row needs a per-row CASE to find its
  * period nor a temporary B-tree to group by it (on 1,000,000 rows that was most of the time).
  * Without `by`, an empty period still yields a row (n = 0), which the caller drops.
  */
-async function countInSql(handle: SqlHandle, query: Parsed, bounds: readonly DateTime[]): Promise<Record<string, unknown>[]> {
+async function countInSql(
+  handle: SqlHandle,
+  query: Parsed,
+  bounds: readonly DateTime[],
+  members: readonly unknown[] | null,
+): Promise<Record<string, unknown>[]> {
   const { db, table, tenantColumn, tenantId, columns } = handle;
   const col = (name: string) => columns[name] as string;
   const at = col('answeredAt');
   const score = col(query.kind);
-  const groupBy = query.by.map((name) => col(COLUMN_OF[name]));
-  const periodCount = (index: number) => {
-    const from = Math.max((bounds[index] as DateTime).toMillis(), query.from.getTime());
-    const to = Math.min((bounds[index + 1] as DateTime).toMillis(), query.to.getTime());
+  const columnDimensions = query.by.filter((name): name is Exclude<ScoreDimension, 'segment'> => name !== 'segment');
+  const groupBy = columnDimensions.map((name) => col(COLUMN_OF[name]));
+  const periodCount = (index: number, segment: number) => {
+    const [from, to] = periodRange(bounds, index, query);
     // biome-ignore lint/suspicious/noExplicitAny: plugin tables are not in the Kysely schema type.
     let select = db.selectFrom(table).select((eb: any) => {
       const one = (condition: unknown) => eb.fn.sum(eb.case().when(condition).then(eb.lit(1)).else(eb.lit(0)).end());
-      const selections = [eb.lit(index).as('bucket'), eb.fn.countAll().as('n')];
+      const selections = [eb.lit(index).as('bucket'), eb.lit(segment).as('seg'), eb.fn.countAll().as('n')];
       if (query.kind === 'nps') {
         // Passives are the rest (n − promoters − detractors): one sum less per row.
         selections.push(one(eb(score, '>=', eb.lit(9))).as('promoters'));
@@ -157,19 +175,32 @@ async function countInSql(handle: SqlHandle, query: Parsed, bounds: readonly Dat
           ).as('positive'),
         );
       }
-      for (const name of query.by) selections.push(eb.ref(col(COLUMN_OF[name])).as(`d_${name}`));
+      for (const name of columnDimensions) selections.push(eb.ref(col(COLUMN_OF[name])).as(`d_${name}`));
       return selections;
     });
     select = select.where(tenantColumn, '=', tenantId).where(at, '>=', from).where(at, '<', to).where(score, 'is not', null);
     if (query.surveyId) select = select.where(col('surveyId'), '=', query.surveyId);
+    // biome-ignore lint/suspicious/noExplicitAny: the members subquery is a Kysely select over core's customers table.
+    if (members) select = select.where(col('customerId'), 'in', members[segment] as any);
     return groupBy.length > 0 ? select.groupBy(groupBy) : select;
   };
-  let union = periodCount(0);
-  for (let index = 1; index < bounds.length - 1; index++) union = union.unionAll(periodCount(index));
+  const branches: [number, number][] = [];
+  for (let index = 0; index < bounds.length - 1; index++) {
+    for (let segment = 0; segment < (members?.length ?? 1); segment++) branches.push([index, segment]);
+  }
+  const [first, ...rest] = branches as [[number, number], ...[number, number][]];
+  let union = periodCount(...first);
+  for (const branch of rest) union = union.unionAll(periodCount(...branch));
   return union.execute();
 }
 
-async function inMemory(store: TenantStore, query: Parsed): Promise<SeriesPoint<NpsScore | ProportionScore>[]> {
+async function inMemory(
+  store: TenantStore,
+  query: Parsed,
+  cuts: readonly SegmentCut[] | null,
+  now: Date,
+): Promise<SeriesPoint<NpsScore | ProportionScore>[]> {
+  const members = cuts ? await segmentMembers(store, cuts, now) : null;
   const rows: ScoredResponse[] = [];
   let cursor: string | undefined;
   do {
@@ -183,8 +214,15 @@ async function inMemory(store: TenantStore, query: Parsed): Promise<SeriesPoint<
       const score = row[query.kind];
       if (score === null) continue;
       const scale = query.kind === 'nps' ? 10 : ((query.kind === 'csat' ? row.csatScale : row.cesScale) ?? 0);
-      const dimensions = { channel: row.channel, store: row.store, segment: row.segment, survey: row.surveyId };
-      rows.push({ answeredAt: row.answeredAt, kind: query.kind, score, scale, dimensions });
+      const dimensions = { channel: row.channel, store: row.store, responseSegment: row.segment, survey: row.surveyId };
+      if (!members) rows.push({ answeredAt: row.answeredAt, kind: query.kind, score, scale, dimensions });
+      else {
+        // One row per listed segment the customer is in now.
+        for (const [segment, ids] of members) {
+          if (ids.has(row.customerId))
+            rows.push({ answeredAt: row.answeredAt, kind: query.kind, score, scale, dimensions: { ...dimensions, segment } });
+        }
+      }
     }
     cursor = page.nextCursor ?? undefined;
   } while (cursor);

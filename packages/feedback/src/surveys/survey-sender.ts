@@ -3,6 +3,7 @@ import { parseInput, TableErrorCode, type TenantStore } from '@rapport/core/plug
 import { z } from 'zod';
 import { FeedbackErrorCode } from '../error-codes.js';
 import { createResponseLinkToken } from '../links/response-link.js';
+import { type HubRefusal, hubRefusal, messagingHubOf } from '../messaging/messaging-hub.js';
 import type { FeedbackContext } from '../plugin/feedback-context.js';
 import { surveySendsTable, throttleGuardsTable } from '../tables.js';
 import { type ThrottleDecision, throttleSurvey } from '../throttle/survey-throttle.js';
@@ -18,11 +19,45 @@ export interface SendSurveyInput {
   ticketId?: string | null;
 }
 
-/** The outcome of a send: the response link issued, or skipped with the reason. */
+/** The message a survey send queued through the messaging hub, as the hub answered. */
+export interface SurveyMessage {
+  /** The hub's message id (`crm.messages.get(messageId)`). */
+  messageId: string;
+  /** `queued`, or `deferred` out of quiet hours (until `sendAt`). */
+  status: string;
+  /** The channel the hub sends it on. */
+  channel: string;
+  /** When it goes out. */
+  sendAt: Date;
+  /** The hub's routing reasons. */
+  reasons: readonly string[];
+  /** The template key used. */
+  template: string;
+}
+
+/**
+ * The outcome of a send: the response link issued (and, with the messaging hub, the message
+ * queued), or skipped with the reason — `refused` when the hub would not queue it (no
+ * address, a frequency cap), with the hub's code and reasons.
+ */
 export type SendSurveyOutcome =
-  | { status: 'sent'; sendId: string; token: string; surveyVersion: number; expiresAt: Date }
+  | {
+      status: 'sent';
+      sendId: string;
+      token: string;
+      surveyVersion: number;
+      expiresAt: Date;
+      /** The response page (`messages.linkUrl` with the token), or `null` without `messages`. */
+      link: string | null;
+      /** The hub's message, or `null` when the survey was not messaged (no hub, or no template for the channel). */
+      message: SurveyMessage | null;
+    }
   | { status: 'skipped'; reason: 'not-consented'; consentReason: string }
-  | { status: 'skipped'; reason: 'throttled'; throttle: Extract<ThrottleDecision, { allowed: false }> };
+  | { status: 'skipped'; reason: 'throttled'; throttle: Extract<ThrottleDecision, { allowed: false }> }
+  | { status: 'skipped'; reason: 'refused'; refusal: HubRefusal };
+
+/** Why a send was skipped. */
+type SkipReason = 'throttled' | 'not-consented' | 'refused';
 
 const SendSurveyInputSchema = z.object({
   customerId: z.string().min(1).max(64),
@@ -48,8 +83,11 @@ export class SurveySender {
   /**
    * Issues a response link for the person, or says why not: `not-consented` (the consent gate
    * on the channel) or `throttled` (at most `throttle.maxPerWindow` surveys in
-   * `throttle.windowDays`, on any channel). A skipped send is stored with its reason and told
-   * in `feedback.survey.skipped`; a sent one in `feedback.survey.sent` with the token.
+   * `throttle.windowDays`, on any channel). With the messaging hub installed and a template
+   * named for the survey and channel, the message carrying the link is queued in the send's
+   * own transaction (so both exist or neither); the hub refusing it is `refused`. A skipped
+   * send is stored with its reason and told in `feedback.survey.skipped`; a sent one in
+   * `feedback.survey.sent` with the token.
    */
   async send(input: SendSurveyInput): Promise<SendSurveyOutcome> {
     const parsed = parseInput(SendSurveyInputSchema, input, [], FeedbackErrorCode.InvalidInput);
@@ -93,9 +131,6 @@ export class SurveySender {
         emit({ name: 'feedback.survey.skipped', payload: this.skipped(input, 'throttled') });
         return { status: 'skipped', reason: 'throttled', throttle: decision };
       }
-      // The guard's version check is the lock: of two sends that read it at once, one applies.
-      const { applied } = await guards.update({ customerId: input.customerId }, { lastSentAt: now }, { ifVersion: guard?.version ?? 1 });
-      if (!applied) throw new GuardTaken();
       const sendId = this.ctx.tenant.ids.next();
       const expiresAt = new Date(now.getTime() + links.expiresInMinutes * 60_000);
       const token = await createResponseLinkToken({
@@ -107,6 +142,17 @@ export class SurveySender {
         now,
         expiresInMinutes: links.expiresInMinutes,
       });
+      const link = this.ctx.options.messages ? this.ctx.options.messages.linkUrl.replaceAll('{token}', encodeURIComponent(token)) : null;
+      // Queued first: the hub locks the person's row, so concurrent sends to them queue one at a time.
+      const queued = await this.queueMessage(tx, input, { sendId, token, link, surveyVersion, expiresAt });
+      if (queued && 'refusal' in queued) {
+        await this.skipIn(tx, input, surveyVersion, 'refused');
+        emit({ name: 'feedback.survey.skipped', payload: this.skipped(input, 'refused') });
+        return { status: 'skipped', reason: 'refused', refusal: queued.refusal };
+      }
+      // The guard's version check is the lock: of two sends that read it at once, one applies (and the other's message rolls back).
+      const { applied } = await guards.update({ customerId: input.customerId }, { lastSentAt: now }, { ifVersion: guard?.version ?? 1 });
+      if (!applied) throw new GuardTaken();
       await tx.table(surveySendsTable).insert({
         id: sendId,
         customerId: input.customerId,
@@ -130,10 +176,72 @@ export class SurveySender {
           token,
           expiresAt,
           ticketId: input.ticketId ?? null,
+          link,
+          messageId: queued?.message.messageId ?? null,
         },
       });
-      return { status: 'sent', sendId, token, surveyVersion, expiresAt };
+      return { status: 'sent', sendId, token, surveyVersion, expiresAt, link, message: queued?.message ?? null };
     });
+  }
+
+  /** The template named for the survey on the channel (`'*'` for the others), if any. */
+  private templateFor(surveyId: string, channel: string): string | undefined {
+    const named = this.ctx.options.messages?.surveyTemplates[surveyId];
+    if (typeof named === 'string') return named;
+    return named?.[channel] ?? named?.['*'];
+  }
+
+  /**
+   * Queues the survey's message through the hub in `tx` (its consent, caps and quiet hours then
+   * apply), or `null` when there is no hub or no template. The hub's refusal is returned, not
+   * thrown: it refuses before writing anything, so the send can record the skip in `tx`.
+   */
+  private async queueMessage(
+    tx: TenantStore,
+    input: z.output<typeof SendSurveyInputSchema>,
+    link: { sendId: string; token: string; link: string | null; surveyVersion: number; expiresAt: Date },
+  ): Promise<{ message: SurveyMessage } | { refusal: HubRefusal } | null> {
+    const hub = messagingHubOf(this.ctx.tenant.crm);
+    const template = this.templateFor(input.surveyId, input.channel);
+    const options = this.ctx.options.messages;
+    if (!hub || !template || !options) return null;
+    try {
+      const outcome = await hub.send(
+        {
+          customerId: input.customerId,
+          purpose: options.purpose,
+          channel: input.channel,
+          template: {
+            key: template,
+            variables: {
+              link: link.link,
+              token: link.token,
+              sendId: link.sendId,
+              surveyId: input.surveyId,
+              surveyVersion: link.surveyVersion,
+              expiresAt: link.expiresAt.toISOString(),
+              ticketId: input.ticketId ?? null,
+            },
+          },
+          idempotencyKey: `feedback:survey:${link.sendId}`,
+        },
+        { in: tx },
+      );
+      return {
+        message: {
+          messageId: outcome.messageId,
+          status: outcome.status,
+          channel: outcome.channel,
+          sendAt: outcome.sendAt,
+          reasons: outcome.reasons,
+          template,
+        },
+      };
+    } catch (error) {
+      const refusal = hubRefusal(error);
+      if (!refusal) throw error;
+      return { refusal };
+    }
   }
 
   /** The person's guard row exists before any send races on it (a concurrent insert is fine). */
@@ -158,7 +266,7 @@ export class SurveySender {
     tx: TenantStore,
     input: z.output<typeof SendSurveyInputSchema>,
     surveyVersion: number,
-    reason: 'throttled' | 'not-consented',
+    reason: SkipReason,
   ): Promise<void> {
     await tx.table(surveySendsTable).insert({
       id: this.ctx.tenant.ids.next(),
@@ -173,7 +281,7 @@ export class SurveySender {
     });
   }
 
-  private skipped(input: z.output<typeof SendSurveyInputSchema>, reason: 'throttled' | 'not-consented') {
+  private skipped(input: z.output<typeof SendSurveyInputSchema>, reason: SkipReason) {
     return { tenantId: this.ctx.tenant.tenantId, customerId: input.customerId, surveyId: input.surveyId, channel: input.channel, reason };
   }
 }

@@ -1,7 +1,8 @@
-import { isRapportError, NotFoundError, type Page } from '@rapport/core';
+import { isRapportError, NotFoundError, type Page, ValidationError } from '@rapport/core';
 import { parseInput, TableErrorCode, type TenantStore } from '@rapport/core/plugin';
 import type { z } from 'zod';
 import { FeedbackErrorCode } from '../error-codes.js';
+import { conversationsOf, hubRefusal, isUnknownChannel, type MessagingHub, messagingHubOf } from '../messaging/messaging-hub.js';
 import { FEEDBACK_JOBS, type FeedbackContext, type PendingEvent } from '../plugin/feedback-context.js';
 import { rescheduleSla, ticketSla } from '../sla/sla-scheduler.js';
 import type { TicketSla } from '../sla/ticket-sla.js';
@@ -37,6 +38,14 @@ export interface TicketChange {
   /** The interaction type on the customer's timeline, if the change goes there. */
   timeline?: string;
 }
+
+/** Where a reply sent to the customer went, as its history entry (`data.delivery`) records it. */
+export type ReplyDelivery =
+  | { status: string; messageId: string; channel: string; conversationId: string | null }
+  | { status: 'refused'; code: string; reasons: string[] };
+
+/** Work done in a change's transaction before its history entry is written; what it returns is the entry's `data.delivery`. */
+export type ChangeEffect = (tx: TenantStore, row: TicketRow, seq: number) => Promise<Record<string, unknown>>;
 
 /** How often a change retries after a concurrent change of the same ticket won. */
 const CHANGE_ATTEMPTS = 10;
@@ -141,10 +150,90 @@ export class TicketDesk {
     return ticketOf(row);
   }
 
-  /** A public message: an agent's reply meets the response targets, a customer's starts the next-response clock. */
-  reply(ticketId: string, input: TicketReplyInput): Promise<Ticket> {
+  /**
+   * A public message: an agent's reply meets the response targets, a customer's starts the
+   * next-response clock. With `send: true` the reply is also queued through the messaging hub
+   * in the change's transaction — transactional, on the conversation's channel (or `channel`,
+   * or the ticket's source), continuing the ticket's conversation when `crm.conversations`
+   * knows it; the history entry's `data.delivery` says what the hub did (`queued`,
+   * `deferred`, or `refused` with its reasons).
+   */
+  async reply(ticketId: string, input: TicketReplyInput): Promise<Ticket> {
     const parsed = parseInput(TicketReplyInputSchema, input, [], FeedbackErrorCode.InvalidInput);
-    return this.change(ticketId, (row) => this.replyChange(row, parsed, row.source));
+    if (!parsed.send) return this.change(ticketId, (row) => this.replyChange(row, parsed, row.source));
+    const hub = messagingHubOf(this.ctx.tenant.crm);
+    if (!hub) {
+      throw new ValidationError(FeedbackErrorCode.InvalidInput, [
+        { path: ['send'], message: 'no messaging hub is installed: add messaging() from @rapport/messaging to send replies' },
+      ]);
+    }
+    const route = await this.replyRoute(await this.require(this.ctx.tenant.store, ticketId), parsed.channel);
+    return this.change(
+      ticketId,
+      (row) => this.replyChange(row, parsed, route.channel ?? row.source),
+      (tx, row, seq) => this.deliverReply(hub, tx, row, seq, parsed, route),
+    );
+  }
+
+  /** The reply's channel and conversation: the one named, else the conversation's latest inbound channel, else the ticket's source. */
+  private async replyRoute(
+    row: TicketRow,
+    explicit: string | undefined,
+  ): Promise<{ channel: string | undefined; conversationId: string | null; guessed: boolean }> {
+    const conversations = conversationsOf(this.ctx.tenant.crm);
+    let conversation: Awaited<ReturnType<NonNullable<typeof conversations>['get']>> | null = null;
+    if (row.conversationId && conversations) {
+      try {
+        conversation = await conversations.get(row.conversationId);
+      } catch (error) {
+        // A thread id the conversations module does not know (an e-mail Message-ID kept by the app): send without it.
+        if (!isRapportError(error) || error.kind !== 'not_found') throw error;
+      }
+    }
+    const conversationId = conversation ? (row.conversationId as string) : null;
+    if (explicit) return { channel: explicit, conversationId, guessed: false };
+    const inbound = conversation?.messages.filter((message) => message.direction === 'inbound').at(-1);
+    const channel = inbound?.channel ?? conversation?.channel;
+    if (channel) return { channel, conversationId, guessed: false };
+    return { channel: row.source, conversationId, guessed: true };
+  }
+
+  private async deliverReply(
+    hub: MessagingHub,
+    tx: TenantStore,
+    row: TicketRow,
+    seq: number,
+    reply: { body: string; subject?: string | undefined },
+    route: { channel: string | undefined; conversationId: string | null; guessed: boolean },
+  ): Promise<ReplyDelivery> {
+    const send = (channel: string | undefined) =>
+      hub.send(
+        {
+          customerId: row.customerId,
+          purpose: this.ctx.options.messages?.replyPurpose ?? 'transactional',
+          transactional: true,
+          ...(channel ? { channel } : {}),
+          content: { subject: reply.subject ?? `Re: ${row.subject}`.slice(0, 998), text: reply.body },
+          ...(route.conversationId ? { conversationId: route.conversationId } : {}),
+          idempotencyKey: `feedback:reply:${row.id}:${seq}`,
+        },
+        { in: tx },
+      );
+    try {
+      let outcome: Awaited<ReturnType<typeof send>>;
+      try {
+        outcome = await send(route.channel);
+      } catch (error) {
+        // A source that is not a channel (`api`, `store`, `survey`): the hub routes the reply.
+        if (!route.guessed || !isUnknownChannel(error)) throw error;
+        outcome = await send(undefined);
+      }
+      return { status: outcome.status, messageId: outcome.messageId, channel: outcome.channel, conversationId: route.conversationId };
+    } catch (error) {
+      const refusal = hubRefusal(error);
+      if (!refusal) throw error;
+      return { status: 'refused', ...refusal };
+    }
   }
 
   /** An internal note: on the ticket's history and the customer's timeline, no effect on the SLA. */
@@ -248,10 +337,10 @@ export class TicketDesk {
   }
 
   /** Applies one change in its own transaction, retried when a concurrent change of the ticket won. */
-  async change(ticketId: string, decide: (row: TicketRow) => TicketChange): Promise<Ticket> {
+  async change(ticketId: string, decide: (row: TicketRow) => TicketChange, effect?: ChangeEffect): Promise<Ticket> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.ctx.transact((tx, emit) => this.changeIn(tx, emit, ticketId, decide));
+        return await this.ctx.transact((tx, emit) => this.changeIn(tx, emit, ticketId, decide, effect));
       } catch (error) {
         if (!isLostTicketRace(error) || attempt >= CHANGE_ATTEMPTS) throw error;
       }
@@ -267,11 +356,16 @@ export class TicketDesk {
     emit: (event: PendingEvent) => void,
     ticketId: string,
     decide: (row: TicketRow) => TicketChange,
+    effect?: ChangeEffect,
   ): Promise<Ticket> {
     const row = await this.require(tx, ticketId);
-    const change = decide(row);
+    let change = decide(row);
     const now = this.ctx.now;
     const seq = row.version + 1;
+    if (effect) {
+      const delivery = await effect(tx, row, seq);
+      change = { ...change, data: { ...(change.data ?? {}), delivery, channel: delivery.channel ?? change.data?.channel } };
+    }
     await this.writeEvent(tx, row, seq, change);
     const changed: TicketRow = { ...row, ...change.patch };
     const sla = await rescheduleSla(this.ctx, tx, changed, now);

@@ -39,11 +39,30 @@ export const InboundTicketInputSchema = z.object({
 export type InboundTicketInput = z.input<typeof InboundTicketInputSchema>;
 
 /** The zod schema of {@link TicketReplyInput}. */
-export const TicketReplyInputSchema = z.object({
-  body: text(100_000),
-  /** Who wrote: an agent's reply meets the response targets, a customer's starts the next one. */
-  from: z.enum(['agent', 'customer']),
-});
+export const TicketReplyInputSchema = z
+  .object({
+    body: text(100_000),
+    /** Who wrote: an agent's reply meets the response targets, a customer's starts the next one. */
+    from: z.enum(['agent', 'customer']),
+    /**
+     * Sends an agent's reply to the customer through the messaging hub (`crm.messages`), as a
+     * transactional message in the ticket's conversation. Needs `@rapport/messaging` installed.
+     * @default false
+     */
+    send: z.boolean().default(false),
+    /** The channel to send on; by default the conversation's (its latest inbound message's), else the ticket's source. */
+    channel: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_.:-]{0,63}$/, 'a channel slug: a-z, 0-9, _ . : -')
+      .optional(),
+    /** The sent message's subject. @default `Re: ` and the ticket's subject */
+    subject: text(998).optional(),
+  })
+  .refine((reply) => !reply.send || reply.from === 'agent', { path: ['send'], message: 'only an agent reply is sent to the customer' })
+  .refine((reply) => reply.send || (reply.channel === undefined && reply.subject === undefined), {
+    path: ['channel'],
+    message: 'channel and subject are for a reply with send: true',
+  });
 
 /** A public message on a ticket. */
 export type TicketReplyInput = z.input<typeof TicketReplyInputSchema>;

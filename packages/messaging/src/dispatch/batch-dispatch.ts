@@ -1,12 +1,13 @@
 import type { Customer } from '@rapport/core';
 import type { BatchJobResult, JobContext, TenantContext } from '@rapport/core/plugin';
+import type { GuardVerdict } from '../guards/send-guard.js';
 import { announce, type StatusChange } from '../status/status-announcer.js';
 import { type MessageRow, messagesTable } from '../tables.js';
 import type { DispatchPayload } from './dispatch-job.js';
 import type { MessageDispatcher, SentMark } from './message-dispatcher.js';
 
 /** Dispatch jobs claimed together and handed to one batch. */
-export const DISPATCH_BATCH_SIZE = 50;
+export const DISPATCH_BATCH_SIZE = 100;
 /** Channel sends (and their guards, renders and row updates) under way at once in one batch. */
 const SEND_CONCURRENCY = 16;
 
@@ -36,6 +37,21 @@ export async function dispatchBatch(
   const customers = new Map<string, Customer>();
   for (const customer of await tenant.store.customers.getMany([...new Set(found.items.map((row) => row.customerId))]))
     customers.set(customer.id, customer);
+  // The guards decide the batch's sends together (one consent read, one suppression read); if
+  // that fails, each message decides its own and fails alone.
+  const now = tenant.clock.now();
+  const verdicts = new Map<number, GuardVerdict>();
+  const sends = contexts.flatMap((context, index) => {
+    const row = rows.get(ids[index] as string) ?? null;
+    const send = dispatcher.guardedSend(context, row, row ? customers.get(row.customerId) : undefined, now);
+    return send ? [{ index, send }] : [];
+  });
+  try {
+    const decided = await dispatcher.decideSends(sends.map(({ send }) => send));
+    for (const [position, { index }] of sends.entries()) verdicts.set(index, decided[position] as GuardVerdict);
+  } catch {
+    verdicts.clear();
+  }
   const changes: StatusChange[] = [];
   const marks: SentMark[] = [];
   const results: BatchJobResult[] = new Array(contexts.length);
@@ -49,6 +65,7 @@ export async function dispatchBatch(
           customer: row ? customers.get(row.customerId) : undefined,
           changes,
           marks,
+          verdict: verdicts.get(index),
         });
       } catch (error) {
         results[index] = { error };

@@ -9,7 +9,7 @@ import {
 } from '@rapport/core/plugin';
 import type { MessageContent } from '../content/message-content.js';
 import { MessagingErrorCode } from '../error-codes.js';
-import { runGuards, type SendGuard } from '../guards/send-guard.js';
+import { type GuardVerdict, runGuards, runGuardsMany, type SendCheck, type SendGuard } from '../guards/send-guard.js';
 import type { ResolvedMessagingOptions } from '../options.js';
 import { customerTimeZone, nextAllowedTime } from '../quiet-hours/quiet-hours.js';
 import type { ChannelDirectory } from '../routing/channel-directory.js';
@@ -17,6 +17,7 @@ import { SENT_STATUSES, WAITING_STATUSES } from '../status/message-status.js';
 import { announce, type StatusChange } from '../status/status-announcer.js';
 import { type MessageFailure, type MessageRow, messagesTable } from '../tables.js';
 import { providedVariables } from '../templates/template-variables.js';
+import { signUnsubscribeToken, unsubscribeLink } from '../unsubscribe/unsubscribe-token.js';
 import { DISPATCH_JOB, type DispatchPayload } from './dispatch-job.js';
 import { installedModules } from './installed-modules.js';
 import { outboundMessage, validateHookChange } from './outbound-message.js';
@@ -37,6 +38,8 @@ export interface Prefetched {
    * transaction after its sends; absent: written here at once.
    */
   readonly marks?: SentMark[];
+  /** The guards' verdict, when the batch decided its sends together (see {@link MessageDispatcher.guardedSend}). */
+  readonly verdict?: GuardVerdict | undefined;
 }
 
 /** A sent message's conditional move to `sent`, left for its batch to write. */
@@ -101,25 +104,15 @@ export class MessageDispatcher {
     if (!customer) return finish('blocked', now, { reason: 'the customer no longer exists (erased)' });
     const deferredTo = this.quietHoursEnd(row, customer, now);
     if (deferredTo) return this.defer(row, deferredTo, now, tell);
-    const verdict = await runGuards(
-      this.guards,
-      {
-        messageId: row.id,
-        customerId: row.customerId,
-        purpose: row.purpose,
-        channel: row.channel,
-        recipient: row.recipient,
-        transactional: row.transactional,
-        at: now,
-      },
-      this.crm,
-    );
+    const verdict = prefetched?.verdict ?? (await runGuards(this.guards, sendCheck(row, now), this.crm));
     if (!verdict.allowed) return finish('blocked', now, { reason: verdict.reason });
     const rendered = await this.render(row, customer).catch((error: unknown) => failure(error));
     if ('code' in rendered) return finish('failed', now, { error: rendered, reason: rendered.reason });
     const channel = this.channels.get(row.channel);
     if (!channel) return finish('failed', now, { reason: `channel "${row.channel}" is no longer installed` });
     let message: OutboundMessage = outboundMessage(row, rendered.content);
+    const unsubscribeUrl = this.unsubscribeUrl(row);
+    if (unsubscribeUrl && channel.capabilities.includes('unsubscribe')) message = { ...message, unsubscribeUrl };
     const { conversations } = installedModules(this.crm);
     // A reply in a conversation carries its thread (In-Reply-To, References, a reply token), whatever the channel.
     if (row.conversationId && conversations)
@@ -185,6 +178,33 @@ export class MessageDispatcher {
     throw retry(row, result.reason);
   }
 
+  /**
+   * The send the guards will decide for this job's message if it is dispatched now, or null
+   * when it stops before them (gone, no longer waiting, moved to another job, an erased
+   * customer, quiet hours): what a batch decides together with {@link decideSends}.
+   */
+  guardedSend(context: JobContext, row: MessageRow | null, customer: Customer | undefined, now: Date): SendCheck | null {
+    if (!row || !customer || !WAITING_STATUSES.includes(row.status as never) || row.jobId !== context.job.id) return null;
+    if (this.quietHoursEnd(row, customer, now)) return null;
+    return sendCheck(row, now);
+  }
+
+  /** The guards' verdicts for several sends, each as `dispatch` alone would decide it. */
+  decideSends(sends: readonly SendCheck[]): Promise<GuardVerdict[]> {
+    return runGuardsMany(this.guards, sends, this.crm);
+  }
+
+  /** The message's signed one-click unsubscribe link, when links are configured and it is not transactional. */
+  private unsubscribeUrl(row: MessageRow): string | undefined {
+    const links = this.options.unsubscribe;
+    if (!links || row.transactional) return undefined;
+    const token = signUnsubscribeToken(
+      { customerId: row.customerId, purpose: row.purpose, channel: row.channel, messageId: row.id },
+      links.secret,
+    );
+    return unsubscribeLink(links.url, token);
+  }
+
   /** When quiet hours hold now for this message: their end; else null. */
   private quietHoursEnd(row: MessageRow, customer: Customer, now: Date): Date | null {
     const quiet = this.options.quietHours;
@@ -227,7 +247,13 @@ export class MessageDispatcher {
       template: row.templateKey,
       channel: row.channel,
       locale,
-      variables: { ...customer.traits, metrics: customer.metrics, customer: { id: customer.id }, ...row.variables },
+      variables: {
+        ...customer.traits,
+        metrics: customer.metrics,
+        customer: { id: customer.id },
+        ...(this.unsubscribeUrl(row) ? { unsubscribeUrl: this.unsubscribeUrl(row) } : {}),
+        ...row.variables,
+      },
       // Plugins' variables (recommendations…), computed only if this template reads them.
       provided: providedVariables(this.crm, { customerId: customer.id, channel: row.channel, template: row.templateKey }),
     });
@@ -252,26 +278,26 @@ export class MessageDispatcher {
   }
 
   /**
-   * Writes a batch's moves to `sent` in one transaction, each conditional as in `finish`, and
-   * returns the status changes of those applied. If it fails, the jobs run again and send
-   * again with the same idempotency keys (at least once, as for a crash before the mark).
+   * Writes a batch's moves to `sent` in one `updateMany` (one statement on PostgreSQL and
+   * SQLite), each conditional as in `finish`, and returns the status changes of those applied.
+   * If it fails, the jobs run again and send again with the same idempotency keys (at least
+   * once, as for a crash before the mark).
    */
   async markSent(marks: readonly SentMark[]): Promise<StatusChange[]> {
     if (marks.length === 0) return [];
-    return this.tenant.store.transaction(async (tx) => {
-      const changes: StatusChange[] = [];
-      for (const { row, patch, at } of marks) {
-        const { applied, row: updated } = await tx
-          .table(messagesTable)
-          .update(
-            { id: row.id },
-            { ...patch, status: 'sent', updatedAt: at },
-            { where: { status: { in: [...WAITING_STATUSES] }, jobId: row.jobId } },
-          );
-        if (applied && updated) changes.push({ row: updated, status: 'sent', at, reason: null });
-      }
-      return changes;
-    });
+    const results = await this.rows.updateMany(
+      marks.map(({ row, patch, at }) => ({
+        key: { id: row.id },
+        changes: { ...patch, status: 'sent', updatedAt: at },
+        options: { where: { status: { in: [...WAITING_STATUSES] }, jobId: row.jobId } },
+      })),
+    );
+    const changes: StatusChange[] = [];
+    for (const [index, { applied, row }] of results.entries()) {
+      const mark = marks[index] as SentMark;
+      if (applied && row) changes.push({ row, status: 'sent', at: mark.at, reason: null });
+    }
+    return changes;
   }
 
   /** Ends (or advances) the message with a conditional update, then tells the timeline and the bus. */
@@ -284,6 +310,18 @@ export class MessageDispatcher {
     if (applied && updated) await tell([{ row: updated, status, at, reason: patch.reason ?? null }]);
     return undefined;
   }
+}
+
+function sendCheck(row: MessageRow, at: Date): SendCheck {
+  return {
+    messageId: row.id,
+    customerId: row.customerId,
+    purpose: row.purpose,
+    channel: row.channel,
+    recipient: row.recipient,
+    transactional: row.transactional,
+    at,
+  };
 }
 
 /** Tells status changes: now (one job) or with the rest of its batch. */

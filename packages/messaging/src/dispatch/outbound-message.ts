@@ -28,9 +28,15 @@ export function outboundMessage(row: MessageRow, content: MessageContent): Outbo
   };
 }
 
-/** Checks a hook's change and keeps what it may not touch (id, recipient, threading). */
+/** Checks a hook's change and keeps what it may not touch (id, recipient, threading, the unsubscribe link). */
 export function validateHookChange(changed: unknown, before: OutboundMessage): OutboundMessage {
   // A ValidationError here becomes HOOK_INVALID_CHANGE naming the hook and the field.
   const parsed = parseInput(HookChangeSchema, changed);
-  return { ...parsed, id: before.id, to: before.to, ...(before.threading ? { threading: before.threading } : {}) };
+  return {
+    ...parsed,
+    id: before.id,
+    to: before.to,
+    ...(before.threading ? { threading: before.threading } : {}),
+    ...(before.unsubscribeUrl ? { unsubscribeUrl: before.unsubscribeUrl } : {}),
+  };
 }

@@ -1,4 +1,4 @@
-import { type Crm, decideConsent } from '@rapport/core';
+import { type ConsentRecord, type Crm, decideConsent } from '@rapport/core';
 import type { ChannelAddress, TenantContext } from '@rapport/core/plugin';
 
 /** The send a guard decides on, at dispatch time. */
@@ -36,6 +36,12 @@ export interface SendGuard {
    */
   readonly transactional: boolean;
   check(send: SendCheck, crm: Crm): Promise<GuardVerdict>;
+  /**
+   * Optional: decides several sends at once, one verdict each in order, as `check` would
+   * decide each. A dispatch batch calls it with the batch's sends, so a guard that reads can
+   * read once for all of them; without it, `check` runs per send.
+   */
+  checkMany?(sends: readonly SendCheck[], crm: Crm): Promise<GuardVerdict[]>;
 }
 
 /**
@@ -49,10 +55,23 @@ export function consentGuard(tenant: Pick<TenantContext, 'store' | 'config' | 'c
     transactional: false,
     async check(send) {
       const history = await tenant.store.consents.history(send.customerId, { purpose: send.purpose });
-      const decision = decideConsent(history, { purpose: send.purpose, channel: send.channel, at: send.at }, tenant.config.consent.rules);
-      return decision.allowed ? { allowed: true } : { allowed: false, reason: `consent: ${decision.reason}` };
+      return consentVerdict(history, send);
+    },
+    async checkMany(sends) {
+      // One read per purpose in the batch (usually one), every customer's history at once.
+      const histories = new Map<string, Map<string, ConsentRecord[]>>();
+      for (const purpose of new Set(sends.map((send) => send.purpose))) {
+        const customers = sends.filter((send) => send.purpose === purpose).map((send) => send.customerId);
+        histories.set(purpose, await tenant.store.consents.historyMany(customers, { purpose }));
+      }
+      return sends.map((send) => consentVerdict(histories.get(send.purpose)?.get(send.customerId) ?? [], send));
     },
   };
+
+  function consentVerdict(history: readonly ConsentRecord[], send: SendCheck): GuardVerdict {
+    const decision = decideConsent(history, { purpose: send.purpose, channel: send.channel, at: send.at }, tenant.config.consent.rules);
+    return decision.allowed ? { allowed: true } : { allowed: false, reason: `consent: ${decision.reason}` };
+  }
 }
 
 /** Runs the guards that apply to `send` in order; the first refusal wins. */
@@ -63,4 +82,28 @@ export async function runGuards(guards: readonly SendGuard[], send: SendCheck, c
     if (!verdict.allowed) return verdict;
   }
   return { allowed: true };
+}
+
+/**
+ * Runs the guards for a batch of sends: each guard in order over the sends it applies to
+ * that are still allowed (`checkMany` when it has one), so each send gets the verdict
+ * `runGuards` would give it: the first refusal wins.
+ */
+export async function runGuardsMany(guards: readonly SendGuard[], sends: readonly SendCheck[], crm: Crm): Promise<GuardVerdict[]> {
+  const verdicts: GuardVerdict[] = sends.map(() => ({ allowed: true }));
+  for (const guard of guards) {
+    const open = sends
+      .map((send, index) => ({ send, index }))
+      .filter(({ send, index }) => verdicts[index]?.allowed && (guard.transactional || !send.transactional));
+    if (open.length === 0) continue;
+    const answers = guard.checkMany
+      ? await guard.checkMany(
+          open.map(({ send }) => send),
+          crm,
+        )
+      : await Promise.all(open.map(({ send }) => guard.check(send, crm)));
+    if (answers.length !== open.length) throw new Error(`guard "${guard.name}" gave ${answers.length} verdicts for ${open.length} sends`);
+    for (const [position, { index }] of open.entries()) verdicts[index] = answers[position] as GuardVerdict;
+  }
+  return verdicts;
 }

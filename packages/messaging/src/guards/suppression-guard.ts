@@ -1,4 +1,5 @@
-import type { SendGuard } from './send-guard.js';
+import type { IdentityInput } from '@rapport/core';
+import type { GuardVerdict, SendCheck, SendGuard } from './send-guard.js';
 
 /**
  * Refuses a send to an address on the privacy suppression list (`crm.privacy.isSuppressed`:
@@ -10,10 +11,19 @@ export function suppressionGuard(): SendGuard {
     name: 'suppression',
     transactional: true,
     async check(send, crm) {
-      const { type, value, namespace } = send.recipient;
-      const identity = type === 'external' ? { type, value, namespace: namespace ?? '' } : { type, value };
-      const suppressed = await crm.privacy.isSuppressed(identity);
-      return suppressed ? { allowed: false, reason: 'suppression: the address belongs to an erased person' } : { allowed: true };
+      return verdict(await crm.privacy.isSuppressed(identityOf(send)));
+    },
+    async checkMany(sends, crm) {
+      return (await crm.privacy.suppressedAmong(sends.map(identityOf))).map(verdict);
     },
   };
+}
+
+function identityOf(send: SendCheck): IdentityInput {
+  const { type, value, namespace } = send.recipient;
+  return (type === 'external' ? { type, value, namespace: namespace ?? '' } : { type, value }) as IdentityInput;
+}
+
+function verdict(suppressed: boolean): GuardVerdict {
+  return suppressed ? { allowed: false, reason: 'suppression: the address belongs to an erased person' } : { allowed: true };
 }

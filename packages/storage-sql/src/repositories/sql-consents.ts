@@ -1,7 +1,7 @@
 import { ConflictError, type ConsentRecord, CoreErrorCode } from '@rapport/core';
 import type { ConsentRepository } from '@rapport/core/storage';
 import { consentFromRow } from '../rows.js';
-import { guarded, type SqlContext } from './sql-context.js';
+import { chunksFor, guarded, inList, type SqlContext } from './sql-context.js';
 
 /** The consent ledger of one tenant in SQL. */
 export class SqlConsentRepository implements ConsentRepository {
@@ -52,6 +52,24 @@ export class SqlConsentRepository implements ConsentRepository {
       if (filter.purpose !== undefined) query = query.where('purpose', '=', filter.purpose);
       const rows = await query.orderBy('occurred_at').orderBy('recorded_at').orderBy('id').execute();
       return rows.map((row) => consentFromRow(row, this.ctx.dialect));
+    });
+  }
+
+  historyMany(customerIds: readonly string[], filter: { purpose?: string } = {}): Promise<Map<string, ConsentRecord[]>> {
+    return guarded(this.ctx, 'read consent histories', async () => {
+      const byCustomer = new Map<string, ConsentRecord[]>(customerIds.map((id) => [id, []]));
+      const unique = [...new Set(customerIds)];
+      for (const chunk of chunksFor(unique, 1, this.ctx.dialect, 1000)) {
+        let query = this.ctx.db
+          .selectFrom('rapport_consents')
+          .selectAll()
+          .where('tenant_id', '=', this.ctx.tenantId)
+          .where(inList(this.ctx, 'customer_id', chunk));
+        if (filter.purpose !== undefined) query = query.where('purpose', '=', filter.purpose);
+        const rows = await query.orderBy('occurred_at').orderBy('recorded_at').orderBy('id').execute();
+        for (const row of rows) byCustomer.get(row.customer_id)?.push(consentFromRow(row, this.ctx.dialect));
+      }
+      return byCustomer;
     });
   }
 

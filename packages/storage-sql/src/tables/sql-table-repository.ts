@@ -9,16 +9,19 @@ import {
   type RowOf,
   TableErrorCode,
   type TableRepository,
+  type TableUpdate,
   type TableWhere,
   type UpdateOptions,
   type UpdateResult,
 } from '@rapport/core/plugin';
 import {
+  type CheckedUpdate,
   checkFind,
   checkInsertRow,
   checkKey,
   checkPatch,
   checkRowList,
+  checkUpdateList,
   checkUpdateOptions,
   checkWhere,
   encodeTableCursor,
@@ -37,6 +40,7 @@ import { fromDb, toDb } from './table-column-types.js';
 // biome-ignore lint/suspicious/noExplicitAny: plugin tables are not in the Kysely schema type.
 type AnyDb = Kysely<any>;
 type DbRow = Record<string, unknown>;
+const encodeKeyPart = (value: unknown) => (value instanceof Date ? value.getTime() : value);
 
 const ARRAY_TYPES: Record<string, ArrayColumn<DbRow>['type']> = {
   text: 'text',
@@ -172,33 +176,177 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
   }
 
   async update(key: KeyOf<T>, changes: PatchOf<T>, options?: UpdateOptions<T>): Promise<UpdateResult<T>> {
-    const checkedKey = checkKey(this.binding, key, this.rejectsNul);
-    const patch = checkPatch(this.binding, changes, this.rejectsNul);
-    const condition = checkUpdateOptions(this.binding, options, this.rejectsNul);
-    this.cells?.assertQueryable(condition.where ?? undefined);
-    return this.run('update', () =>
-      atomically(this.ctx, async (db) => {
-        let update = (db as AnyDb)
-          .updateTable(this.table)
-          .set(this.setClause(patch, undefined, checkedKey))
-          .where(this.keyCondition(checkedKey));
-        const version = this.declaration.version as string | undefined;
-        if (condition.ifVersion !== null && version !== undefined)
-          update = update.where(sql.ref(this.binding.columns[version] as string), '=', condition.ifVersion);
-        if (condition.where) update = update.where(compilePredicate(this.binding, this.ctx.dialect, condition.where));
-        let applied: boolean;
-        if (this.ctx.dialect.supportsReturning) {
-          const rows = await update.returningAll().execute();
-          if (rows[0]) return { applied: true, row: this.fromDbRow(rows[0]) as RowOf<T> };
-          applied = false;
-        } else {
-          // mysql2 reports matched (found) rows, so an update to equal values still counts.
-          applied = Number((await update.executeTakeFirst()).numUpdatedRows) > 0;
+    const checked: CheckedUpdate = {
+      key: checkKey(this.binding, key, this.rejectsNul),
+      patch: checkPatch(this.binding, changes, this.rejectsNul),
+      condition: checkUpdateOptions(this.binding, options, this.rejectsNul),
+    };
+    this.cells?.assertQueryable(checked.condition.where ?? undefined);
+    // UPDATE … RETURNING is atomic alone; elsewhere the update and its read share a transaction.
+    if (this.ctx.dialect.supportsReturning) return this.run('update', () => this.updateOne(this.db, checked));
+    return this.run('update', () => atomically(this.ctx, (db) => this.updateOne(db as AnyDb, checked)));
+  }
+
+  async updateMany(updates: readonly TableUpdate<T>[]): Promise<UpdateResult<T>[]> {
+    const checked = checkUpdateList(this.binding, updates, this.rejectsNul);
+    for (const { condition } of checked) this.cells?.assertQueryable(condition.where ?? undefined);
+    if (checked.length === 0) return [];
+    // MySQL cannot say which rows an UPDATE changed, and encrypted cells are sealed per row:
+    // one statement a change there, in one transaction.
+    if (!this.ctx.dialect.supportsReturning || this.cells)
+      return this.run('update many', () =>
+        atomically(this.ctx, async (db) => {
+          const results: UpdateResult<T>[] = [];
+          for (const update of checked) results.push(await this.updateOne(db as AnyDb, update));
+          return results;
+        }),
+      );
+    const groups = this.sameColumns(checked);
+    // One statement is atomic alone; several share a transaction. The read of rows left
+    // unchanged needs none: it reports them as they are.
+    const write =
+      groups.length === 1
+        ? (work: (db: AnyDb) => Promise<UpdateResult<T>[]>) => work(this.db)
+        : (work: (db: AnyDb) => Promise<UpdateResult<T>[]>) => atomically(this.ctx, (db) => work(db as AnyDb));
+    return this.run('update many', () =>
+      write(async (db) => {
+        const applied = new Map<string, TableRow>();
+        for (const group of groups) for (const row of await this.updateGroup(db as AnyDb, group)) applied.set(this.keyId(row), row);
+        const missing = checked.filter((update) => !applied.has(this.keyId(update.key)));
+        const current = new Map<string, TableRow>();
+        if (missing.length > 0) {
+          const rows = await (db as AnyDb)
+            .selectFrom(this.table)
+            .selectAll()
+            .where((eb) => eb.or(missing.map((update) => this.keyCondition(update.key))))
+            .execute();
+          for (const row of rows) {
+            const parsed = this.fromDbRow(row);
+            current.set(this.keyId(parsed), parsed);
+          }
         }
-        const row = await (db as AnyDb).selectFrom(this.table).selectAll().where(this.keyCondition(checkedKey)).executeTakeFirst();
-        return { applied, row: row ? (this.fromDbRow(row) as RowOf<T>) : null };
+        return checked.map((update): UpdateResult<T> => {
+          const id = this.keyId(update.key);
+          const row = applied.get(id);
+          if (row) return { applied: true, row: row as RowOf<T> };
+          return { applied: false, row: (current.get(id) as RowOf<T> | undefined) ?? null };
+        });
       }),
     );
+  }
+
+  /** One conditional update: the row afterwards when it applied, else the row as it is. */
+  private async updateOne(db: AnyDb, { key, patch, condition }: CheckedUpdate): Promise<UpdateResult<T>> {
+    let update = db
+      .updateTable(this.table)
+      .set(this.setClause(patch, undefined, key))
+      .where(this.keyCondition(key));
+    const matches = this.matchCondition(condition);
+    if (matches) update = update.where(matches);
+    let applied: boolean;
+    if (this.ctx.dialect.supportsReturning) {
+      const rows = await update.returningAll().execute();
+      if (rows[0]) return { applied: true, row: this.fromDbRow(rows[0]) as RowOf<T> };
+      applied = false;
+    } else {
+      // mysql2 reports matched (found) rows, so an update to equal values still counts.
+      applied = Number((await update.executeTakeFirst()).numUpdatedRows) > 0;
+    }
+    const row = await db.selectFrom(this.table).selectAll().where(this.keyCondition(key)).executeTakeFirst();
+    return { applied, row: row ? (this.fromDbRow(row) as RowOf<T>) : null };
+  }
+
+  /** The version and `where` of an update as one predicate, or null when it has neither. */
+  private matchCondition(condition: CheckedUpdate['condition']): Expression<SqlBool> | null {
+    const parts: Expression<SqlBool>[] = [];
+    const version = this.declaration.version as string | undefined;
+    if (condition.ifVersion !== null && version !== undefined)
+      parts.push(sql<SqlBool>`${sql.ref(this.binding.columns[version] as string)} = ${condition.ifVersion}`);
+    if (condition.where) parts.push(compilePredicate(this.binding, this.ctx.dialect, condition.where));
+    if (parts.length === 0) return null;
+    return sql<SqlBool>`(${sql.join(parts, sql.raw(' and '))})`;
+  }
+
+  /** Changes grouped by the columns they set, each group cut to a size one statement can bind. */
+  private sameColumns(updates: readonly CheckedUpdate[]): CheckedUpdate[][] {
+    const groups = new Map<string, CheckedUpdate[]>();
+    for (const update of updates) {
+      const columns = Object.keys(update.patch).sort().join(',');
+      const group = groups.get(columns);
+      if (group) group.push(update);
+      else groups.set(columns, [update]);
+    }
+    const perChange = this.key.length * 2 + 1;
+    return [...groups.values()].flatMap((group) => {
+      const width = perChange + Object.keys(group[0]?.patch ?? {}).length * (this.key.length + 2) + 4;
+      return chunksFor(group, width, this.ctx.dialect, 500);
+    });
+  }
+
+  /**
+   * Changes of the same columns in one statement, each row's own condition OR-ed into the
+   * WHERE; returns the rows it changed. PostgreSQL joins the new values as one array per
+   * column (`unnest`, planned alike for any number of rows); SQLite picks each row's value by
+   * a CASE on its key.
+   */
+  private async updateGroup(db: AnyDb, group: readonly CheckedUpdate[]): Promise<TableRow[]> {
+    const columns = Object.keys(group[0]?.patch ?? {});
+    const keyColumns = this.key.map((name) => this.binding.columns[name] as string);
+    const set: Record<string, unknown> = this.setClause({}, undefined);
+    if (columns.length > 0 && this.declaration.version === undefined) delete set[keyColumns[0] as string];
+    // An encrypted cell is bound to its row's key; without encryption the patch alone will do.
+    const rowOf = this.cells ? new Map(group.map((update) => [update, { ...update.key, ...update.patch }])) : null;
+    const cell = (update: CheckedUpdate, name: string) =>
+      this.cell(rowOf?.get(update) ?? update.patch, name, this.binding.specs[name] as ColumnSpec);
+    const conditions = group.map((update) => {
+      const matches = this.matchCondition(update.condition);
+      return matches ? sql<SqlBool>`(${this.keyCondition(update.key)} and ${matches})` : this.keyCondition(update.key);
+    });
+    if (this.ctx.dialect.arrayParameters) {
+      const arrayType = (name: string) => ARRAY_TYPES[(this.binding.specs[name] as ColumnSpec).kind] as ArrayColumn<CheckedUpdate>['type'];
+      const arrays: ArrayColumn<CheckedUpdate>[] = [
+        ...this.key.map((name, index) => ({
+          name: `k${index}`,
+          type: arrayType(name),
+          value: (update: CheckedUpdate) => toDb(this.ctx.dialect, this.binding.specs[name] as ColumnSpec, update.key[name]),
+        })),
+        ...columns.map((name, index) => ({
+          name: `c${index}`,
+          type: arrayType(name),
+          value: (update: CheckedUpdate) => cell(update, name),
+        })),
+      ];
+      for (const [index, name] of columns.entries()) set[this.binding.columns[name] as string] = sql.ref(`v.c${index}`);
+      const keyJoin = keyColumns.map(
+        (physical, index) => sql<SqlBool>`${sql.ref(`${this.table}.${physical}`)} = ${sql.ref(`v.k${index}`)}`,
+      );
+      const rows = await db
+        .updateTable(this.table)
+        .set(set)
+        .from(unnestRows(group, arrays, 'v') as never)
+        .where(sql<SqlBool>`${sql.join(keyJoin, sql.raw(' and '))}`)
+        .where((eb) => eb.or(conditions))
+        .returningAll(this.table as never)
+        .execute();
+      return rows.map((row) => this.fromDbRow(row as DbRow));
+    }
+    for (const name of columns) {
+      const physical = this.binding.columns[name] as string;
+      const arms = group.map((update) => sql`when ${this.keyCondition(update.key)} then ${cell(update, name)}`);
+      set[physical] = sql`case ${sql.join(arms, sql.raw(' '))} else ${sql.ref(`${this.table}.${physical}`)} end`;
+    }
+    const rows = await db
+      .updateTable(this.table)
+      .set(set)
+      .where((eb) => eb.or(conditions))
+      .returningAll()
+      .execute();
+    return rows.map((row) => this.fromDbRow(row));
+  }
+
+  /** A key as one string, to match changed rows to the changes asked. */
+  private keyId(row: TableRow): string {
+    return JSON.stringify(this.key.map((name) => encodeKeyPart(row[name])));
   }
 
   async upsert(row: InsertOf<T>): Promise<RowOf<T>> {

@@ -41,6 +41,32 @@ export function consentRepositorySuite(ctx: ConformanceContext): void {
       expect(marketing.map((record) => record.id)).toEqual([earlier.id, later.id]);
     });
 
+    it('reads several customers\u2019 histories in one call, each as history returns it, and only its tenant\u2019s', async () => {
+      const store = ctx.freshTenant();
+      const other = ctx.freshTenant();
+      const [ada, bob, cyd] = [aCustomer(store.tenantId), aCustomer(store.tenantId), aCustomer(store.tenantId)];
+      for (const customer of [ada, bob, cyd]) await store.customers.insert(customer);
+      await other.customers.insert(aCustomer(other.tenantId, { id: ada.id }));
+      await other.consents.append(aConsentRecord(other.tenantId, ada.id));
+      const at = (day: number) => new Date(Date.UTC(2026, 4, day));
+      for (const [customer, day, purpose] of [
+        [ada, 3, 'marketing'],
+        [bob, 1, 'marketing'],
+        [ada, 1, 'analytics'],
+        [ada, 2, 'marketing'],
+        [bob, 4, 'analytics'],
+      ] as const)
+        await store.consents.append(aConsentRecord(store.tenantId, customer.id, { purpose, occurredAt: at(day), recordedAt: at(day) }));
+      const many = await store.consents.historyMany([ada.id, bob.id, cyd.id, 'nobody']);
+      expect([...many.keys()]).toEqual([ada.id, bob.id, cyd.id, 'nobody']);
+      for (const customer of [ada, bob, cyd]) expect(many.get(customer.id)).toEqual(await store.consents.history(customer.id));
+      expect(many.get('nobody')).toEqual([]);
+      const marketing = await store.consents.historyMany([ada.id, bob.id], { purpose: 'marketing' });
+      expect(marketing.get(ada.id)?.map((record) => record.occurredAt)).toEqual([at(2), at(3)]);
+      expect(marketing.get(bob.id)?.map((record) => record.purpose)).toEqual(['marketing']);
+      expect(await store.consents.historyMany([])).toEqual(new Map());
+    });
+
     it('is append-only: no method rewrites a record, a stored id or a confirmed request is never overwritten', async () => {
       const store = ctx.freshTenant();
       const customer = aCustomer(store.tenantId);

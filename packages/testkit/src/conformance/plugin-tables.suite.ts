@@ -170,6 +170,124 @@ export function pluginTablesSuite(ctx: ConformanceContext, rounds = 30): void {
       await expectCode(tickets.update({ id: ticket.id }, { version: 9 } as never), 'TABLE_INVALID_VALUE', ['tickets', 'version']);
     });
 
+    it('updates many rows at once, each as update would: own values, own condition, one result each in order', async () => {
+      const tickets = ctx.freshTenant().table(ticketsTable);
+      const rows = Array.from({ length: 12 }, (_, index) => aTicket({ priority: index % 3, number: 100 + index }));
+      await tickets.insertMany(rows);
+      const at = new Date(Date.UTC(2026, 5, 1, 12, 0, 0, 7));
+      const results = await tickets.updateMany([
+        // The same columns, each its own values (one statement where the dialect allows).
+        ...rows.slice(0, 6).map((row, index) => ({
+          key: { id: row.id },
+          changes: { open: false, openedAt: new Date(at.getTime() + index), score: index / 3, meta: { n: index }, subject: `é ${index}` },
+          options: { where: { priority: row.priority } },
+        })),
+        // A condition that does not match, a version that does not, a version that does, and a missing key.
+        { key: { id: rows[6]?.id as string }, changes: { open: false }, options: { where: { priority: 9 } } },
+        { key: { id: rows[7]?.id as string }, changes: { priority: 7 }, options: { ifVersion: 5 } },
+        { key: { id: rows[8]?.id as string }, changes: { priority: 8, number: null }, options: { ifVersion: 1 } },
+        { key: { id: 'missing' }, changes: { priority: 1 } },
+      ]);
+      expect(results).toHaveLength(10);
+      for (const [index, row] of rows.slice(0, 6).entries()) {
+        const expected = {
+          ...row,
+          open: false,
+          openedAt: new Date(at.getTime() + index),
+          score: index / 3,
+          meta: { n: index },
+          subject: `é ${index}`,
+          version: 2,
+        };
+        expect(results[index]).toEqual({ applied: true, row: expected });
+        expect(await tickets.get({ id: row.id })).toEqual(expected);
+      }
+      expect(results[6]).toEqual({ applied: false, row: rows[6] });
+      expect(results[7]).toEqual({ applied: false, row: rows[7] });
+      expect(results[8]).toEqual({ applied: true, row: { ...rows[8], priority: 8, number: null, version: 2 } });
+      expect(results[9]).toEqual({ applied: false, row: null });
+      for (const row of rows.slice(9)) expect(await tickets.get({ id: row.id })).toEqual(row);
+      expect(await tickets.updateMany([])).toEqual([]);
+      const counters = ctx.freshTenant().table(countersTable);
+      await counters.insertMany([
+        { scope: 'a', name: 'x' },
+        { scope: 'a', name: 'y' },
+        { scope: 'b', name: 'x' },
+      ]);
+      const counted = await counters.updateMany([
+        { key: { scope: 'a', name: 'y' }, changes: { value: 2 } },
+        { key: { scope: 'b', name: 'x' }, changes: { value: 3, label: 'b' } },
+      ]);
+      expect(counted.map((result) => result.row)).toEqual([
+        { scope: 'a', name: 'y', value: 2, label: 'none', version: 2 },
+        { scope: 'b', name: 'x', value: 3, label: 'b', version: 2 },
+      ]);
+      expect(await counters.get({ scope: 'a', name: 'x' })).toEqual({ scope: 'a', name: 'x', value: 0, label: 'none', version: 1 });
+    });
+
+    it('updates many all or none: a bad change names its index, a taken unique value or a key twice writes nothing', async () => {
+      const tickets = ctx.freshTenant().table(ticketsTable);
+      const [first, second, third] = [aTicket({ number: 1 }), aTicket({ number: 2 }), aTicket({ number: 3 })];
+      await tickets.insertMany([first, second, third]);
+      const ids = { a: { id: first.id }, b: { id: second.id }, c: { id: third.id } };
+      await expectCode(
+        tickets.updateMany([
+          { key: ids.a, changes: { priority: 5 } },
+          { key: ids.b, changes: { priority: 'high' } as never },
+        ]),
+        'TABLE_INVALID_VALUE',
+        [1, 'tickets', 'priority'],
+      );
+      await expectCode(tickets.updateMany([{ key: ids.a, changes: { id: 'x' } as never }]), 'TABLE_INVALID_VALUE', [0, 'tickets', 'id']);
+      await expectCode(
+        tickets.updateMany([
+          { key: ids.a, changes: { priority: 5 } },
+          { key: ids.a, changes: { priority: 6 } },
+        ]),
+        'TABLE_INVALID_QUERY',
+        [1, 'tickets', 'key'],
+      );
+      await expectCode(tickets.updateMany([{ key: { id: 5 } as never, changes: {} }]), 'TABLE_INVALID_QUERY', [0, 'tickets', 'id']);
+      await expectCode(tickets.updateMany('nope' as never), 'TABLE_INVALID_QUERY', ['tickets']);
+      // Two rows swapping onto the third's unique number: the statement fails as a whole.
+      await expectCode(
+        tickets.updateMany([
+          { key: ids.a, changes: { priority: 9 } },
+          { key: ids.b, changes: { number: 3 } },
+        ]),
+        'TABLE_UNIQUE_VIOLATION',
+      );
+      expect(await tickets.get(ids.a)).toEqual(first);
+      expect(await tickets.get(ids.b)).toEqual(second);
+      expect(await tickets.get(ids.c)).toEqual(third);
+    });
+
+    it('applies each row once when many updateMany calls race on the same rows with versions, every round', async () => {
+      const tickets = ctx.freshTenant().table(ticketsTable);
+      const rows = Array.from({ length: 5 }, () => aTicket());
+      await tickets.insertMany(rows);
+      for (let round = 0; round < rounds; round++) {
+        const orders = Array.from({ length: 4 }, (_, writer) => (writer % 2 === 0 ? rows : [...rows].reverse()));
+        const results = await Promise.all(
+          // Each writer takes the rows in its own order, so a deadlock-prone storage would show it.
+          orders.map((order, writer) =>
+            tickets.updateMany(
+              order.map((row) => ({ key: { id: row.id }, changes: { priority: writer }, options: { ifVersion: round + 1 } })),
+            ),
+          ),
+        );
+        for (const row of rows) {
+          const stored = await tickets.get({ id: row.id });
+          expect(stored?.version, `round ${round}`).toBe(round + 2);
+          const winners = orders
+            .map((order, writer) => ({ writer, result: results[writer]?.[order.indexOf(row)] }))
+            .filter(({ result }) => result?.applied);
+          expect(winners, `round ${round}`).toHaveLength(1);
+          expect(stored?.priority).toBe(winners[0]?.writer);
+        }
+      }
+    });
+
     it('upserts: inserts, then overwrites the given columns and counts the version; deletes by key', async () => {
       const counters = ctx.freshTenant().table(countersTable);
       expect(await counters.upsert({ scope: 'a', name: 'b', value: 5 })).toEqual({

@@ -84,6 +84,10 @@ export function privacySuite(ctx: ConformanceContext, rounds: number): void {
       expect(await store.table(privacyNotesTable).count()).toBe(0);
       expect((await crm.customers.get(bystander.customer.id)).id).toBe(bystander.customer.id);
       expect(await crm.privacy.isSuppressed({ type: 'email', value: `${canary}-other@example.net` })).toBe(false);
+      // The same answers for a list in one read, in order, the bystander's among them.
+      const asked = [person.identities[0], { type: 'email', value: `${canary}-other@example.net` }, ...person.identities.slice(1)];
+      expect(await crm.privacy.suppressedAmong(asked as never)).toEqual([true, false, ...person.identities.slice(1).map(() => true)]);
+      expect(await crm.privacy.suppressedAmong([])).toEqual([]);
       const erased = events.filter((event) => event.name === 'customer.erased');
       expect(erased).toHaveLength(1);
       expect(erased[0]?.payload).toMatchObject({
@@ -302,6 +306,15 @@ export function privacySuite(ctx: ConformanceContext, rounds: number): void {
       await expectCode(crm.privacy.erase('' as never, { mode: 'delete' }), 'INVALID_INPUT', ['customerId']);
       await expectCode(crm.privacy.export(42 as never), 'INVALID_INPUT', ['customerId']);
       await expectCode(crm.privacy.isSuppressed({ type: 'email', value: 'not-an-email' }), 'INVALID_INPUT');
+      await expectCode(
+        crm.privacy.suppressedAmong([
+          { type: 'email', value: 'ok@example.com' },
+          { type: 'email', value: 'not-an-email' },
+        ]),
+        'INVALID_INPUT',
+        ['identities', 1, 'value'],
+      );
+      await expectCode(crm.privacy.suppressedAmong('x' as never), 'INVALID_INPUT', ['identities']);
       await expectCode(crm.privacy.requests({ limit: 0 }), 'INVALID_INPUT', ['query', 'limit']);
       await expectCode(crm.privacy.refuse({ kind: 'access', customerId: customer.id, basis: ' ' }), 'INVALID_INPUT', ['input', 'basis']);
       await expectCode(crmFor(ctx, undefined, { privacy: { requestLogRetentionDays: 0 } }), 'INVALID_OPTIONS', [

@@ -36,6 +36,19 @@ export class MemoryConsentRepository implements ConsentRepository {
     );
   }
 
+  historyMany(customerIds: readonly string[], filter: { purpose?: string } = {}): Promise<Map<string, ConsentRecord[]>> {
+    const wanted = new Set(customerIds);
+    return this.ctx.exec((state) => {
+      const byCustomer = new Map<string, ConsentRecord[]>(customerIds.map((id) => [id, []]));
+      const records = state.consents
+        .filter((record) => record.tenantId === this.ctx.tenantId && wanted.has(record.customerId))
+        .filter((record) => filter.purpose === undefined || record.purpose === filter.purpose)
+        .sort(byOccurrence);
+      for (const record of records) byCustomer.get(record.customerId)?.push(copy(record));
+      return byCustomer;
+    });
+  }
+
   reassignCustomer(fromId: string, toId: string): Promise<number> {
     return this.ctx.exec((state) => {
       let moved = 0;

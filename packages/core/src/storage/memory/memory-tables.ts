@@ -1,13 +1,23 @@
 import { ConflictError } from '../../errors/error-classes.js';
 import type { Page } from '../../model/page.js';
 import type { AnyTableDeclaration } from '../../tables/define-table.js';
-import { checkRowList, checkUpdateOptions } from '../../tables/repository-input.js';
+import { type CheckedUpdate, checkRowList, checkUpdateList, checkUpdateOptions } from '../../tables/repository-input.js';
 import { compareRows, isAfter, matchesPredicate } from '../../tables/row-matching.js';
 import type { TableBinding } from '../../tables/table-binding.js';
 import { TableErrorCode } from '../../tables/table-error-codes.js';
 import { checkFind, checkWhere, encodeTableCursor } from '../../tables/table-query.js';
 import type { TableRepository } from '../../tables/table-repository.js';
-import type { FindOptions, InsertOf, KeyOf, PatchOf, RowOf, TableWhere, UpdateOptions, UpdateResult } from '../../tables/table-types.js';
+import type {
+  FindOptions,
+  InsertOf,
+  KeyOf,
+  PatchOf,
+  RowOf,
+  TableUpdate,
+  TableWhere,
+  UpdateOptions,
+  UpdateResult,
+} from '../../tables/table-types.js';
 import { checkInsertRow, checkKey, checkPatch, copyValue, IssueList, keyOf, type TableRow } from '../../tables/table-values.js';
 import type { MemoryContext, MemoryState } from './memory-state.js';
 
@@ -76,21 +86,38 @@ export class MemoryTableRepository<T extends AnyTableDeclaration> implements Tab
   }
 
   async update(key: KeyOf<T>, changes: PatchOf<T>, options?: UpdateOptions<T>): Promise<UpdateResult<T>> {
-    const checkedKey = checkKey(this.binding, key, false);
-    const patch = checkPatch(this.binding, changes, false);
-    const condition = checkUpdateOptions(this.binding, options, false);
+    const checked: CheckedUpdate = {
+      key: checkKey(this.binding, key, false),
+      patch: checkPatch(this.binding, changes, false),
+      condition: checkUpdateOptions(this.binding, options, false),
+    };
+    return (await this.apply([checked]))[0] as UpdateResult<T>;
+  }
+
+  async updateMany(updates: readonly TableUpdate<T>[]): Promise<UpdateResult<T>[]> {
+    return this.apply(checkUpdateList(this.binding, updates, false));
+  }
+
+  /** Applies checked updates all or none, each only if its row matches its version and condition. */
+  private apply(checked: readonly CheckedUpdate[]): Promise<UpdateResult<T>[]> {
     const version = this.binding.declaration.version as string | undefined;
     return this.ctx.exec((state) => {
       const table = this.rows(state);
-      const stored = table.get(this.rowKey(checkedKey));
-      if (!stored) return { applied: false, row: null };
-      const versionMatches = condition.ifVersion === null || (version !== undefined && stored[version] === condition.ifVersion);
-      if (!versionMatches || (condition.where && !matchesPredicate(this.binding, condition.where, stored)))
-        return { applied: false, row: copyRow(stored) as RowOf<T> };
-      const next = this.patched(stored, patch);
-      this.assertFree(state, [next], this.rowKey(stored));
-      table.set(this.rowKey(next), next);
-      return { applied: true, row: copyRow(next) as RowOf<T> };
+      const changed: TableRow[] = [];
+      const results = checked.map(({ key, patch, condition }): UpdateResult<T> => {
+        const stored = table.get(this.rowKey(key));
+        if (!stored) return { applied: false, row: null };
+        const versionMatches = condition.ifVersion === null || (version !== undefined && stored[version] === condition.ifVersion);
+        if (!versionMatches || (condition.where && !matchesPredicate(this.binding, condition.where, stored)))
+          return { applied: false, row: copyRow(stored) as RowOf<T> };
+        const next = this.patched(stored, patch);
+        changed.push(next);
+        return { applied: true, row: copyRow(next) as RowOf<T> };
+      });
+      // All or none: every changed row is checked against the others before any is stored.
+      this.assertFree(state, changed, new Set(changed.map((row) => this.rowKey(row))));
+      for (const row of changed) table.set(this.rowKey(row), row);
+      return results;
     });
   }
 
@@ -176,12 +203,13 @@ export class MemoryTableRepository<T extends AnyTableDeclaration> implements Tab
    * Refuses rows whose key or unique columns another row of the tenant (or an earlier row of
    * `rows`) holds; `replacing` is the key of the row being rewritten. A null never clashes, as in SQL.
    */
-  private assertFree(state: MemoryState, rows: readonly TableRow[], replacing?: string): void {
+  private assertFree(state: MemoryState, rows: readonly TableRow[], replacing?: string | ReadonlySet<string>): void {
     const constraints = [
       this.binding.declaration.primaryKey as readonly string[],
       ...((this.binding.declaration.unique ?? []) as readonly (readonly string[])[]),
     ];
-    const existing = this.tenantRows(state).filter((row) => this.rowKey(row) !== replacing);
+    const replaced = typeof replacing === 'string' ? new Set([replacing]) : (replacing ?? new Set<string>());
+    const existing = this.tenantRows(state).filter((row) => !replaced.has(this.rowKey(row)));
     for (const columns of constraints) {
       const signature = (row: TableRow): string | null =>
         columns.some((column) => row[column] === null) ? null : JSON.stringify(columns.map((column) => encodeValue(row[column])));
