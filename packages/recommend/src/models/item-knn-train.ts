@@ -5,8 +5,9 @@ import { type ItemKnnOptionsInput, itemKnnOptions } from './item-knn-options.js'
 
 /**
  * Trains item-kNN straight to its plain-data model, for full retrains: the same model as
- * `ItemKnnCounts.train(set, options).toModel()` (a test holds them equal). See
- * {@link itemKnnModelOf} for how it counts.
+ * `ItemKnnCounts.train(set, options).toModel()` (a test holds them equal), counted per item in
+ * a dense array over a flat inverted index of the customers' item lists rather than a map of
+ * millions of pair keys.
  */
 export function trainItemKnnModel(set: TrainingSet, input: ItemKnnOptionsInput = {}): ItemKnnModel {
   return itemKnnModelOf(groupByCustomer(set.events), input);
