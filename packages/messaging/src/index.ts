@@ -101,6 +101,7 @@ export { type ResolvedTemplateOptions, type TemplateOptions, TemplateOptionsSche
 export { createTemplateRuntime, type TemplateRuntime } from './templates/template-runtime.js';
 export { type TemplatePreview, type TemplateRendering, TemplateService } from './templates/template-service.js';
 export { templatesTable } from './templates/template-tables.js';
+export { providedVariables, type TemplateVariableContribution } from './templates/template-variables.js';
 export { type TemplateVersion, toTemplateVersion } from './templates/template-version.js';
 export { messagingTemplates, TEMPLATES_PLUGIN, templatesApi, templateTables } from './templates/templates-plugin.js';
 export { signUnsubscribeToken, type UnsubscribeClaim, unsubscribeLink, verifyUnsubscribeToken } from './unsubscribe/unsubscribe-token.js';

@@ -1,3 +1,4 @@
+import { definePlugin } from '@rapport/core/plugin';
 import { type ConformanceContext, createTestCrm, defineStorageSuite } from '@rapport/testkit';
 import { describe, expect, it } from 'vitest';
 import { conversations, messaging, messagingTemplates } from '../src/index.js';
@@ -112,6 +113,61 @@ export const hubIntegrationSuite = defineStorageSuite({
           reason: expect.stringContaining('suppression'),
         });
         expect(await crm.messages.get(bySms.messageId)).toMatchObject({ status: 'sent' });
+        await crm.close();
+      });
+
+      it("gives templates the variables plugins contribute, computed only for templates that read them, the sender's own winning", async () => {
+        const email = new RecordingChannel('email', ['email']);
+        const reads: { customerId: string; channel: string; template: string }[] = [];
+        const greeter = definePlugin({
+          name: 'test-greeter',
+          contributes: {
+            templateVariables: [
+              {
+                name: 'greeting',
+                read: async ({ customerId, channel, template }) => {
+                  reads.push({ customerId, channel, template });
+                  return { words: `hello ${customerId}` };
+                },
+              },
+            ],
+          },
+        });
+        const crm = await createTestCrm({
+          storage: ctx.storage(),
+          plugins: [channelsPlugin(email), messagingTemplates(), messaging({ channels: ['email'] }), greeter],
+        });
+        const tag = unique();
+        await crm.templates.save({ key: `uses-${tag}`, channel: 'email', locale: 'en', subject: 'Hi', text: '{{ greeting.words }}!' });
+        await crm.templates.save({
+          key: `data-${tag}`,
+          channel: 'email',
+          locale: 'en',
+          subject: 'Hi',
+          data: { line: '{{ greeting.words }}' },
+        });
+        await crm.templates.save({ key: `plain-${tag}`, channel: 'email', locale: 'en', subject: 'Hi', text: 'plain {{ firstName }}' });
+        const { customer } = await crm.customers.upsert({
+          identities: [{ type: 'email', value: `g-${tag}@example.com` }],
+          traits: { firstName: 'Ada' },
+        });
+        const send = (key: string, variables: Record<string, unknown> = {}) =>
+          crm.messages.send({ customerId: customer.id, purpose: 'transactional', channel: 'email', template: { key, variables } });
+        const uses = await send(`uses-${tag}`);
+        const data = await send(`data-${tag}`);
+        const plain = await send(`plain-${tag}`);
+        const own = await send(`uses-${tag}`, { greeting: { words: 'my own' } });
+        await crm.workers().drain();
+        const sent = (id: string) => email.calls.find((call) => call.idempotencyKey === id)?.message;
+        expect(sent(uses.messageId)).toMatchObject({ text: `hello ${customer.id}!` });
+        expect(sent(data.messageId)).toMatchObject({ data: { line: `hello ${customer.id}` } });
+        expect(sent(plain.messageId)).toMatchObject({ text: 'plain Ada' });
+        expect(sent(own.messageId)).toMatchObject({ text: 'my own!' });
+        // Read for the two templates that use it, and for nothing else (workers may take them in either order).
+        expect(reads.sort((a, b) => a.template.localeCompare(b.template))).toEqual([
+          { customerId: customer.id, channel: 'email', template: `data-${tag}` },
+          { customerId: customer.id, channel: 'email', template: `uses-${tag}` },
+        ]);
         await crm.close();
       });
     }),

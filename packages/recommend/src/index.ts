@@ -52,7 +52,7 @@ export {
   mineAssociationRules,
 } from './models/association-model.js';
 export { type EaseModel, type EaseOptions, EaseOptionsSchema, trainEase } from './models/ease-model.js';
-export { ItemKnnCounts, type ItemKnnModel, type Neighbour } from './models/item-knn-model.js';
+export { ItemKnnCounts, type ItemKnnModel, type Neighbour, type RankedCandidate } from './models/item-knn-model.js';
 export {
   type ItemKnnOptions,
   type ItemKnnOptionsInput,

@@ -27,6 +27,12 @@ export interface TemplateRenderRequest {
   readonly locale?: string | undefined;
   /** The variables: the customer's traits and metrics and the sender's own, merged by the hub. */
   readonly variables: Readonly<Record<string, unknown>>;
+  /**
+   * Variables computed on demand (what plugins contribute as `templateVariables`): each is
+   * called only when the template reads a variable of that name and `variables` has none, so
+   * a template that does not use it costs nothing.
+   */
+  readonly provided?: Readonly<Record<string, () => Promise<unknown>>> | undefined;
 }
 
 /** What a rendered template produced, and which version of it, so a message records the version it used. */

@@ -16,6 +16,7 @@ import type { ChannelDirectory } from '../routing/channel-directory.js';
 import { SENT_STATUSES, WAITING_STATUSES } from '../status/message-status.js';
 import { announce, type StatusChange } from '../status/status-announcer.js';
 import { type MessageFailure, type MessageRow, messagesTable } from '../tables.js';
+import { providedVariables } from '../templates/template-variables.js';
 import { signUnsubscribeToken, unsubscribeLink } from '../unsubscribe/unsubscribe-token.js';
 import { DISPATCH_JOB, type DispatchPayload } from './dispatch-job.js';
 import { installedModules } from './installed-modules.js';
@@ -253,6 +254,8 @@ export class MessageDispatcher {
         ...(this.unsubscribeUrl(row) ? { unsubscribeUrl: this.unsubscribeUrl(row) } : {}),
         ...row.variables,
       },
+      // Plugins' variables (recommendations…), computed only if this template reads them.
+      provided: providedVariables(this.crm, { customerId: customer.id, channel: row.channel, template: row.templateKey }),
     });
     return { content: rendered.content, version: rendered.version, locale: rendered.locale };
   }

@@ -25,11 +25,21 @@ type CompiledData = DataLeaf | { readonly [key: string]: CompiledData } | readon
  * (versions never change), so a send does not parse.
  */
 export class CompiledTemplate {
+  /** The variables the version reads from outside (see {@link TemplateEngine.globals}); null when that is not known. */
+  readonly globals: ReadonlySet<string> | null;
+
   private constructor(
     private readonly engine: TemplateEngine,
     private readonly parts: ReadonlyMap<TemplatePart, Template[]>,
     private readonly data: CompiledData | undefined,
-  ) {}
+  ) {
+    this.globals = usedGlobals(engine, parts, data);
+  }
+
+  /** True when a render may read the variable `name`. */
+  uses(name: string): boolean {
+    return this.globals === null || this.globals.has(name);
+  }
 
   /** Parses every part; a syntax error throws a {@link TemplateSyntaxError} naming the part, line and column. */
   static compile(engine: TemplateEngine, template: string, source: TemplateSource): CompiledTemplate {
@@ -81,6 +91,27 @@ export class CompiledTemplate {
     for (const [key, value] of Object.entries(node)) out[key] = await this.renderData(identity, value, variables, `${path}.${key}`);
     return out;
   }
+}
+
+/** Every part's and data leaf's global variables, once per version; null if any analysis failed. */
+function usedGlobals(
+  engine: TemplateEngine,
+  parts: ReadonlyMap<TemplatePart, Template[]>,
+  data: CompiledData | undefined,
+): ReadonlySet<string> | null {
+  const names = new Set<string>();
+  const add = (part: TemplatePart, template: Template[]): boolean => {
+    const found = engine.globals(part, template);
+    if (found === null) return false;
+    for (const name of found) names.add(name);
+    return true;
+  };
+  for (const [part, template] of parts) if (!add(part, template)) return null;
+  const visit = (node: CompiledData): boolean => {
+    if (node instanceof DataLeaf) return node.template === undefined || add('text', node.template);
+    return (Array.isArray(node) ? node : Object.values(node)).every((child: CompiledData) => visit(child));
+  };
+  return data === undefined || visit(data) ? names : null;
 }
 
 function compileData(engine: TemplateEngine, template: string, value: unknown, path: string[]): CompiledData {

@@ -65,6 +65,19 @@ export class TemplateEngine {
     return this.#engine(part).renderSync(template, variables) as string;
   }
 
+  /**
+   * The names of the variables a parsed part reads from outside (`recommendations` for
+   * `{% for item in recommendations %}`), by liquidjs's static analysis; null when the
+   * analysis fails, so a caller assumes any variable may be read.
+   */
+  globals(part: TemplatePart, template: Template[]): string[] | null {
+    try {
+      return this.#engine(part).globalVariablesSync(template);
+    } catch {
+      return null;
+    }
+  }
+
   #engine(part: TemplatePart): Liquid {
     return part === 'html' ? this.#escaped : this.#plain;
   }

@@ -120,10 +120,12 @@ export class TemplateService implements TemplateRenderer {
 
   /** Renders a stored template for one send (the hub calls it at send time). */
   async render(request: TemplateRenderRequest): Promise<TemplateRendering> {
-    const { rendering, maxSegments } = await this.renderStored(request.template, request.variables, {
-      channel: request.channel,
-      locale: request.locale,
-    });
+    const { rendering, maxSegments } = await this.renderStored(
+      request.template,
+      request.variables,
+      { channel: request.channel, locale: request.locale },
+      request.provided,
+    );
     if (rendering.sms && maxSegments !== null && rendering.sms.segments > maxSegments) {
       throw new RapportError({
         code: MessagingErrorCode.SmsTooLong,
@@ -148,7 +150,12 @@ export class TemplateService implements TemplateRenderer {
     return { ...rendering, maxSegments, withinLimit };
   }
 
-  private async renderStored(key: string, variables: Readonly<Record<string, unknown>>, selector: TemplateSelector) {
+  private async renderStored(
+    key: string,
+    variables: Readonly<Record<string, unknown>>,
+    selector: TemplateSelector,
+    provided?: TemplateRenderRequest['provided'],
+  ) {
     const row = await this.resolveCached(key, selector);
     const cacheKey = this.cacheKey(row.templateKey, row.channel, row.locale, row.version);
     let compiled = this.runtime.cache.get(cacheKey);
@@ -157,7 +164,7 @@ export class TemplateService implements TemplateRenderer {
       this.runtime.cache.set(cacheKey, compiled);
     }
     const identity = { template: row.templateKey, version: row.version, locale: row.locale };
-    const content = await compiled.render(identity, variables);
+    const content = await compiled.render(identity, await withProvided(compiled, variables, provided));
     const sms = this.runtime.options.smsChannels.includes(row.channel) && content.text !== undefined ? measureSms(content.text) : undefined;
     const rendering: TemplateRendering = { ...identity, channel: row.channel, content, ...(sms ? { sms } : {}) };
     return { rendering, maxSegments: row.maxSegments };
@@ -247,4 +254,17 @@ export class TemplateService implements TemplateRenderer {
   private cacheKey(templateKey: string, channel: string, locale: string, version: number): string {
     return [this.tenant.tenantId, templateKey, channel, locale, version].join('\u0000');
   }
+}
+
+/** The variables with the provided ones the version reads and the sender did not pass, computed at once. */
+async function withProvided(
+  compiled: CompiledTemplate,
+  variables: Readonly<Record<string, unknown>>,
+  provided: TemplateRenderRequest['provided'],
+): Promise<Readonly<Record<string, unknown>>> {
+  if (!provided) return variables;
+  const wanted = Object.keys(provided).filter((name) => !Object.hasOwn(variables, name) && compiled.uses(name));
+  if (wanted.length === 0) return variables;
+  const values = await Promise.all(wanted.map((name) => (provided[name] as () => Promise<unknown>)()));
+  return { ...variables, ...Object.fromEntries(wanted.map((name, index) => [name, values[index]])) };
 }

@@ -4,11 +4,12 @@ import { PERSONALISATION_PURPOSE } from './with-consent.js';
 
 /**
  * The `personalisation` decision for a customer, as `crm.consent.decide` makes it, in one round
- * trip for a live customer: the customer row and their ledger for the purpose are read at once
- * and decided here with `decideConsent` (as the messaging hub's consent guard does). An id that
- * is not live is looked up once more: unknown gives `'granted'` (nothing to consent to and
- * nothing to personalise from, so the recommender answers with popularity and says why); a
- * merged-away id is left to `crm.consent.decide`, which follows the merge.
+ * trip: whether the id is a live customer (`resolveId`, the customer row's id and merge pointer
+ * only, not the whole profile with identities and tags) and their ledger for the purpose are
+ * read at once, and decided here with `decideConsent` (as the messaging hub's consent guard
+ * does). Read on every call, never cached. An unknown id gives `'granted'` (nothing to consent
+ * to and nothing to personalise from, so the recommender answers with popularity and says
+ * why); a merged-away id is left to `crm.consent.decide`, which follows the merge.
  */
 export async function personalisationConsent(
   tenant: Pick<TenantContext, 'store' | 'clock' | 'config' | 'crm'>,
@@ -16,19 +17,19 @@ export async function personalisationConsent(
 ): Promise<ConsentDecision | ConsentStatus> {
   // A malformed id gets crm.consent.decide's validation error, as before.
   if (typeof customerId !== 'string' || customerId.length === 0) return decideSlowly(tenant, customerId);
-  const [customer, history] = await Promise.all([
-    tenant.store.customers.get(customerId),
+  const [resolved, history] = await Promise.all([
+    tenant.store.customers.resolveId(customerId),
     tenant.store.consents.history(customerId, { purpose: PERSONALISATION_PURPOSE }),
   ]);
-  if (customer !== null) {
+  // Live: the id is its own record (a merged-away one points at its survivor).
+  if (resolved === customerId) {
     return decideConsent(
       history,
       { purpose: PERSONALISATION_PURPOSE, channel: ALL_CHANNELS, at: tenant.clock.now() },
       tenant.config.consent.rules,
     );
   }
-  const resolved = await tenant.store.customers.resolveId(customerId);
-  if (resolved === null || resolved === customerId) return 'granted';
+  if (resolved === null) return 'granted';
   return decideSlowly(tenant, customerId);
 }
 

@@ -1,10 +1,12 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
-import { CustomerHistory, type CustomerHistoryModel } from '../feedback/customer-history.js';
+import { groupByCustomer } from '../feedback/customer-groups.js';
+import type { CustomerHistoryModel } from '../feedback/customer-history.js';
+import { customerHistoryModelOf } from '../feedback/customer-history-model.js';
 import type { TrainingSet } from '../feedback/feedback-event.js';
 import { type AssociationModel, mineAssociationRules } from '../models/association-model.js';
 import { type EaseModel, trainEase } from '../models/ease-model.js';
 import type { ItemKnnModel } from '../models/item-knn-model.js';
-import { trainItemKnnModel } from '../models/item-knn-train.js';
+import { itemKnnModelOf } from '../models/item-knn-train.js';
 import { type PopularityModel, trainPopularity } from '../models/popularity-model.js';
 import type { ResolvedRecommendOptions } from './recommend-options.js';
 
@@ -32,14 +34,16 @@ export function trainBundle(
   times: { trainedAt: number; replayFrom: number },
 ): RecommendBundle {
   const wants = new Set(options.recommenders);
+  // Grouped and ordered once for the history and item-kNN.
+  const grouped = groupByCustomer(set.events);
   return {
     kind: 'bundle',
     version: 1,
     ...times,
     eventCount: set.events.length,
     popularity: trainPopularity(set, options.popularity),
-    history: CustomerHistory.of(set, options.purchaseTypes).toModel(),
-    itemKnn: wants.has('item-knn') ? trainItemKnnModel(set, options.knn) : null,
+    history: customerHistoryModelOf(grouped, set.customers, options.purchaseTypes),
+    itemKnn: wants.has('item-knn') ? itemKnnModelOf(grouped, options.knn) : null,
     associations: options.associations === false ? null : mineAssociationRules(set, options.associations),
     ease: wants.has('ease') ? trainEase(set, options.ease) : null,
   };

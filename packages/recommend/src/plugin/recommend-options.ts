@@ -38,6 +38,11 @@ export const RecommendPluginOptionsSchema = z
     schedule: z.strictObject({ cron: z.string().min(1).max(128), timezone: z.string().min(1).max(64).optional() }).optional(),
     /** Items in the `recommendations` section of `crm.profile(id, { include: ['recommendations'] })`. @default 5 */
     profileK: z.number().int().min(1).max(100).default(5),
+    /**
+     * Items in the `recommendations` variable every message template can read when
+     * `@rapport/messaging` is installed (`{% for item in recommendations limit: 3 %}`). @default 3
+     */
+    templateK: z.number().int().min(1).max(100).default(3),
     /** How often a serving Crm looks for a newer model and for feedback other processes stored, in ms. @default 5000 */
     refreshMs: z.number().int().min(0).max(86_400_000).default(5000),
     /**

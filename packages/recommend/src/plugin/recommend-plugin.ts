@@ -1,10 +1,12 @@
 import type { EventListener } from '@rapport/core';
 import { definePlugin, defineToken, parsePluginOptions } from '@rapport/core/plugin';
+// Types only (the contribution point `templateVariables` is declared by the messaging hub); nothing is loaded at run time.
+import type { TemplateVariableContribution } from '@rapport/messaging';
 import { feedbackRows } from './feedback-log.js';
 import { type RecommendPluginOptions, RecommendPluginOptionsSchema, type ResolvedRecommendOptions } from './recommend-options.js';
 import { Recommendations, TRAIN_JOB_TYPE } from './recommendations-api.js';
 import { feedbackTable, recommendTables } from './tables.js';
-import { type CrmWithRecommendations, describeItems } from './template-recommendations.js';
+import { type CrmWithRecommendations, describeItems, recommendationsForTemplate } from './template-recommendations.js';
 
 /** The plugin's name. */
 export const RECOMMEND_PLUGIN = '@rapport/recommend';
@@ -72,6 +74,13 @@ export const recommend = (options: RecommendPluginOptions = {}) => {
             return { ...result, items: await describeItems(api, result) };
           },
         },
+      ],
+      // With `@rapport/messaging`, every template can read `recommendations` (computed only for templates that do).
+      templateVariables: [
+        {
+          name: 'recommendations',
+          read: ({ crm, customerId }) => recommendationsForTemplate(crm as unknown as CrmWithRecommendations, customerId, parsed.templateK),
+        } satisfies TemplateVariableContribution,
       ],
     },
     jobs: {

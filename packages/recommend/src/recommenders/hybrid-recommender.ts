@@ -10,12 +10,13 @@ import type {
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { RecommendNoticeCode } from '../error-codes.js';
 import type { CustomerHistory } from '../feedback/customer-history.js';
+import { cmp } from '../feedback/feedback-event.js';
 import type { AssociationModel } from '../models/association-model.js';
 import type { PopularityModel } from '../models/popularity-model.js';
 import { rank } from '../models/ranked-list.js';
 import { applyRules, type BusinessRules, type BusinessRulesInput, businessRules } from '../rules/business-rules.js';
 import type { PersonalScorer } from './personal-scorer.js';
-import { type PopularityScope, popularCandidates } from './popularity-source.js';
+import { type PopularityScope, popularitySteps } from './popularity-source.js';
 import { parseContext, parseK } from './request-options.js';
 
 /** The parts a {@link HybridRecommender} is made of; every model is plain data or live counts. */
@@ -41,6 +42,18 @@ export interface HybridParts {
 
 interface Sourced extends RecommendedItem {
   strategy: RecommendationStrategy;
+}
+
+/** A ranked primary list: maybe only a prefix of it (`truncated`), with a way to get all of it. */
+interface Primary {
+  items: Sourced[];
+  truncated: boolean;
+  full: () => Sourced[];
+}
+
+/** A primary list that is whole. */
+function whole(items: Sourced[]): Primary {
+  return { items, truncated: false, full: () => items };
 }
 
 /**
@@ -82,17 +95,26 @@ export class HybridRecommender implements Recommender {
     for (const id of context.cartItemIds ?? []) if (known.has(id)) seeds.set(id, Math.max(seeds.get(id) ?? 0, weights.cart));
     if (context.itemId !== undefined && known.has(context.itemId))
       seeds.set(context.itemId, Math.max(seeds.get(context.itemId) ?? 0, weights.item));
-    const personal = this.#personal(seeds, (seed) => `because you liked ${this.#title(seed)}`);
+    const reason = (seed: string) => `because you liked ${this.#title(seed)}`;
+    const input = { bought: history?.bought, exclude: new Set(contextIds) };
+    // Only the head of the personal list can make the result (see #finish); all of it if the rules need more.
+    const personal = this.#personal(seeds, reason, 'personal', this.#limit(k, input));
     const scope = {
       segment: context.segment ?? facts?.segment,
       storeId: context.storeId ?? facts?.storeId,
       trending: this.#parts.trending,
     };
-    return this.#finish(k, personal, scope, notices, {
-      bought: history?.bought,
-      exclude: new Set(contextIds),
-      personalised: history !== undefined || personal.length > 0,
-    });
+    return this.#finish(
+      k,
+      {
+        items: personal.items,
+        truncated: personal.truncated,
+        full: () => this.#personal(seeds, reason, 'personal', Number.POSITIVE_INFINITY).items,
+      },
+      scope,
+      notices,
+      { ...input, personalised: history !== undefined || personal.items.length > 0 },
+    );
   }
 
   /**
@@ -106,7 +128,7 @@ export class HybridRecommender implements Recommender {
     const contextIds = [...(context.itemId === undefined ? [] : [context.itemId]), ...(context.cartItemIds ?? [])];
     this.#reportUnknown(contextIds, notices);
     const scope = { segment: context.segment, storeId: context.storeId, trending: this.#parts.trending };
-    return this.#finish(k, [], scope, notices, { exclude: new Set(contextIds), personalised: false });
+    return this.#finish(k, whole([]), scope, notices, { exclude: new Set(contextIds), personalised: false });
   }
 
   /** Items most like `itemId` by the model, else items bought with it; filled up from trending popularity. */
@@ -116,10 +138,13 @@ export class HybridRecommender implements Recommender {
     const known = this.#reportUnknown([itemId], notices);
     let primary: Sourced[] = [];
     if (known.has(itemId)) {
-      primary = this.#personal(new Map([[itemId, 1]]), () => `similar to ${this.#title(itemId)}`, 'item');
+      primary = this.#personal(new Map([[itemId, 1]]), () => `similar to ${this.#title(itemId)}`, 'item').items;
       if (primary.length === 0) primary = this.#together([itemId]);
     }
-    return this.#finish(k, primary, { trending: this.#parts.trending }, notices, { exclude: new Set([itemId]), personalised: false });
+    return this.#finish(k, whole(primary), { trending: this.#parts.trending }, notices, {
+      exclude: new Set([itemId]),
+      personalised: false,
+    });
   }
 
   /** Items bought with the given ones by the association rules, else by the model; filled up from trending popularity. */
@@ -130,26 +155,38 @@ export class HybridRecommender implements Recommender {
     const seeds = [...itemIds].filter((id) => known.has(id));
     let primary = this.#together(seeds);
     if (primary.length === 0 && seeds.length > 0) {
-      primary = this.#personal(new Map(seeds.map((id) => [id, 1])), (seed) => `bought with ${this.#title(seed)}`, 'basket');
+      primary = this.#personal(new Map(seeds.map((id) => [id, 1])), (seed) => `bought with ${this.#title(seed)}`, 'basket').items;
     }
-    return this.#finish(k, primary, { trending: this.#parts.trending }, notices, { exclude: new Set(itemIds), personalised: false });
+    return this.#finish(k, whole(primary), { trending: this.#parts.trending }, notices, {
+      exclude: new Set(itemIds),
+      personalised: false,
+    });
   }
 
+  /** The personal model's candidates, best first: the first `limit` of them (`truncated` when there were more). */
   #personal(
     seeds: ReadonlyMap<string, number>,
     reason: (seed: string) => string,
     strategy: RecommendationStrategy = 'personal',
-  ): Sourced[] {
+    limit = Number.POSITIVE_INFINITY,
+  ): { items: Sourced[]; truncated: boolean } {
     const scorer = this.#parts.personal;
-    if (!scorer || seeds.size === 0) return [];
-    const candidates = scorer.score(seeds);
-    const scores = new Map([...candidates].map(([id, candidate]) => [id, candidate.score]));
-    return rank(scores).map(([itemId, score]) => ({
-      itemId,
-      score,
-      reason: reason((candidates.get(itemId) as { because: string }).because),
+    if (!scorer || seeds.size === 0) return { items: [], truncated: false };
+    const sourced = (candidate: { itemId: string; score: number; because: string }): Sourced => ({
+      itemId: candidate.itemId,
+      score: candidate.score,
+      reason: reason(candidate.because),
       strategy,
-    }));
+    });
+    if (scorer.top) {
+      const { candidates, total } = scorer.top(seeds, limit);
+      return { items: candidates.map(sourced), truncated: total > candidates.length };
+    }
+    const ranked = [...scorer.score(seeds)]
+      .map(([itemId, candidate]) => ({ itemId, score: candidate.score, because: candidate.because }))
+      .sort((a, b) => b.score - a.score || cmp(a.itemId, b.itemId));
+    const head = ranked.length > limit ? ranked.slice(0, limit) : ranked;
+    return { items: head.map(sourced), truncated: head.length < ranked.length };
   }
 
   #together(seeds: readonly string[]): Sourced[] {
@@ -174,22 +211,32 @@ export class HybridRecommender implements Recommender {
     }));
   }
 
+  /**
+   * How many candidates a result can reach into: a prefix this long of each list, once the rules
+   * have dropped what they drop, still fills k (boosts reorder, so then everything counts).
+   */
+  #limit(k: number, input: { bought?: ReadonlySet<string> | undefined; exclude: ReadonlySet<string> }): number {
+    if (this.#rules.boosts.length > 0) return Number.POSITIVE_INFINITY;
+    return k * 4 + (input.bought?.size ?? 0) + input.exclude.size + this.#rules.exclude.length + this.#rules.pinned.length;
+  }
+
   #finish(
     k: number,
-    primary: Sourced[],
+    primary: Primary,
     scope: PopularityScope,
     notices: RecommendationNotice[],
     input: { bought?: ReadonlySet<string> | undefined; exclude: ReadonlySet<string>; personalised: boolean },
   ): RecommendationResult {
-    // Fallback lists are long (up to 1000 items a scope); most calls need the first few. Try a
-    // prefix of the merged list first and take all of it only when the rules left fewer than k
-    // (without boosts the rules keep order, so a prefix that fills k gives the same answer).
-    const needed = k * 4 + (input.bought?.size ?? 0) + input.exclude.size + this.#rules.exclude.length + this.#rules.pinned.length;
-    let result = this.#merge(k, primary, scope, input, this.#rules.boosts.length === 0 ? needed : Number.POSITIVE_INFINITY);
-    if (result.items.length < k && result.truncated) result = this.#merge(k, primary, scope, input, Number.POSITIVE_INFINITY);
+    // Lists are long (thousands of personal candidates, up to 1000 items a popularity scope);
+    // most calls need the first few. Merge prefixes first, and everything only when the rules
+    // left fewer than k: nothing after a cut list is merged, so when the rules fill k from the
+    // prefixes they stopped inside them and the full lists would give the same answer.
+    let result = this.#merge(k, primary.items, primary.truncated, scope, input, this.#limit(k, input));
+    if (result.items.length < k && result.truncated)
+      result = this.#merge(k, primary.truncated ? primary.full() : primary.items, false, scope, input, Number.POSITIVE_INFINITY);
     const { items, source } = result;
     const strategies = items.map((item) => source.get(item.itemId) ?? 'popularity-global');
-    const primaryStrategy = primary[0]?.strategy;
+    const primaryStrategy = primary.items[0]?.strategy;
     const usedPrimary = primaryStrategy !== undefined && strategies.includes(primaryStrategy);
     if (usedPrimary && strategies.some((strategy) => strategy !== primaryStrategy) && items.length > 0) {
       notices.push({ code: RecommendNoticeCode.FilledFromPopularity, message: 'the model had too few items; the rest are popular ones' });
@@ -203,37 +250,46 @@ export class HybridRecommender implements Recommender {
   #merge(
     k: number,
     primary: Sourced[],
+    primaryTruncated: boolean,
     scope: PopularityScope,
     input: { bought?: ReadonlySet<string> | undefined; exclude: ReadonlySet<string> },
     limit: number,
   ): { items: RecommendedItem[]; source: Map<string, RecommendationStrategy>; truncated: boolean } {
     const merged: Sourced[] = [...primary];
     const seen = new Set(primary.map((item) => item.itemId));
-    let truncated = false;
-    for (const step of popularCandidates(this.#parts.popularity, scope)) {
+    // A cut primary list is followed by nothing: what comes after it in the full list would rank first.
+    let truncated = primaryTruncated;
+    for (const step of popularitySteps(this.#parts.popularity, scope)) {
       if (truncated) break;
       // Each fallback ranks below everything before it: scaled under the lowest score so far.
       const floor = Math.max(merged.at(-1)?.score ?? 2, 0) * 0.5;
-      const top = step.items[0]?.score ?? 1;
+      const top = step.list[0]?.[1] ?? 1;
       let taken = 0;
-      for (const item of step.items) {
+      // Entries become objects only when taken: a list is up to 1000 long, a call takes a few.
+      for (const [itemId, score] of step.list) {
         if (taken >= limit) {
           truncated = true;
           break;
         }
-        if (seen.has(item.itemId)) continue;
-        seen.add(item.itemId);
+        if (seen.has(itemId)) continue;
+        seen.add(itemId);
         taken++;
-        merged.push({ ...item, score: top > 0 ? (item.score / top) * floor : 0, strategy: step.strategy });
+        merged.push({ itemId, score: top > 0 ? (score / top) * floor : 0, reason: step.reason, strategy: step.strategy });
       }
     }
-    const source = new Map(merged.map((item) => [item.itemId, item.strategy]));
-    const items = applyRules(merged, this.#rules, {
+    const kept = applyRules(merged, this.#rules, {
       k,
       catalogue: this.#parts.catalogue,
       bought: input.bought,
       exclude: input.exclude,
-    }).map(({ itemId, score, reason }) => ({ itemId, score, reason }));
+    });
+    // Where each kept item came from: the rules return the merged entries themselves, or a pin.
+    const source = new Map<string, RecommendationStrategy>();
+    for (const item of kept) {
+      const strategy = (item as Partial<Sourced>).strategy ?? merged.find((entry) => entry.itemId === item.itemId)?.strategy;
+      if (strategy !== undefined) source.set(item.itemId, strategy);
+    }
+    const items = kept.map(({ itemId, score, reason }) => ({ itemId, score, reason }));
     return { items, source, truncated };
   }
 

@@ -17,6 +17,12 @@ export interface PersonalScorer {
   knows(itemId: string): boolean;
   /** Candidates pointed to by the seeds (positive scores only; seeds themselves left out). */
   score(seeds: ReadonlyMap<string, number>): Map<string, Candidate>;
+  /**
+   * Optional: the best `limit` of {@link PersonalScorer.score}'s candidates, best first (ties by
+   * item id), and how many there were in all. A scorer with it spares the recommender sorting
+   * thousands of candidates when a result keeps ten.
+   */
+  top?(seeds: ReadonlyMap<string, number>, limit: number): { candidates: (Candidate & { itemId: string })[]; total: number };
 }
 
 /** Adds a contribution to a candidate, keeping the seed that gave the most. */

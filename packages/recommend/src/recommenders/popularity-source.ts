@@ -10,19 +10,31 @@ export interface PopularityScope {
   trending?: boolean;
 }
 
-/** Popular items for a scope: segment, then store, then global, each list's items tagged with why. */
-export function popularCandidates(
-  model: PopularityModel,
-  scope: PopularityScope,
-): { strategy: RecommendationStrategy; items: RecommendedItem[] }[] {
-  const steps: { strategy: RecommendationStrategy; list: RankedList; reason: string }[] = [];
+/** One popularity list a scope reads, with why its items are recommended. */
+export interface PopularityStep {
+  strategy: RecommendationStrategy;
+  list: RankedList;
+  reason: string;
+}
+
+/** The lists a scope reads, most specific first (the lists themselves, not copies: recommenders read a prefix per call). */
+export function popularitySteps(model: PopularityModel, scope: PopularityScope): PopularityStep[] {
+  const steps: PopularityStep[] = [];
   const segment = scope.segment !== undefined ? own(model.bySegment, scope.segment) : undefined;
   if (segment) steps.push({ strategy: 'popularity-segment', list: segment, reason: `popular in segment ${scope.segment}` });
   const store = scope.storeId !== undefined ? own(model.byStore, scope.storeId) : undefined;
   if (store) steps.push({ strategy: 'popularity-store', list: store, reason: `popular in store ${scope.storeId}` });
   if (scope.trending) steps.push({ strategy: 'popularity-trending', list: model.trending, reason: 'trending now' });
   steps.push({ strategy: 'popularity-global', list: model.global, reason: 'popular with all customers' });
-  return steps.map(({ strategy, list, reason }) => ({
+  return steps;
+}
+
+/** Popular items for a scope: segment, then store, then global, each list's items tagged with why. */
+export function popularCandidates(
+  model: PopularityModel,
+  scope: PopularityScope,
+): { strategy: RecommendationStrategy; items: RecommendedItem[] }[] {
+  return popularitySteps(model, scope).map(({ strategy, list, reason }) => ({
     strategy,
     items: list.map(([itemId, score]) => ({ itemId, score, reason })),
   }));

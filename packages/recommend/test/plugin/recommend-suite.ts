@@ -197,6 +197,23 @@ export const recommendSuite = defineStorageSuite({
         await crm.close();
       });
 
+      it('decides consent for a merged-away id by its survivor: the survivor’s withdrawal stops personalisation', async () => {
+        const { crm, people } = await seeded();
+        await crm.recommendations.trainNow();
+        const ann = people.ann as string;
+        expect((await crm.recommendations.forCustomer(ann, { k: 2 })).personalised).toBe(true);
+        const hal = await shopper(crm, 'hal');
+        await crm.consent.withdraw({ customerId: hal, purpose: 'personalisation', source: 'test' });
+        await crm.customers.merge(hal, ann);
+        // Ann's grant moved to Hal, whose later withdrawal decides; Ann's id is no longer live.
+        const merged = await crm.recommendations.forCustomer(ann, { k: 2 });
+        expect(merged.personalised).toBe(false);
+        expect(merged.notices[0]?.code).toBe('RECOMMEND_NO_CONSENT');
+        await crm.consent.grant({ customerId: hal, purpose: 'personalisation', source: 'test' });
+        expect((await crm.recommendations.forCustomer(ann, { k: 2 })).personalised).toBe(true);
+        await crm.close();
+      });
+
       it('adds a recommendations section to crm.profile on request, and gives templates a list of items', async () => {
         const { crm, people } = await seeded({ profileK: 2 });
         await crm.recommendations.trainNow();
