@@ -243,6 +243,7 @@ export class MessageDispatcher {
     const renderer = this.options.renderer ?? installedModules(this.crm).templates;
     if (!renderer) throw new Error('no renderer is configured');
     const locale = typeof customer.traits.locale === 'string' ? customer.traits.locale : undefined;
+    const unsubscribeUrl = this.unsubscribeUrl(row);
     const rendered = await renderer.render({
       template: row.templateKey,
       channel: row.channel,
@@ -251,7 +252,7 @@ export class MessageDispatcher {
         ...customer.traits,
         metrics: customer.metrics,
         customer: { id: customer.id },
-        ...(this.unsubscribeUrl(row) ? { unsubscribeUrl: this.unsubscribeUrl(row) } : {}),
+        ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
         ...row.variables,
       },
       // Plugins' variables (recommendations…), computed only if this template reads them.
