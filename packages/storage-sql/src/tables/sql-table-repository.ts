@@ -214,11 +214,13 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
         for (const group of groups) for (const row of await this.updateGroup(db as AnyDb, group)) applied.set(this.keyId(row), row);
         const missing = checked.filter((update) => !applied.has(this.keyId(update.key)));
         const current = new Map<string, TableRow>();
-        if (missing.length > 0) {
+        // In chunks: one OR of thousands of keys outgrows SQLite's expression depth (1000) and
+        // PostgreSQL's 65,535 parameters.
+        for (const chunk of chunksFor(missing, this.key.length + 1, this.ctx.dialect, 500)) {
           const rows = await (db as AnyDb)
             .selectFrom(this.table)
             .selectAll()
-            .where((eb) => eb.or(missing.map((update) => this.keyCondition(update.key))))
+            .where((eb) => eb.or(chunk.map((update) => this.keyCondition(update.key))))
             .execute();
           for (const row of rows) {
             const parsed = this.fromDbRow(row);
@@ -304,21 +306,23 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
     });
     if (this.ctx.dialect.arrayParameters) {
       const arrayType = (name: string) => ARRAY_TYPES[(this.binding.specs[name] as ColumnSpec).kind] as ArrayColumn<CheckedUpdate>['type'];
+      // `_k0`, `_c0`: no physical column starts with `_`, so unqualified column names in the
+      // conditions never clash with the value arrays' names.
       const arrays: ArrayColumn<CheckedUpdate>[] = [
         ...this.key.map((name, index) => ({
-          name: `k${index}`,
+          name: `_k${index}`,
           type: arrayType(name),
           value: (update: CheckedUpdate) => toDb(this.ctx.dialect, this.binding.specs[name] as ColumnSpec, update.key[name]),
         })),
         ...columns.map((name, index) => ({
-          name: `c${index}`,
+          name: `_c${index}`,
           type: arrayType(name),
           value: (update: CheckedUpdate) => cell(update, name),
         })),
       ];
-      for (const [index, name] of columns.entries()) set[this.binding.columns[name] as string] = sql.ref(`v.c${index}`);
+      for (const [index, name] of columns.entries()) set[this.binding.columns[name] as string] = sql.ref(`v._c${index}`);
       const keyJoin = keyColumns.map(
-        (physical, index) => sql<SqlBool>`${sql.ref(`${this.table}.${physical}`)} = ${sql.ref(`v.k${index}`)}`,
+        (physical, index) => sql<SqlBool>`${sql.ref(`${this.table}.${physical}`)} = ${sql.ref(`v._k${index}`)}`,
       );
       const rows = await db
         .updateTable(this.table)
