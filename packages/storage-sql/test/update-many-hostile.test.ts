@@ -1,8 +1,9 @@
 import { isRapportError, memoryStorage, type Storage } from '@rapport/core';
-import { column, defineTable } from '@rapport/core/plugin';
+import { column, definePlugin, defineTable, type TableRepository } from '@rapport/core/plugin';
 import { bindPluginTables } from '@rapport/core/storage';
+import { createTestCrm } from '@rapport/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialectTargets, type FreshDatabase } from './dialect-targets.js';
+import { dialectTargets } from './dialect-targets.js';
 
 // Hostile callers of plugin-table updateMany on every storage: odd keys, odd values, huge
 // lists, other tenants' keys, columns named like the statement's own aliases, races.
@@ -42,6 +43,15 @@ const odd = defineTable('odd', {
   version: 'version',
 });
 
+const visits = defineTable('visits', {
+  columns: {
+    id: column.text({ maxLength: 40 }),
+    customerId: column.text({ maxLength: 64 }).customerRef(),
+    minutes: column.integer(),
+  },
+  primaryKey: ['id'],
+});
+
 const BINDINGS = bindPluginTables('@acme/hostile', [events, aliased, odd]);
 
 const targets = [
@@ -61,7 +71,7 @@ async function codeOf(promise: Promise<unknown>): Promise<{ code: string; paths:
 }
 
 describe.each(targets.map((target) => [target.name, target] as const))('updateMany under attack on %s', (_name, target) => {
-  let database: Pick<FreshDatabase, 'open' | 'cleanup'>;
+  let database: { open(): Promise<Storage>; cleanup(): Promise<unknown> };
   let storage: Storage;
   let tenants = 0;
   const tenant = () => storage.forTenant(`hostile-${++tenants}`);
@@ -277,5 +287,45 @@ describe.each(targets.map((target) => [target.name, target] as const))('updateMa
         expect(row?.big, `round ${round} ${id}`).toBe(1);
       }
     }
+  });
+
+  it('audits an updateMany once per customer whose rows it changed, in its transaction; nothing for changes that did not apply', async () => {
+    const crm = await createTestCrm({
+      storage,
+      tenant: `audit-${++tenants}`,
+      audit: true,
+      plugins: [definePlugin({ name: '@acme/visits', tables: [visits], api: { visits: (context) => context.store.table(visits) } })],
+    });
+    const [ada, bob, cyd] = await Promise.all(
+      ['ada', 'bob', 'cyd'].map(
+        async (name) => (await crm.customers.upsert({ identities: [{ type: 'email', value: `${name}@example.com` }] })).customer.id,
+      ),
+    );
+    // The plugin's own store: the audited one.
+    const rows = (crm as unknown as { visits: TableRepository<typeof visits> }).visits;
+    await rows.insertMany([
+      { id: 'v1', customerId: ada as string, minutes: 1 },
+      { id: 'v2', customerId: bob as string, minutes: 1 },
+      { id: 'v3', customerId: ada as string, minutes: 1 },
+      { id: 'v4', customerId: cyd as string, minutes: 1 },
+    ]);
+    const before = (await crm.audit.list({ limit: 100 })).items.length;
+    await rows.updateMany([
+      { key: { id: 'v1' }, changes: { minutes: 2 } },
+      { key: { id: 'v2' }, changes: { minutes: 2 } },
+      { key: { id: 'v3' }, changes: { minutes: 2 } },
+      { key: { id: 'v4' }, changes: { minutes: 2 }, options: { where: { minutes: 9 } } },
+      { key: { id: 'missing' }, changes: { minutes: 2 } },
+    ]);
+    const entries = (await crm.audit.list({ limit: 100 })).items.slice(before);
+    expect(entries.map((entry) => entry.customerId).sort()).toEqual([ada, bob].sort());
+    expect((await crm.audit.list({ customerId: cyd as string })).items.filter((entry) => entry.operation.includes('updateMany'))).toEqual(
+      [],
+    );
+    // None applied: no entry at all.
+    await rows.updateMany([{ key: { id: 'v4' }, changes: { minutes: 3 }, options: { where: { minutes: 9 } } }]);
+    expect((await crm.audit.list({ limit: 100 })).items).toHaveLength(before + entries.length);
+    expect(await crm.audit.verify()).toMatchObject({ ok: true });
+    await crm.close();
   });
 });
