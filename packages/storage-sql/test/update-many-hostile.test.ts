@@ -52,7 +52,13 @@ const visits = defineTable('visits', {
   primaryKey: ['id'],
 });
 
-const BINDINGS = bindPluginTables('@acme/hostile', [events, aliased, odd]);
+const seats = defineTable('seats', {
+  columns: { id: column.text({ maxLength: 40 }), seat: column.integer().nullable() },
+  primaryKey: ['id'],
+  unique: [['seat']],
+});
+
+const BINDINGS = bindPluginTables('@acme/hostile', [events, aliased, odd, seats]);
 
 const targets = [
   { name: 'memory', fresh: async () => ({ open: async () => memoryStorage() as Storage, cleanup: async () => undefined }) },
@@ -327,5 +333,22 @@ describe.each(targets.map((target) => [target.name, target] as const))('updateMa
     expect((await crm.audit.list({ limit: 100 })).items).toHaveLength(before + entries.length);
     expect(await crm.audit.verify()).toMatchObject({ ok: true });
     await crm.close();
+  });
+
+  it('refuses two rows swapping a unique value in one updateMany alike on every storage, writing nothing', async () => {
+    const rows = tenant().table(seats);
+    await rows.insertMany([
+      { id: 'a', seat: 1 },
+      { id: 'b', seat: 2 },
+    ]);
+    const swap = await codeOf(
+      rows.updateMany([
+        { key: { id: 'a' }, changes: { seat: 2 } },
+        { key: { id: 'b' }, changes: { seat: 1 } },
+      ]),
+    );
+    expect(swap).toMatchObject({ code: 'TABLE_UNIQUE_VIOLATION' });
+    expect(await rows.get({ id: 'a' })).toEqual({ id: 'a', seat: 1 });
+    expect(await rows.get({ id: 'b' })).toEqual({ id: 'b', seat: 2 });
   });
 });
