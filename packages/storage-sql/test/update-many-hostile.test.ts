@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { isRapportError, memoryStorage, type Storage } from '@rapport/core';
 import { column, definePlugin, defineTable, type TableRepository } from '@rapport/core/plugin';
-import { bindPluginTables } from '@rapport/core/storage';
+import { bindPluginTables, staticKeyProvider } from '@rapport/core/storage';
+import { sqlite } from '@rapport/storage-sql/sqlite';
 import { createTestCrm } from '@rapport/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialectTargets } from './dialect-targets.js';
@@ -36,7 +38,7 @@ const odd = defineTable('odd', {
     amount: column.number(),
     big: column.integer(),
     doc: column.json<unknown>().nullable(),
-    note: column.text({ maxLength: 100_000 }).nullable(),
+    note: column.text({ maxLength: 100_000 }).personal().nullable(),
     version: column.integer().default(1),
   },
   primaryKey: ['id'],
@@ -63,6 +65,18 @@ const BINDINGS = bindPluginTables('@acme/hostile', [events, aliased, odd, seats]
 const targets = [
   { name: 'memory', fresh: async () => ({ open: async () => memoryStorage() as Storage, cleanup: async () => undefined }) },
   ...(await dialectTargets()).map((target) => ({ name: target.name, fresh: () => target.fresh() })),
+  // Encrypted cells take the one-statement-a-change path (odd.note is personal).
+  {
+    name: 'sqlite (encrypted)',
+    fresh: async () => ({
+      open: async () =>
+        sqlite({
+          filename: ':memory:',
+          encryption: { keys: staticKeyProvider({ primaryKeyId: 'k1', keys: [{ id: 'k1', key: randomBytes(32) }] }) },
+        }) as Storage,
+      cleanup: async () => undefined,
+    }),
+  },
 ];
 
 async function codeOf(promise: Promise<unknown>): Promise<{ code: string; paths: unknown[] } | string> {
@@ -350,5 +364,40 @@ describe.each(targets.map((target) => [target.name, target] as const))('updateMa
     expect(swap).toMatchObject({ code: 'TABLE_UNIQUE_VIOLATION' });
     expect(await rows.get({ id: 'a' })).toEqual({ id: 'a', seat: 1 });
     expect(await rows.get({ id: 'b' })).toEqual({ id: 'b', seat: 2 });
+  });
+
+  it('races updateMany in opposite orders through an audited Crm (a transaction each): no deadlock escapes, each row ends as one of the calls left it (15 rounds)', async () => {
+    const crm = await createTestCrm({
+      storage,
+      tenant: `audit-race-${++tenants}`,
+      audit: true,
+      plugins: [definePlugin({ name: '@acme/visits', tables: [visits] })],
+    });
+    const rows = crm.storage.forTenant(crm.tenantId).table(visits);
+    const audited = (await createTestCrm({
+      storage,
+      tenant: crm.tenantId,
+      audit: true,
+      plugins: [definePlugin({ name: '@acme/visits', tables: [visits], api: { visits: (context) => context.store.table(visits) } })],
+    })) as unknown as { visits: TableRepository<typeof visits>; close(): Promise<void> };
+    const ids = Array.from({ length: 10 }, (_, index) => `w${index}`);
+    await rows.insertMany(ids.map((id) => ({ id, customerId: `c-${id}`, minutes: 0 })));
+    for (let round = 0; round < 15; round++) {
+      const forward = ids.map((id) => ({ key: { id }, changes: { minutes: round * 4 + 1 } }));
+      const backward = [...ids].reverse().map((id) => ({ key: { id }, changes: { minutes: round * 4 + 2 } }));
+      const settled = await Promise.allSettled([
+        audited.visits.updateMany(forward),
+        audited.visits.updateMany(backward),
+        audited.visits.updateMany(forward),
+        audited.visits.updateMany(backward),
+      ]);
+      const failures = settled
+        .filter((outcome) => outcome.status === 'rejected')
+        .map((outcome) => String((outcome as PromiseRejectedResult).reason));
+      expect(failures, `round ${round}`).toEqual([]);
+      for (const id of ids) expect([round * 4 + 1, round * 4 + 2]).toContain((await rows.get({ id }))?.minutes);
+    }
+    await audited.close();
+    await crm.close();
   });
 });

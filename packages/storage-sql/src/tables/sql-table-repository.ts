@@ -191,17 +191,21 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
     const checked = checkUpdateList(this.binding, updates, this.rejectsNul);
     for (const { condition } of checked) this.cells?.assertQueryable(condition.where ?? undefined);
     if (checked.length === 0) return [];
+    // Rows are written in key order, whatever the order asked: two calls on overlapping rows
+    // then lock them in the same order and cannot deadlock each other (inside a transaction,
+    // an audited Crm's, a deadlock is not retried).
+    const ordered = [...checked].sort((a, b) => this.compareKeys(a.key, b.key));
     // MySQL cannot say which rows an UPDATE changed, and encrypted cells are sealed per row:
     // one statement a change there, in one transaction.
     if (!this.ctx.dialect.supportsReturning || this.cells)
       return this.run('update many', () =>
         atomically(this.ctx, async (db) => {
-          const results: UpdateResult<T>[] = [];
-          for (const update of checked) results.push(await this.updateOne(db as AnyDb, update));
-          return results;
+          const results = new Map<CheckedUpdate, UpdateResult<T>>();
+          for (const update of ordered) results.set(update, await this.updateOne(db as AnyDb, update));
+          return checked.map((update) => results.get(update) as UpdateResult<T>);
         }),
       );
-    const groups = this.sameColumns(checked);
+    const groups = this.sameColumns(ordered);
     // One statement is atomic alone; several share a transaction. The read of rows left
     // unchanged needs none: it reports them as they are.
     const write =
@@ -346,6 +350,16 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
       .returningAll()
       .execute();
     return rows.map((row) => this.fromDbRow(row));
+  }
+
+  /** Orders two keys column by column (Dates by their time): the order rows are locked in. */
+  private compareKeys(a: TableRow, b: TableRow): number {
+    for (const name of this.key) {
+      const [left, right] = [encodeKeyPart(a[name]) as string | number, encodeKeyPart(b[name]) as string | number];
+      if (left < right) return -1;
+      if (left > right) return 1;
+    }
+    return 0;
   }
 
   /** A key as one string, to match changed rows to the changes asked. */
