@@ -400,4 +400,24 @@ describe.each(targets.map((target) => [target.name, target] as const))('updateMa
     await audited.close();
     await crm.close();
   });
+
+  it('takes a where on a JSON column (isNull) per change, and -0 reads back as get reads it', async () => {
+    const rows = tenant().table(odd);
+    await rows.insertMany([
+      { id: 'j1', flag: false, amount: 1, big: 1, doc: null },
+      { id: 'j2', flag: false, amount: 1, big: 1, doc: { set: true } },
+    ]);
+    const results = await rows.updateMany([
+      { key: { id: 'j1' }, changes: { amount: -0, doc: { now: 'set' } }, options: { where: { doc: { isNull: true } } } },
+      { key: { id: 'j2' }, changes: { amount: -0, doc: { now: 'set' } }, options: { where: { doc: { isNull: true } } } },
+    ]);
+    expect(results.map((result) => result.applied)).toEqual([true, false]);
+    const [first, second] = [await rows.get({ id: 'j1' }), await rows.get({ id: 'j2' })];
+    expect(results[0]?.row).toEqual(first);
+    expect(Object.is(results[0]?.row?.amount, first?.amount)).toBe(true);
+    expect(first?.amount).toBe(0);
+    expect(first?.doc).toEqual({ now: 'set' });
+    expect(results[1]?.row).toEqual(second);
+    expect(second?.doc).toEqual({ set: true });
+  });
 });
