@@ -1,10 +1,25 @@
 import { isRapportError } from '@rapport/core';
+import type { OutboundMessage, SendOptions, SendResult } from '@rapport/core/plugin';
 import { type ConformanceContext, createTestCrm, defineStorageSuite, sequentialIds } from '@rapport/testkit';
 import { describe, expect, it } from 'vitest';
 import { messaging, signUnsubscribeToken } from '../src/index.js';
 import { channelsPlugin, RecordingChannel } from './recording-channel.js';
 
 const SECRET = 'unsubscribe-secret-0123456789abcdef';
+
+/** A channel whose first send runs `onFirst` (an unsubscribe arriving) and holds every send until it has committed. */
+class UnsubscribeMidBatchChannel extends RecordingChannel {
+  onFirst: (() => Promise<void>) | null = null;
+  private gate: Promise<void> | null = null;
+
+  override async send(message: OutboundMessage, options: SendOptions): Promise<SendResult> {
+    const first = this.onFirst;
+    this.onFirst = null;
+    if (first) this.gate = first();
+    await this.gate;
+    return super.send(message, options);
+  }
+}
 const OPTIONS = { url: 'https://shop.example/unsubscribe', secret: SECRET };
 
 /** One-click unsubscribe against merges, erasures and other tenants, on every storage. */
@@ -85,6 +100,30 @@ export const unsubscribeHostileSuite = defineStorageSuite({
         expect((await mine.messages.unsubscribe(tokenFor(mine, ours))).withdrawn).toBe(true);
         await mine.close();
         await theirs.close();
+      });
+
+      it('blocks a later message of a dispatch batch once a withdrawal has committed before it starts (batches of 100, 40 sends)', async () => {
+        const email = new UnsubscribeMidBatchChannel('email', ['email']);
+        const crm = await createTestCrm({
+          storage: ctx.storage(),
+          tenant: tenantName('mid-batch'),
+          plugins: [channelsPlugin(email), messaging({ channels: ['email'] })],
+        });
+        const customers: string[] = [];
+        for (let n = 0; n < 40; n++) customers.push(await subscriber(crm as unknown as TestCrm, `mid${n}@example.com`));
+        for (const customerId of customers)
+          await crm.messages.send({ customerId, purpose: 'marketing', channel: 'email', content: { text: 'news' } });
+        const late = customers.at(-1) as string;
+        // The first send of the batch waits for the unsubscribe; every other send waits for it too.
+        email.onFirst = async () => {
+          await crm.consent.withdraw({ customerId: late, purpose: 'marketing', channel: 'email', source: 'unsubscribe' });
+        };
+        expect(await crm.workers({ batchSize: 100 }).drain()).toBe(40);
+        const message = (await crm.messages.list({ customerId: late })).items[0];
+        expect(message).toMatchObject({ status: 'blocked', reason: 'consent: withdrawn' });
+        expect(email.calls.some((call) => call.idempotencyKey === message?.id)).toBe(false);
+        expect(email.calls).toHaveLength(39);
+        await crm.close();
       });
     }),
 });
