@@ -129,6 +129,7 @@ describe('one-click unsubscribe links (RFC 8058) and Reply-To, through a real SM
     expect(raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=')).toContain(link.replace(/&/g, '&amp;'));
     const message = (await crm.messages.list({ customerId: ada })).items[0];
     expect(verifyUnsubscribeToken(new URL(link).searchParams.get('token') as string, SECRET)).toEqual({
+      tenantId: crm.tenantId,
       customerId: ada,
       purpose: 'marketing',
       channel: 'email',
@@ -179,7 +180,7 @@ describe('one-click unsubscribe links (RFC 8058) and Reply-To, through a real SM
       `${prefix}.${otherBody}.${signature}`,
       `${prefix}.${body}.${signature.slice(0, -1)}${signature.endsWith('A') ? 'B' : 'A'}`,
       signUnsubscribeToken(
-        { customerId: bob, purpose: 'marketing', channel: 'email', messageId: 'm1' },
+        { tenantId: crm.tenantId, customerId: bob, purpose: 'marketing', channel: 'email', messageId: 'm1' },
         'another-secret-0123456789abcdefgh',
       ),
       '',

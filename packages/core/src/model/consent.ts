@@ -65,7 +65,8 @@ export const ConsentChangeInputSchema = z.object({
   occurredAt: DateInputSchema.optional(),
   /**
    * Write only if it changes something: when the latest record for this purpose and channel
-   * already has this status, nothing is written and that record is returned (no event). Decided
+   * already has this status (for a grant, also the same `expiresAt` and `noticeVersion`: a
+   * renewal changes something), nothing is written and that record is returned (no event). Decided
    * under the customer's lock, so two concurrent opt-outs write one withdrawal.
    */
   ifChanged: z.boolean().default(false),

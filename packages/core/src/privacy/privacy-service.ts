@@ -204,7 +204,8 @@ export class PrivacyService {
     if (!Array.isArray(identities))
       throw new ValidationError(CoreErrorCode.InvalidInput, [{ path: ['identities'], message: 'must be a list of identities' }]);
     const key = this.ctx.config.privacy.suppressionKey;
-    const hashes = identities.map((identity, index) =>
+    // Array.from visits holes (map skips them), so a sparse list is refused at the hole.
+    const hashes = Array.from(identities, (identity, index) =>
       suppressionHash(key, normalizeIdentityInput(identity, ['identities', index], this.ctx.config.defaultRegion)),
     );
     if (hashes.length === 0) return [];

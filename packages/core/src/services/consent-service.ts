@@ -209,7 +209,13 @@ export class ConsentService {
         const latest = (await tx.consents.history(customer.id, { purpose: parsed.purpose }))
           .filter((entry) => entry.channel === parsed.channel)
           .at(-1);
-        if (latest?.status === status) return { entry: latest, changed: false };
+        // A grant that renews the terms (a new expiry, as after one has lapsed, or another
+        // notice version) changes something even with the same status.
+        const sameTerms =
+          status !== 'granted' ||
+          ((latest?.expiresAt?.getTime() ?? null) === (parsed.expiresAt?.getTime() ?? null) &&
+            latest?.noticeVersion === parsed.noticeVersion);
+        if (latest?.status === status && sameTerms) return { entry: latest, changed: false };
       }
       const now = this.clock.now();
       const occurredAt = parsed.occurredAt ?? now;

@@ -54,7 +54,8 @@ export function checkUpdateList(binding: TableBinding, updates: unknown, rejects
   if (!Array.isArray(updates))
     throw new ValidationError(TableErrorCode.InvalidQuery, [{ path: [table], message: 'updates must be a list' }]);
   const seen = new Set<string>();
-  return updates.map((update: unknown, index) => {
+  // Array.from visits holes too (map skips them), so a sparse list is refused at the hole.
+  return Array.from(updates as unknown[], (update: unknown, index) => {
     try {
       if (typeof update !== 'object' || update === null || Array.isArray(update))
         throw new ValidationError(TableErrorCode.InvalidQuery, [
@@ -66,7 +67,13 @@ export function checkUpdateList(binding: TableBinding, updates: unknown, rejects
         patch: checkPatch(binding, changes, rejectsNul),
         condition: checkUpdateOptions(binding, options, rejectsNul),
       };
-      const id = JSON.stringify((binding.declaration.primaryKey as readonly string[]).map((name) => String(checked.key[name])));
+      // A Date by its milliseconds: String(date) drops them, so two instants would look alike.
+      const id = JSON.stringify(
+        (binding.declaration.primaryKey as readonly string[]).map((name) => {
+          const part = checked.key[name];
+          return part instanceof Date ? part.getTime() : part;
+        }),
+      );
       if (seen.has(id))
         throw new ValidationError(TableErrorCode.InvalidQuery, [{ path: [table, 'key'], message: 'is given twice in one updateMany' }]);
       seen.add(id);

@@ -79,6 +79,8 @@ export class IssueList {
 
 /** A copy of a value, so callers never share a reference with the stored row. */
 export function copyValue(value: unknown): unknown {
+  // -0 as 0: every SQL storage reads a stored -0 back as 0, so memory keeps it the same way.
+  if (value === 0) return 0;
   return value instanceof Date ? new Date(value.getTime()) : value !== null && typeof value === 'object' ? structuredClone(value) : value;
 }
 

@@ -90,7 +90,10 @@ export class SurveySender {
    * `feedback.survey.sent` with the token.
    */
   async send(input: SendSurveyInput): Promise<SendSurveyOutcome> {
-    const parsed = parseInput(SendSurveyInputSchema, input, [], FeedbackErrorCode.InvalidInput);
+    const given = parseInput(SendSurveyInputSchema, input, [], FeedbackErrorCode.InvalidInput);
+    // The live id of a merged-away customer: the throttle counts the person's sends, so a send
+    // naming their old id must see (and be seen by) the sends to the survivor.
+    const parsed = { ...given, customerId: (await this.ctx.tenant.store.customers.resolveId(given.customerId)) ?? given.customerId };
     const survey = await this.catalog.get(parsed.surveyId);
     const { consentPurpose } = this.ctx.options;
     if (consentPurpose !== false) {

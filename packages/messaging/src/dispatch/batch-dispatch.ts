@@ -12,8 +12,9 @@ export const DISPATCH_BATCH_SIZE = 100;
 const SEND_CONCURRENCY = 16;
 
 /**
- * Dispatches a batch of messages: their rows in one query, their customers in one, each
- * message through the same steps as alone (guards, quiet hours, template, hooks, the channel),
+ * Dispatches a batch of messages: their rows in one query, their customers in one, the guards
+ * per group of `SEND_CONCURRENCY` sends as the lanes reach it, each message through the same
+ * steps as alone (guards, quiet hours, template, hooks, the channel),
  * a bounded number at once, then the sent ones' conditional moves to `sent` in one transaction,
  * then every status change of the batch in one `recordMany` and its events after it. A
  * message's own failure is its job's result only.
@@ -37,8 +38,10 @@ export async function dispatchBatch(
   const customers = new Map<string, Customer>();
   for (const customer of await tenant.store.customers.getMany([...new Set(found.items.map((row) => row.customerId))]))
     customers.set(customer.id, customer);
-  // The guards decide the batch's sends together (one consent read, one suppression read); if
-  // that fails, each message decides its own and fails alone.
+  // The guards decide the batch's sends together (one consent read, one suppression read) a
+  // lane's worth at a time, as the lanes reach them: decided all at the start, the last sends
+  // of a slow batch would go out on verdicts older than an unsubscribe committed meanwhile.
+  // If a decision fails, each message of it decides its own and fails alone.
   const now = tenant.clock.now();
   const verdicts = new Map<number, GuardVerdict>();
   const sends = contexts.flatMap((context, index) => {
@@ -46,12 +49,25 @@ export async function dispatchBatch(
     const send = dispatcher.guardedSend(context, row, row ? customers.get(row.customerId) : undefined, now);
     return send ? [{ index, send }] : [];
   });
-  try {
-    const decided = await dispatcher.decideSends(sends.map(({ send }) => send));
-    for (const [position, { index }] of sends.entries()) verdicts.set(index, decided[position] as GuardVerdict);
-  } catch {
-    verdicts.clear();
-  }
+  const positions = new Map(sends.map(({ index }, position) => [index, position]));
+  const deciding = new Map<number, Promise<void>>();
+  const decide = (index: number): Promise<void> | undefined => {
+    const position = positions.get(index);
+    if (position === undefined) return undefined;
+    const part = Math.floor(position / SEND_CONCURRENCY);
+    let pending = deciding.get(part);
+    if (!pending) {
+      const group = sends.slice(part * SEND_CONCURRENCY, (part + 1) * SEND_CONCURRENCY);
+      pending = dispatcher.decideSends(group.map(({ send }) => send)).then(
+        (decided) => {
+          for (const [offset, { index: at }] of group.entries()) verdicts.set(at, decided[offset] as GuardVerdict);
+        },
+        () => undefined,
+      );
+      deciding.set(part, pending);
+    }
+    return pending;
+  };
   const changes: StatusChange[] = [];
   const marks: SentMark[] = [];
   const results: BatchJobResult[] = new Array(contexts.length);
@@ -60,6 +76,7 @@ export async function dispatchBatch(
     for (let index = next++; index < contexts.length; index = next++) {
       const row = rows.get(ids[index] as string) ?? null;
       try {
+        await decide(index);
         results[index] = await dispatcher.dispatch(contexts[index] as JobContext, {
           row,
           customer: row ? customers.get(row.customerId) : undefined,

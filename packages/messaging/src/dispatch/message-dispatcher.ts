@@ -199,7 +199,7 @@ export class MessageDispatcher {
     const links = this.options.unsubscribe;
     if (!links || row.transactional) return undefined;
     const token = signUnsubscribeToken(
-      { customerId: row.customerId, purpose: row.purpose, channel: row.channel, messageId: row.id },
+      { tenantId: this.tenant.tenantId, customerId: row.customerId, purpose: row.purpose, channel: row.channel, messageId: row.id },
       links.secret,
     );
     return unsubscribeLink(links.url, token);

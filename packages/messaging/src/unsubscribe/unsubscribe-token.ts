@@ -4,6 +4,8 @@ const PREFIX = 'us1';
 
 /** What an unsubscribe link withdraws: the customer's consent for one purpose on one channel, from one message. */
 export interface UnsubscribeClaim {
+  /** The tenant the message was sent in: tenants share the secret, and customer ids may repeat across them. */
+  readonly tenantId: string;
   readonly customerId: string;
   readonly purpose: string;
   readonly channel: string;
@@ -16,7 +18,10 @@ export interface UnsubscribeClaim {
  * It does not expire: RFC 8058 links must keep working for as long as the message may be read.
  */
 export function signUnsubscribeToken(claim: UnsubscribeClaim, secret: string): string {
-  const body = Buffer.from(JSON.stringify([claim.customerId, claim.purpose, claim.channel, claim.messageId]), 'utf8').toString('base64url');
+  const body = Buffer.from(
+    JSON.stringify([claim.tenantId, claim.customerId, claim.purpose, claim.channel, claim.messageId]),
+    'utf8',
+  ).toString('base64url');
   return `${PREFIX}.${body}.${mac(body, secret)}`;
 }
 
@@ -30,10 +35,10 @@ export function verifyUnsubscribeToken(token: string, secret: string): Unsubscri
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-    if (!Array.isArray(parsed) || parsed.length !== 4 || !parsed.every((part) => typeof part === 'string' && part.length > 0))
+    if (!Array.isArray(parsed) || parsed.length !== 5 || !parsed.every((part) => typeof part === 'string' && part.length > 0))
       return undefined;
-    const [customerId, purpose, channel, messageId] = parsed as [string, string, string, string];
-    return { customerId, purpose, channel, messageId };
+    const [tenantId, customerId, purpose, channel, messageId] = parsed as [string, string, string, string, string];
+    return { tenantId, customerId, purpose, channel, messageId };
   } catch {
     return undefined;
   }

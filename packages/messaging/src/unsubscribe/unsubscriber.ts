@@ -27,7 +27,8 @@ export async function unsubscribe(tenant: TenantContext, options: ResolvedMessag
     });
   }
   const claim = typeof token === 'string' ? verifyUnsubscribeToken(token.trim(), secret) : undefined;
-  if (!claim) {
+  // A link from another tenant's message is not this tenant's to act on, whatever its customer id.
+  if (!claim || claim.tenantId !== tenant.tenantId) {
     throw new RapportError({
       code: MessagingErrorCode.UnsubscribeInvalid,
       kind: 'invalid_input',

@@ -191,17 +191,21 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
     const checked = checkUpdateList(this.binding, updates, this.rejectsNul);
     for (const { condition } of checked) this.cells?.assertQueryable(condition.where ?? undefined);
     if (checked.length === 0) return [];
+    // Rows are written in key order, whatever the order asked: two calls on overlapping rows
+    // then lock them in the same order and cannot deadlock each other (inside a transaction,
+    // an audited Crm's, a deadlock is not retried).
+    const ordered = [...checked].sort((a, b) => this.compareKeys(a.key, b.key));
     // MySQL cannot say which rows an UPDATE changed, and encrypted cells are sealed per row:
     // one statement a change there, in one transaction.
     if (!this.ctx.dialect.supportsReturning || this.cells)
       return this.run('update many', () =>
         atomically(this.ctx, async (db) => {
-          const results: UpdateResult<T>[] = [];
-          for (const update of checked) results.push(await this.updateOne(db as AnyDb, update));
-          return results;
+          const results = new Map<CheckedUpdate, UpdateResult<T>>();
+          for (const update of ordered) results.set(update, await this.updateOne(db as AnyDb, update));
+          return checked.map((update) => results.get(update) as UpdateResult<T>);
         }),
       );
-    const groups = this.sameColumns(checked);
+    const groups = this.sameColumns(ordered);
     // One statement is atomic alone; several share a transaction. The read of rows left
     // unchanged needs none: it reports them as they are.
     const write =
@@ -214,11 +218,13 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
         for (const group of groups) for (const row of await this.updateGroup(db as AnyDb, group)) applied.set(this.keyId(row), row);
         const missing = checked.filter((update) => !applied.has(this.keyId(update.key)));
         const current = new Map<string, TableRow>();
-        if (missing.length > 0) {
+        // In chunks: one OR of thousands of keys outgrows SQLite's expression depth (1000) and
+        // PostgreSQL's 65,535 parameters.
+        for (const chunk of chunksFor(missing, this.key.length + 1, this.ctx.dialect, 500)) {
           const rows = await (db as AnyDb)
             .selectFrom(this.table)
             .selectAll()
-            .where((eb) => eb.or(missing.map((update) => this.keyCondition(update.key))))
+            .where((eb) => eb.or(chunk.map((update) => this.keyCondition(update.key))))
             .execute();
           for (const row of rows) {
             const parsed = this.fromDbRow(row);
@@ -304,21 +310,23 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
     });
     if (this.ctx.dialect.arrayParameters) {
       const arrayType = (name: string) => ARRAY_TYPES[(this.binding.specs[name] as ColumnSpec).kind] as ArrayColumn<CheckedUpdate>['type'];
+      // `_k0`, `_c0`: no physical column starts with `_`, so unqualified column names in the
+      // conditions never clash with the value arrays' names.
       const arrays: ArrayColumn<CheckedUpdate>[] = [
         ...this.key.map((name, index) => ({
-          name: `k${index}`,
+          name: `_k${index}`,
           type: arrayType(name),
           value: (update: CheckedUpdate) => toDb(this.ctx.dialect, this.binding.specs[name] as ColumnSpec, update.key[name]),
         })),
         ...columns.map((name, index) => ({
-          name: `c${index}`,
+          name: `_c${index}`,
           type: arrayType(name),
           value: (update: CheckedUpdate) => cell(update, name),
         })),
       ];
-      for (const [index, name] of columns.entries()) set[this.binding.columns[name] as string] = sql.ref(`v.c${index}`);
+      for (const [index, name] of columns.entries()) set[this.binding.columns[name] as string] = sql.ref(`v._c${index}`);
       const keyJoin = keyColumns.map(
-        (physical, index) => sql<SqlBool>`${sql.ref(`${this.table}.${physical}`)} = ${sql.ref(`v.k${index}`)}`,
+        (physical, index) => sql<SqlBool>`${sql.ref(`${this.table}.${physical}`)} = ${sql.ref(`v._k${index}`)}`,
       );
       const rows = await db
         .updateTable(this.table)
@@ -342,6 +350,16 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
       .returningAll()
       .execute();
     return rows.map((row) => this.fromDbRow(row));
+  }
+
+  /** Orders two keys column by column (Dates by their time): the order rows are locked in. */
+  private compareKeys(a: TableRow, b: TableRow): number {
+    for (const name of this.key) {
+      const [left, right] = [encodeKeyPart(a[name]) as string | number, encodeKeyPart(b[name]) as string | number];
+      if (left < right) return -1;
+      if (left > right) return 1;
+    }
+    return 0;
   }
 
   /** A key as one string, to match changed rows to the changes asked. */

@@ -103,7 +103,7 @@ export class MemoryTableRepository<T extends AnyTableDeclaration> implements Tab
     const version = this.binding.declaration.version as string | undefined;
     return this.ctx.exec((state) => {
       const table = this.rows(state);
-      const changed: TableRow[] = [];
+      const changed: { before: TableRow; after: TableRow }[] = [];
       const results = checked.map(({ key, patch, condition }): UpdateResult<T> => {
         const stored = table.get(this.rowKey(key));
         if (!stored) return { applied: false, row: null };
@@ -111,12 +111,12 @@ export class MemoryTableRepository<T extends AnyTableDeclaration> implements Tab
         if (!versionMatches || (condition.where && !matchesPredicate(this.binding, condition.where, stored)))
           return { applied: false, row: copyRow(stored) as RowOf<T> };
         const next = this.patched(stored, patch);
-        changed.push(next);
+        changed.push({ before: stored, after: next });
         return { applied: true, row: copyRow(next) as RowOf<T> };
       });
-      // All or none: every changed row is checked against the others before any is stored.
-      this.assertFree(state, changed, new Set(changed.map((row) => this.rowKey(row))));
-      for (const row of changed) table.set(this.rowKey(row), row);
+      // All or none: every change is checked before any is stored.
+      this.assertFreeInTurn(state, changed);
+      for (const { after } of changed) table.set(this.rowKey(after), after);
       return results;
     });
   }
@@ -197,6 +197,42 @@ export class MemoryTableRepository<T extends AnyTableDeclaration> implements Tab
 
   private rowKey(row: TableRow): string {
     return `${this.ctx.tenantId}\u0000${JSON.stringify(Object.values(keyOf(this.binding, row)).map(encodeValue))}`;
+  }
+
+  /**
+   * Refuses changes whose unique columns another row holds at the moment the change applies,
+   * the changes applying in turn as SQL checks an UPDATE row by row: two rows swapping a
+   * unique value clash, as they do on every SQL storage.
+   */
+  private assertFreeInTurn(state: MemoryState, changes: readonly { before: TableRow; after: TableRow }[]): void {
+    if (changes.length === 0) return;
+    const constraints = (this.binding.declaration.unique ?? []) as readonly (readonly string[])[];
+    const rows = this.tenantRows(state);
+    for (const columns of constraints) {
+      const signature = (row: TableRow): string | null =>
+        columns.some((column) => row[column] === null) ? null : JSON.stringify(columns.map((column) => encodeValue(row[column])));
+      const holder = new Map<string, string>();
+      for (const row of rows) {
+        const value = signature(row);
+        if (value !== null) holder.set(value, this.rowKey(row));
+      }
+      for (const { before, after } of changes) {
+        const key = this.rowKey(after);
+        const [old, next] = [signature(before), signature(after)];
+        if (next !== null && holder.has(next) && holder.get(next) !== key) {
+          throw new ConflictError(
+            TableErrorCode.UniqueViolation,
+            `${this.binding.declaration.name}: another row has the same ${columns.join(', ')}`,
+            {
+              table: this.binding.declaration.name,
+              columns: [...columns],
+            },
+          );
+        }
+        if (old !== null && holder.get(old) === key) holder.delete(old);
+        if (next !== null) holder.set(next, key);
+      }
+    }
   }
 
   /**
