@@ -190,6 +190,37 @@ export const batchDispatchSuite = defineStorageSuite({
         await crm.close();
       });
 
+      it('never sends on a malformed guard verdict: the attempt fails naming the guard, and nothing is blocked silently', async () => {
+        const channel = new RecordingChannel('email', ['email']);
+        const crm = await createTestCrm({
+          storage: ctx.storage(),
+          tenant: `bad-guard-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`,
+          plugins: [
+            channelsPlugin(channel),
+            messaging({
+              channels: ['email'],
+              guards: [
+                {
+                  name: 'sloppy',
+                  transactional: true,
+                  check: async () => ({ allowed: 'yes' }) as never,
+                  checkMany: async (sends) => sends.map(() => ({ allowed: false }) as never),
+                },
+              ],
+            }),
+          ],
+        });
+        const { customer } = await crm.customers.upsert({ identities: [{ type: 'email', value: 'sloppy@example.com' }] });
+        const { messageId } = await crm.messages.send({ customerId: customer.id, purpose: 'transactional', content: { text: 'hi' } });
+        await crm.workers({ batchSize: 10 }).drain();
+        expect(channel.calls).toHaveLength(0);
+        const message = await crm.messages.get(messageId);
+        expect(message.status).toBe('queued');
+        const [job] = (await crm.jobs.list({ status: 'pending' })).items;
+        expect(job?.lastError).toMatch(/guard "sloppy" gave a malformed verdict/);
+        await crm.close();
+      });
+
       it('sends every message once with 4 worker sets running batches at once (5 rounds of 60 messages)', async () => {
         const email = new RecordingChannel('email', ['email']);
         const crm = await createTestCrm({

@@ -78,7 +78,7 @@ export function consentGuard(tenant: Pick<TenantContext, 'store' | 'config' | 'c
 export async function runGuards(guards: readonly SendGuard[], send: SendCheck, crm: Crm): Promise<GuardVerdict> {
   for (const guard of guards) {
     if (send.transactional && !guard.transactional) continue;
-    const verdict = await guard.check(send, crm);
+    const verdict = checkedVerdict(guard, await guard.check(send, crm));
     if (!verdict.allowed) return verdict;
   }
   return { allowed: true };
@@ -102,8 +102,22 @@ export async function runGuardsMany(guards: readonly SendGuard[], sends: readonl
           crm,
         )
       : await Promise.all(open.map(({ send }) => guard.check(send, crm)));
-    if (answers.length !== open.length) throw new Error(`guard "${guard.name}" gave ${answers.length} verdicts for ${open.length} sends`);
-    for (const [position, { index }] of open.entries()) verdicts[index] = answers[position] as GuardVerdict;
+    if (!Array.isArray(answers) || answers.length !== open.length)
+      throw new Error(`guard "${guard.name}" gave ${Array.isArray(answers) ? answers.length : 'no list of'} verdicts for ${open.length} sends`);
+    for (const [position, { index }] of open.entries()) verdicts[index] = checkedVerdict(guard, answers[position]);
   }
   return verdicts;
+}
+
+/**
+ * A guard's answer, checked: `{ allowed: true }` or `{ allowed: false, reason }` with a reason to
+ * show. Anything else is the guard's bug and fails the send's attempt (retried), never a silent
+ * pass or an unexplained block.
+ */
+function checkedVerdict(guard: SendGuard, verdict: unknown): GuardVerdict {
+  const given = verdict as { allowed?: unknown; reason?: unknown } | null;
+  if (given?.allowed === true) return { allowed: true };
+  if (given?.allowed === false && typeof given.reason === 'string' && given.reason.length > 0)
+    return { allowed: false, reason: given.reason };
+  throw new Error(`guard "${guard.name}" gave a malformed verdict (want { allowed: true } or { allowed: false, reason })`);
 }
