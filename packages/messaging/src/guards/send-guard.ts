@@ -103,7 +103,9 @@ export async function runGuardsMany(guards: readonly SendGuard[], sends: readonl
         )
       : await Promise.all(open.map(({ send }) => guard.check(send, crm)));
     if (!Array.isArray(answers) || answers.length !== open.length)
-      throw new Error(`guard "${guard.name}" gave ${Array.isArray(answers) ? answers.length : 'no list of'} verdicts for ${open.length} sends`);
+      throw new Error(
+        `guard "${guard.name}" gave ${Array.isArray(answers) ? answers.length : 'no list of'} verdicts for ${open.length} sends`,
+      );
     for (const [position, { index }] of open.entries()) verdicts[index] = checkedVerdict(guard, answers[position]);
   }
   return verdicts;
