@@ -1,21 +1,22 @@
 import { parseInput, type TenantStore } from '@rapport/core/plugin';
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import { z } from 'zod';
 import { FeedbackErrorCode } from '../error-codes.js';
 import { surveySendsTable } from '../tables.js';
 import { type ProportionScore, proportionScore } from './proportion-score.js';
-import { segmentsGiven } from './score-query.js';
 import { compareDimensions, responseRateSeries, type SeriesPoint, type SurveySend } from './score-series.js';
 import {
   BRANCHES_PER_QUERY,
+  dimensionsSchema,
   membersSubquery,
   periodBounds,
   periodRange,
+  refineSeriesQuery,
   type SegmentCut,
-  SegmentKeysSchema,
   type SqlHandle,
   segmentCuts,
   segmentMembers,
+  seriesQueryFields,
   sqlHandle,
 } from './series-support.js';
 
@@ -23,25 +24,9 @@ import {
 export const RESPONSE_RATE_DIMENSIONS = ['channel', 'survey', 'segment'] as const;
 
 /** The zod schema of a {@link ResponseRateQuery}. */
-export const ResponseRateQuerySchema = z
-  .object({
-    period: z.enum(['day', 'week', 'month']),
-    from: z.date(),
-    to: z.date(),
-    by: z
-      .array(z.enum(RESPONSE_RATE_DIMENSIONS))
-      .max(3)
-      .refine((by) => new Set(by).size === by.length, 'must not repeat a dimension')
-      .default([]),
-    /** The segments `by: ['segment']` cuts by (their keys), evaluated now. */
-    segments: SegmentKeysSchema.optional(),
-    surveyId: z.string().min(1).max(128).optional(),
-    timeZone: z.string().min(1).default('UTC'),
-    confidence: z.number().gt(0).lt(1).default(0.95),
-  })
-  .refine((query) => query.from.getTime() < query.to.getTime(), { path: ['to'], message: 'must be after from' })
-  .refine((query) => DateTime.now().setZone(query.timeZone).isValid, { path: ['timeZone'], message: 'is not an IANA time zone' })
-  .refine(segmentsGiven, { path: ['segments'], message: "give segments exactly when by includes 'segment'" });
+export const ResponseRateQuerySchema = refineSeriesQuery(
+  z.object({ by: dimensionsSchema(RESPONSE_RATE_DIMENSIONS, 3), ...seriesQueryFields }),
+);
 
 /** Which response rates, over which time, cut how. */
 export type ResponseRateQuery = z.input<typeof ResponseRateQuerySchema>;

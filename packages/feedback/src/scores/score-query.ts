@@ -1,5 +1,5 @@
 import { parseInput, type TenantStore } from '@rapport/core/plugin';
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import { z } from 'zod';
 import { FeedbackErrorCode } from '../error-codes.js';
 import { responsesTable } from '../tables.js';
@@ -8,14 +8,16 @@ import { type ProportionScore, proportionScore } from './proportion-score.js';
 import { cesSeries, compareDimensions, csatSeries, npsSeries, type ScoredResponse, type SeriesPoint } from './score-series.js';
 import {
   BRANCHES_PER_QUERY,
+  dimensionsSchema,
   membersSubquery,
   periodBounds,
   periodRange,
+  refineSeriesQuery,
   type SegmentCut,
-  SegmentKeysSchema,
   type SqlHandle,
   segmentCuts,
   segmentMembers,
+  seriesQueryFields,
   sqlHandle,
 } from './series-support.js';
 
@@ -32,30 +34,12 @@ export const SCORE_DIMENSIONS = ['channel', 'store', 'segment', 'responseSegment
 export type ScoreDimension = (typeof SCORE_DIMENSIONS)[number];
 
 /** `segment` is cut by the query's `segments`, and only then. */
-export const segmentsGiven = (query: { by: readonly string[]; segments?: readonly string[] | undefined }) =>
-  query.by.includes('segment') === (query.segments !== undefined);
+export { segmentsGiven } from './series-support.js';
 
 /** The zod schema of a {@link ScoreQuery}. */
-export const ScoreQuerySchema = z
-  .object({
-    kind: z.enum(['nps', 'csat', 'ces']),
-    period: z.enum(['day', 'week', 'month']),
-    from: z.date(),
-    to: z.date(),
-    by: z
-      .array(z.enum(SCORE_DIMENSIONS))
-      .max(5)
-      .refine((by) => new Set(by).size === by.length, 'must not repeat a dimension')
-      .default([]),
-    /** The segments `by: ['segment']` cuts by (their keys), evaluated now. */
-    segments: SegmentKeysSchema.optional(),
-    surveyId: z.string().min(1).max(128).optional(),
-    timeZone: z.string().min(1).default('UTC'),
-    confidence: z.number().gt(0).lt(1).default(0.95),
-  })
-  .refine((query) => query.from.getTime() < query.to.getTime(), { path: ['to'], message: 'must be after from' })
-  .refine((query) => DateTime.now().setZone(query.timeZone).isValid, { path: ['timeZone'], message: 'is not an IANA time zone' })
-  .refine(segmentsGiven, { path: ['segments'], message: "give segments exactly when by includes 'segment'" });
+export const ScoreQuerySchema = refineSeriesQuery(
+  z.object({ kind: z.enum(['nps', 'csat', 'ces']), by: dimensionsSchema(SCORE_DIMENSIONS, 5), ...seriesQueryFields }),
+);
 
 /** Which scores, over which time, cut how. */
 export type ScoreQuery = z.input<typeof ScoreQuerySchema>;

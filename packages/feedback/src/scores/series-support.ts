@@ -15,6 +15,41 @@ export const SegmentKeysSchema = z
   .max(50)
   .refine((keys) => new Set(keys).size === keys.length, 'must not repeat a key');
 
+/** The fields every series query has beside its `by`: the period, the window, the survey, the zone and the confidence. */
+export const seriesQueryFields = {
+  period: z.enum(['day', 'week', 'month']),
+  from: z.date(),
+  to: z.date(),
+  /** The segments `by: ['segment']` cuts by (their keys), evaluated now. */
+  segments: SegmentKeysSchema.optional(),
+  surveyId: z.string().min(1).max(128).optional(),
+  timeZone: z.string().min(1).default('UTC'),
+  confidence: z.number().gt(0).lt(1).default(0.95),
+};
+
+/** A series query's `by`: at most `max` of `dimensions`, none twice. */
+export function dimensionsSchema<const D extends readonly [string, ...string[]]>(dimensions: D, max: number) {
+  return z
+    .array(z.enum(dimensions))
+    .max(max)
+    .refine((by) => new Set(by).size === by.length, 'must not repeat a dimension')
+    .default([]);
+}
+
+/** The checks every series query passes: a window that is not empty, a real time zone, and `segments` exactly with a `segment` cut. */
+export function refineSeriesQuery<
+  T extends z.ZodType<{ from: Date; to: Date; timeZone: string; by: readonly string[]; segments?: readonly string[] | undefined }>,
+>(schema: T) {
+  return schema
+    .refine((query) => query.from.getTime() < query.to.getTime(), { path: ['to'], message: 'must be after from' })
+    .refine((query) => DateTime.now().setZone(query.timeZone).isValid, { path: ['timeZone'], message: 'is not an IANA time zone' })
+    .refine(segmentsGiven, { path: ['segments'], message: "give segments exactly when by includes 'segment'" });
+}
+
+/** `segment` is cut by the query's `segments`, and only then. */
+export const segmentsGiven = (query: { by: readonly string[]; segments?: readonly string[] | undefined }) =>
+  query.by.includes('segment') === (query.segments !== undefined);
+
 /** The instants where the periods covering [from, to) start, and the end of the last. */
 export function periodBounds(query: { from: Date; to: Date; period: 'day' | 'week' | 'month'; timeZone: string }): DateTime[] {
   const first = DateTime.fromJSDate(query.from, { zone: query.timeZone }).startOf(query.period, { useLocaleWeeks: false });
