@@ -1,29 +1,16 @@
-import { memoryStorage, type Storage } from '@rapport/core';
 import { createTestCrm } from '@rapport/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialectTargets } from './dialect-targets.js';
+import { describe, expect, it } from 'vitest';
+import { freshStorages, useFreshStorage } from './fresh-storages.js';
 
 // consent `ifChanged: true` when the status is the same but the grant's terms are not, on every storage.
-const targets = [
-  { name: 'memory', fresh: async () => ({ open: async () => memoryStorage() as Storage, cleanup: async () => undefined }) },
-  ...(await dialectTargets()).map((target) => ({ name: target.name, fresh: () => target.fresh() })),
-];
+const targets = await freshStorages();
 
 describe.each(targets.map((target) => [target.name, target] as const))('consent ifChanged under attack on %s', (_name, target) => {
-  let database: { open(): Promise<Storage>; cleanup(): Promise<unknown> };
-  let storage: Storage;
-  beforeAll(async () => {
-    database = await target.fresh();
-    storage = await database.open();
-  });
-  afterAll(async () => {
-    await storage?.close();
-    await database?.cleanup();
-  });
+  const storageOf = useFreshStorage(target);
   const scope = { purpose: 'marketing', channel: 'email' } as const;
 
   it('renews a lapsed grant (a new expiry is a change), once when two renewals race (10 rounds)', async () => {
-    const crm = await createTestCrm({ storage, tenant: `ifchanged-${Math.random().toString(36).slice(2, 8)}` });
+    const crm = await createTestCrm({ storage: storageOf(), tenant: `ifchanged-${Math.random().toString(36).slice(2, 8)}` });
     for (let round = 0; round < 10; round++) {
       const { customer } = await crm.customers.upsert({ identities: [{ type: 'email', value: `r${round}@example.com` }] });
       const inTwoDays = new Date(crm.clock.now().getTime() + 2 * 86_400_000);
@@ -48,7 +35,7 @@ describe.each(targets.map((target) => [target.name, target] as const))('consent 
   });
 
   it('writes a grant under a new notice version; a withdrawal twice is still one', async () => {
-    const crm = await createTestCrm({ storage, tenant: `ifchanged-n-${Math.random().toString(36).slice(2, 8)}` });
+    const crm = await createTestCrm({ storage: storageOf(), tenant: `ifchanged-n-${Math.random().toString(36).slice(2, 8)}` });
     const { customer } = await crm.customers.upsert({ identities: [{ type: 'email', value: 'n@example.com' }] });
     await crm.consent.grant({ customerId: customer.id, ...scope, source: 'form', noticeVersion: 'v1', ifChanged: true });
     await crm.consent.grant({ customerId: customer.id, ...scope, source: 'form', noticeVersion: 'v2', ifChanged: true });

@@ -1,28 +1,16 @@
-import { isRapportError, memoryStorage, type Storage } from '@rapport/core';
+import { isRapportError } from '@rapport/core';
 import { createTestCrm } from '@rapport/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialectTargets } from './dialect-targets.js';
+import { describe, expect, it } from 'vitest';
+import { freshStorages, useFreshStorage } from './fresh-storages.js';
 
 // crm.privacy.suppressedAmong against hostile lists, on every storage.
-const targets = [
-  { name: 'memory', fresh: async () => ({ open: async () => memoryStorage() as Storage, cleanup: async () => undefined }) },
-  ...(await dialectTargets()).map((target) => ({ name: target.name, fresh: () => target.fresh() })),
-];
+const targets = await freshStorages();
 
 describe.each(targets.map((target) => [target.name, target] as const))('suppressedAmong under attack on %s', (_name, target) => {
-  let database: { open(): Promise<Storage>; cleanup(): Promise<unknown> };
-  let storage: Storage;
-  beforeAll(async () => {
-    database = await target.fresh();
-    storage = await database.open();
-  });
-  afterAll(async () => {
-    await storage?.close();
-    await database?.cleanup();
-  });
+  const storageOf = useFreshStorage(target);
 
   it('answers 5,000 identities with duplicates in order, and refuses holes and wrong shapes naming the index', async () => {
-    const crm = await createTestCrm({ storage, tenant: `supp-${Math.random().toString(36).slice(2, 8)}` });
+    const crm = await createTestCrm({ storage: storageOf(), tenant: `supp-${Math.random().toString(36).slice(2, 8)}` });
     const { customer } = await crm.customers.upsert({ identities: [{ type: 'email', value: 'Gone@Example.com' }] });
     await crm.privacy.erase(customer.id, { mode: 'delete' });
     const identities = Array.from({ length: 5_000 }, (_, index) =>
