@@ -81,6 +81,7 @@ export { physicalColumnName, physicalTableName, pluginSlug, TENANT_COLUMN } from
 export {
   type CheckedUpdate,
   checkRowList,
+  checkUpdate,
   checkUpdateList,
   checkUpdateOptions,
   type UpdateCondition,

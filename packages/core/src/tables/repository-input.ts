@@ -44,6 +44,15 @@ export interface CheckedUpdate {
   condition: UpdateCondition;
 }
 
+/** Checks one `update` (key, changes, options) as every storage checks it; issues name `[table, column]`. */
+export function checkUpdate(binding: TableBinding, key: unknown, changes: unknown, options: unknown, rejectsNul: boolean): CheckedUpdate {
+  return {
+    key: checkKey(binding, key, rejectsNul),
+    patch: checkPatch(binding, changes, rejectsNul),
+    condition: checkUpdateOptions(binding, options, rejectsNul),
+  };
+}
+
 /**
  * Checks the changes of `updateMany` (shared by every storage): a list of `{ key, changes,
  * options? }`, each checked as `update` checks it, no key twice (one call is one write per
@@ -62,11 +71,7 @@ export function checkUpdateList(binding: TableBinding, updates: unknown, rejects
           { path: [table], message: 'must be an object { key, changes, options? }' },
         ]);
       const { key, changes, options } = update as { key?: unknown; changes?: unknown; options?: unknown };
-      const checked: CheckedUpdate = {
-        key: checkKey(binding, key, rejectsNul),
-        patch: checkPatch(binding, changes, rejectsNul),
-        condition: checkUpdateOptions(binding, options, rejectsNul),
-      };
+      const checked = checkUpdate(binding, key, changes, options, rejectsNul);
       // A Date by its milliseconds: String(date) drops them, so two instants would look alike.
       const id = JSON.stringify(
         (binding.declaration.primaryKey as readonly string[]).map((name) => {

@@ -18,6 +18,7 @@ import {
   segmentMembers,
   seriesQueryFields,
   sqlHandle,
+  unionOfBranches,
 } from './series-support.js';
 
 /** What response rates can be grouped by: the send's channel or survey, or the customer's membership now of the query's `segments`. */
@@ -103,14 +104,7 @@ async function countInSql(
     if (members) select = select.where(col('customerId'), 'in', members[segment] as any);
     return groupBy.length > 0 ? select.groupBy(groupBy) : select;
   };
-  const branches: [number, number][] = [];
-  for (let index = 0; index < bounds.length - 1; index++) {
-    for (let segment = 0; segment < (members?.length ?? 1); segment++) branches.push([index, segment]);
-  }
-  const [first, ...rest] = branches as [[number, number], ...[number, number][]];
-  let union = periodCount(...first);
-  for (const branch of rest) union = union.unionAll(periodCount(...branch));
-  return union.execute();
+  return unionOfBranches(bounds.length - 1, members?.length ?? 1, periodCount).execute();
 }
 
 async function inMemory(

@@ -46,6 +46,25 @@ export function refineSeriesQuery<
     .refine(segmentsGiven, { path: ['segments'], message: "give segments exactly when by includes 'segment'" });
 }
 
+/**
+ * One branch per period and segment cut (`segments` is 1 without cuts), UNION ALL-ed: the one
+ * statement a series query sends per chunk of periods.
+ */
+export function unionOfBranches<Q extends { unionAll(other: Q): Q }>(
+  periods: number,
+  segments: number,
+  branch: (period: number, segment: number) => Q,
+): Q {
+  let union: Q | undefined;
+  for (let period = 0; period < periods; period++)
+    for (let segment = 0; segment < segments; segment++) {
+      const next = branch(period, segment);
+      union = union ? union.unionAll(next) : next;
+    }
+  if (!union) throw new Error('a series query needs at least one period');
+  return union;
+}
+
 /** `segment` is cut by the query's `segments`, and only then. */
 export const segmentsGiven = (query: { by: readonly string[]; segments?: readonly string[] | undefined }) =>
   query.by.includes('segment') === (query.segments !== undefined);

@@ -19,10 +19,9 @@ import {
   checkFind,
   checkInsertRow,
   checkKey,
-  checkPatch,
   checkRowList,
+  checkUpdate,
   checkUpdateList,
-  checkUpdateOptions,
   checkWhere,
   encodeTableCursor,
   IssueList,
@@ -176,11 +175,7 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
   }
 
   async update(key: KeyOf<T>, changes: PatchOf<T>, options?: UpdateOptions<T>): Promise<UpdateResult<T>> {
-    const checked: CheckedUpdate = {
-      key: checkKey(this.binding, key, this.rejectsNul),
-      patch: checkPatch(this.binding, changes, this.rejectsNul),
-      condition: checkUpdateOptions(this.binding, options, this.rejectsNul),
-    };
+    const checked = checkUpdate(this.binding, key, changes, options, this.rejectsNul);
     this.cells?.assertQueryable(checked.condition.where ?? undefined);
     // UPDATE … RETURNING is atomic alone; elsewhere the update and its read share a transaction.
     if (this.ctx.dialect.supportsReturning) return this.run('update', () => this.updateOne(this.db, checked));

@@ -1,7 +1,7 @@
 import { ConflictError } from '../../errors/error-classes.js';
 import type { Page } from '../../model/page.js';
 import type { AnyTableDeclaration } from '../../tables/define-table.js';
-import { type CheckedUpdate, checkRowList, checkUpdateList, checkUpdateOptions } from '../../tables/repository-input.js';
+import { type CheckedUpdate, checkRowList, checkUpdate, checkUpdateList } from '../../tables/repository-input.js';
 import { compareRows, isAfter, matchesPredicate } from '../../tables/row-matching.js';
 import type { TableBinding } from '../../tables/table-binding.js';
 import { TableErrorCode } from '../../tables/table-error-codes.js';
@@ -18,7 +18,7 @@ import type {
   UpdateOptions,
   UpdateResult,
 } from '../../tables/table-types.js';
-import { checkInsertRow, checkKey, checkPatch, copyValue, IssueList, keyOf, type TableRow } from '../../tables/table-values.js';
+import { checkInsertRow, checkKey, copyValue, IssueList, keyOf, type TableRow } from '../../tables/table-values.js';
 import type { MemoryContext, MemoryState } from './memory-state.js';
 
 const copyRow = (row: TableRow): TableRow => Object.fromEntries(Object.entries(row).map(([name, value]) => [name, copyValue(value)]));
@@ -86,11 +86,7 @@ export class MemoryTableRepository<T extends AnyTableDeclaration> implements Tab
   }
 
   async update(key: KeyOf<T>, changes: PatchOf<T>, options?: UpdateOptions<T>): Promise<UpdateResult<T>> {
-    const checked: CheckedUpdate = {
-      key: checkKey(this.binding, key, false),
-      patch: checkPatch(this.binding, changes, false),
-      condition: checkUpdateOptions(this.binding, options, false),
-    };
+    const checked = checkUpdate(this.binding, key, changes, options, false);
     return (await this.apply([checked]))[0] as UpdateResult<T>;
   }
 
