@@ -2,6 +2,7 @@ import { isRapportError } from '@rapport/core';
 import type { OutboundMessage, SendOptions, SendResult } from '@rapport/core/plugin';
 import { type ConformanceContext, createTestCrm, defineStorageSuite, sequentialIds } from '@rapport/testkit';
 import { describe, expect, it } from 'vitest';
+import { VERDICT_MAX_AGE_MS } from '../src/dispatch/batch-dispatch.js';
 import { messaging, signUnsubscribeToken } from '../src/index.js';
 import { channelsPlugin, RecordingChannel } from './recording-channel.js';
 
@@ -17,6 +18,26 @@ class UnsubscribeMidBatchChannel extends RecordingChannel {
     this.onFirst = null;
     if (first) this.gate = first();
     await this.gate;
+    return super.send(message, options);
+  }
+}
+/** A channel whose every send takes `delayMs`; the first one runs `onFirst` before it. */
+class SlowChannel extends RecordingChannel {
+  onFirst: (() => Promise<void>) | null = null;
+
+  constructor(
+    id: string,
+    addresses: ConstructorParameters<typeof RecordingChannel>[1],
+    private readonly delayMs: number,
+  ) {
+    super(id, addresses);
+  }
+
+  override async send(message: OutboundMessage, options: SendOptions): Promise<SendResult> {
+    const first = this.onFirst;
+    this.onFirst = null;
+    if (first) await first();
+    await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     return super.send(message, options);
   }
 }
@@ -123,6 +144,44 @@ export const unsubscribeHostileSuite = defineStorageSuite({
         expect(message).toMatchObject({ status: 'blocked', reason: 'consent: withdrawn' });
         expect(email.calls.some((call) => call.idempotencyKey === message?.id)).toBe(false);
         expect(email.calls).toHaveLength(39);
+        await crm.close();
+      });
+
+      it('blocks the later sends of a batch when another process withdraws: verdicts older than VERDICT_MAX_AGE_MS are read again', async () => {
+        const tenant = tenantName('other-process');
+        // Every send takes longer than a verdict may live, so each round of sends is decided anew.
+        const email = new SlowChannel('email', ['email'], VERDICT_MAX_AGE_MS + 20);
+        const crm = await createTestCrm({
+          storage: ctx.storage(),
+          tenant,
+          plugins: [channelsPlugin(email), messaging({ channels: ['email'] })],
+        });
+        // Another Crm on the same database: its consent events never reach this one's bus.
+        const elsewhere = await createTestCrm({
+          storage: ctx.storage(),
+          tenant,
+          clock: crm.clock,
+          ids: sequentialIds('elsewhere'),
+          plugins: [channelsPlugin(new RecordingChannel('email', ['email'])), messaging({ channels: ['email'] })],
+        });
+        const customers: string[] = [];
+        for (let n = 0; n < 40; n++) customers.push(await subscriber(crm as unknown as TestCrm, `far${n}@example.com`));
+        for (const customerId of customers)
+          await crm.messages.send({ customerId, purpose: 'marketing', channel: 'email', content: { text: 'news' } });
+        const late = customers.at(-1) as string;
+        let withdrawn = false;
+        email.onFirst = async () => {
+          crm.clock.advance({ seconds: 1 }); // the withdrawal comes after the grants
+          await elsewhere.consent.withdraw({ customerId: late, purpose: 'marketing', channel: 'email', source: 'unsubscribe' });
+          withdrawn = true;
+        };
+        expect(await crm.workers({ batchSize: 100 }).drain()).toBe(40);
+        expect(withdrawn).toBe(true);
+        const message = (await crm.messages.list({ customerId: late })).items[0];
+        expect(message).toMatchObject({ status: 'blocked', reason: 'consent: withdrawn' });
+        expect(email.calls.some((call) => call.idempotencyKey === message?.id)).toBe(false);
+        expect(email.calls).toHaveLength(39);
+        await elsewhere.close();
         await crm.close();
       });
     }),

@@ -285,10 +285,11 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
   }
 
   /**
-   * Changes of the same columns in one statement, each row's own condition OR-ed into the
-   * WHERE; returns the rows it changed. PostgreSQL joins the new values as one array per
-   * column (`unnest`, planned alike for any number of rows); SQLite picks each row's value by
-   * a CASE on its key.
+   * Changes of the same columns in one statement, each row's own condition in the WHERE;
+   * returns the rows it changed. PostgreSQL joins the new values as one array per column
+   * (`unnest`, planned alike for any number of rows) and picks each row's condition by its
+   * position; SQLite ORs each key with its condition and picks each row's value by a CASE on
+   * its key.
    */
   private async updateGroup(db: AnyDb, group: readonly CheckedUpdate[]): Promise<TableRow[]> {
     const columns = Object.keys(group[0]?.patch ?? {});
@@ -299,19 +300,19 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
     const rowOf = this.cells ? new Map(group.map((update) => [update, { ...update.key, ...update.patch }])) : null;
     const cell = (update: CheckedUpdate, name: string) =>
       this.cell(rowOf?.get(update) ?? update.patch, name, this.binding.specs[name] as ColumnSpec);
-    const conditions = group.map((update) => {
-      const matches = this.matchCondition(update.condition);
-      return matches ? sql<SqlBool>`(${this.keyCondition(update.key)} and ${matches})` : this.keyCondition(update.key);
-    });
     if (this.ctx.dialect.arrayParameters) {
       const arrayType = (name: string) => ARRAY_TYPES[(this.binding.specs[name] as ColumnSpec).kind] as ArrayColumn<CheckedUpdate>['type'];
-      // `_k0`, `_c0`: no physical column starts with `_`, so unqualified column names in the
-      // conditions never clash with the value arrays' names.
+      const keyValue = (update: CheckedUpdate, name: string) =>
+        toDb(this.ctx.dialect, this.binding.specs[name] as ColumnSpec, update.key[name]);
+      const position = new Map(group.map((update, index) => [update, index]));
+      // `_k0`, `_c0`, `_i`: no physical column starts with `_`, so unqualified column names in
+      // the conditions never clash with the value arrays' names.
       const arrays: ArrayColumn<CheckedUpdate>[] = [
+        { name: '_i', type: 'integer', value: (update) => position.get(update) },
         ...this.key.map((name, index) => ({
           name: `_k${index}`,
           type: arrayType(name),
-          value: (update: CheckedUpdate) => toDb(this.ctx.dialect, this.binding.specs[name] as ColumnSpec, update.key[name]),
+          value: (update: CheckedUpdate) => keyValue(update, name),
         })),
         ...columns.map((name, index) => ({
           name: `_c${index}`,
@@ -320,19 +321,33 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
         })),
       ];
       for (const [index, name] of columns.entries()) set[this.binding.columns[name] as string] = sql.ref(`v._c${index}`);
-      const keyJoin = keyColumns.map(
-        (physical, index) => sql<SqlBool>`${sql.ref(`${this.table}.${physical}`)} = ${sql.ref(`v._k${index}`)}`,
+      // The rows are found by key alone: the keys as a top-level `= any(…)` the primary key
+      // answers, whatever the conditions say. Each row's own condition is picked by its
+      // position in a CASE, not OR-ed: PostgreSQL lifts a test every branch of an OR shares
+      // (`status in (…)`) into an index scan, and on a table of many queued rows that scan
+      // read them all, each change (measured: 60–90 ms for 100 rows among 10,000 queued).
+      const keyMatch = keyColumns.map(
+        (physical, index) =>
+          sql<SqlBool>`${sql.ref(`${this.table}.${physical}`)} = ${sql.ref(`v._k${index}`)} and ${sql.ref(`${this.table}.${physical}`)} = any(${sql.val(group.map((update) => keyValue(update, this.key[index] as string)))}::${sql.raw(arrayType(this.key[index] as string))}[])`,
       );
-      const rows = await db
+      const arms = group.flatMap((update, index) => {
+        const matches = this.matchCondition(update.condition);
+        return matches ? [sql`when ${sql.lit(index)} then ${matches}`] : [];
+      });
+      let statement = db
         .updateTable(this.table)
         .set(set)
         .from(unnestRows(group, arrays, 'v') as never)
-        .where(sql<SqlBool>`${sql.join(keyJoin, sql.raw(' and '))}`)
-        .where((eb) => eb.or(conditions))
-        .returningAll(this.table as never)
-        .execute();
+        .where(sql<SqlBool>`${sql.ref(`${this.table}.tenant_id`)} = ${this.ctx.tenantId}`)
+        .where(sql<SqlBool>`${sql.join(keyMatch, sql.raw(' and '))}`);
+      if (arms.length > 0) statement = statement.where(sql<SqlBool>`(case v._i ${sql.join(arms, sql.raw(' '))} else true end)`);
+      const rows = await statement.returningAll(this.table as never).execute();
       return rows.map((row) => this.fromDbRow(row as DbRow));
     }
+    const conditions = group.map((update) => {
+      const matches = this.matchCondition(update.condition);
+      return matches ? sql<SqlBool>`(${this.keyCondition(update.key)} and ${matches})` : this.keyCondition(update.key);
+    });
     for (const name of columns) {
       const physical = this.binding.columns[name] as string;
       const arms = group.map((update) => sql`when ${this.keyCondition(update.key)} then ${cell(update, name)}`);
