@@ -81,18 +81,23 @@ export function jobsRacesSuite(ctx: ConformanceContext, rounds = 20): void {
       const clock = new FakeClock('2026-03-02T08:00:00Z');
       const hung = gate();
       const aborted: boolean[] = [];
+      let handlerStarted = false;
       const { crm, type } = await crmWith(
         ctx,
         async ({ attempt, signal }) => {
           if (attempt > 1) throw new Error('the second attempt fails');
           signal.addEventListener('abort', () => aborted.push(true));
+          handlerStarted = true;
           await hung.opened;
         },
         clock,
       );
       const { job } = await crm.jobs.enqueue({ type });
       const first = crm.startWorkers({ types: [type], leaseMs: 60_000, pollIntervalMs: 5 });
-      await until(async () => (await crm.jobs.get(job.id)).status === 'running', 'the first attempt runs');
+      // The handler itself, not the row's `running`: a job claimed but not yet started when its
+      // lease is half gone is given back instead of started, and never outlives its lease.
+      await until(() => handlerStarted, 'the first attempt runs');
+      expect((await crm.jobs.get(job.id)).status).toBe('running');
       clock.advance({ seconds: 61 });
       await until(() => aborted.length === 1, 'the overdue handler is aborted');
       // Another worker set takes the job over; its attempt fails and asks for a retry.
