@@ -170,5 +170,18 @@ export const hubIntegrationSuite = defineStorageSuite({
         ]);
         await crm.close();
       });
+
+      it('refuses two plugins contributing one template variable, naming both, rather than let plugin order pick one', async () => {
+        const offering = (name: string) =>
+          definePlugin({ name, contributes: { templateVariables: [{ name: 'greeting', read: async () => name }] } });
+        const error = await createTestCrm({
+          storage: ctx.storage(),
+          plugins: [messagingTemplates(), messaging({ channels: [] }), offering('test-greeter-a'), offering('test-greeter-b')],
+        }).catch((caught: unknown) => caught);
+        expect(error).toMatchObject({
+          code: 'PLUGIN_CONTRIBUTION_CONFLICT',
+          message: '[test-greeter-b] contributes templateVariables "greeting", which "test-greeter-a" already contributes',
+        });
+      });
     }),
 });

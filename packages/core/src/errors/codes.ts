@@ -62,7 +62,7 @@ export const coreErrorCodes = {
     kind: 'internal',
     details: errorDetails<PluginErrorDetails<{ key: string; other: string }>>(),
   },
-  /** Two plugins contribute the same route or command. */
+  /** Two contributions of one kind share a key: a route, a command, a channel id or a name. */
   PluginContributionConflict: {
     code: 'PLUGIN_CONTRIBUTION_CONFLICT',
     kind: 'internal',

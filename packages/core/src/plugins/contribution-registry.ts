@@ -3,16 +3,30 @@ import { PluginError } from '../errors/error-classes.js';
 import type { Contributed, ContributionPoints, ContributionRegistry } from './contributions.js';
 import type { RapportPlugin } from './define-plugin.js';
 
-/** A key per contribution kind that must be unique across plugins (a CLI name, a route). */
+/**
+ * The key of a kind whose contributions are not told apart by a `name` (a route, a channel).
+ * Every other kind's contributions with a string `name` (commands, profile sections,
+ * template variables, privacy data, any kind a package declares) are keyed by that name.
+ */
 const uniqueKey: { readonly [K in keyof ContributionPoints]?: (value: ContributionPoints[K]) => string } = {
   routes: (route) => `${route.method} ${route.path}`,
   commands: (command) => command.name,
   channels: (channel) => channel.id,
 };
 
+/** A contribution's unique key within its kind, or undefined when it has none. */
+function keyFor(kind: string, value: unknown): string | undefined {
+  const declared = uniqueKey[kind as keyof ContributionPoints] as ((value: unknown) => string) | undefined;
+  if (declared) return declared(value);
+  const name = typeof value === 'object' && value !== null ? (value as { name?: unknown }).name : undefined;
+  return typeof name === 'string' ? name : undefined;
+}
+
 /**
- * Collects the plugins' contributions, in plugin order. Two plugins contributing the same
- * route or command fail `createCrm` with `PLUGIN_CONTRIBUTION_CONFLICT` naming both.
+ * Collects the plugins' contributions, in plugin order. Two contributions of one kind with the
+ * same key (a route, a command, a channel id, a name) fail `createCrm` with
+ * `PLUGIN_CONTRIBUTION_CONFLICT` naming both plugins: otherwise one of them would silently
+ * go unused, depending on plugin order.
  */
 export function collectContributions(plugins: readonly RapportPlugin[]): ContributionRegistry {
   const byKind = new Map<string, Contributed<keyof ContributionPoints>[]>();
@@ -22,10 +36,9 @@ export function collectContributions(plugins: readonly RapportPlugin[]): Contrib
         throw new PluginError(CoreErrorCode.PluginInvalidOptions, plugin.name, `contributes.${kind} must be an array`, { kind });
       }
       const list = byKind.get(kind) ?? [];
-      const keyOf = uniqueKey[kind as keyof ContributionPoints] as ((value: unknown) => string) | undefined;
       for (const value of values) {
-        const key = keyOf?.(value);
-        const clash = key === undefined ? undefined : list.find((entry) => keyOf?.(entry.value) === key);
+        const key = keyFor(kind, value);
+        const clash = key === undefined ? undefined : list.find((entry) => keyFor(kind, entry.value) === key);
         if (clash) {
           throw new PluginError(
             CoreErrorCode.PluginContributionConflict,

@@ -154,4 +154,30 @@ describe('contribution points', () => {
     const clash = await createCrm({ storage: memoryStorage(), plugins: [routeOne, routeTwo] }).catch((caught: unknown) => caught);
     expect((clash as Error).message).toBe('[acme-r2] contributes routes "GET /x", which "acme-r1" already contributes');
   });
+
+  it('fails createCrm when two plugins contribute one name of a kind keyed by name (profile sections, privacy data)', async () => {
+    const section = (name: string) => ({ name, read: async () => null });
+    const first = definePlugin({ name: 'acme-first', contributes: { profileSections: [section('orders')] } });
+    const second = definePlugin({ name: 'acme-second', contributes: { profileSections: [section('loyalty'), section('orders')] } });
+    const error = await createCrm({ storage: memoryStorage(), plugins: [first, second] }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      code: 'PLUGIN_CONTRIBUTION_CONFLICT',
+      message: '[acme-second] contributes profileSections "orders", which "acme-first" already contributes',
+      details: { kind: 'profileSections', key: 'orders', other: 'acme-first' },
+    });
+    const data = (name: string) => ({ name, export: async () => null, erase: async () => undefined });
+    const twice = definePlugin({ name: 'acme-mail', contributes: { privacy: [data('provider list'), data('provider list')] } });
+    const again = await createCrm({ storage: memoryStorage(), plugins: [twice] }).catch((caught: unknown) => caught);
+    expect((again as Error).message).toBe('[acme-mail] contributes privacy "provider list", which "acme-mail" already contributes');
+    // Distinct names of one kind are all kept, in plugin order.
+    const crm = await createCrm({
+      storage: memoryStorage(),
+      plugins: [first, definePlugin({ name: 'acme-third', contributes: { profileSections: [section('loyalty')] } })],
+    });
+    expect(crm.contributions.of('profileSections').map(({ plugin, value }) => `${plugin} ${value.name}`)).toEqual([
+      'acme-first orders',
+      'acme-third loyalty',
+    ]);
+    await crm.close();
+  });
 });

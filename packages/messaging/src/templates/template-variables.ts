@@ -4,8 +4,8 @@ import type { Crm } from '@rapport/core';
  * A variable a plugin offers every message template (`contributes: { templateVariables: [...] }`),
  * e.g. `recommendations` from `@rapport/recommend`. The hub computes it at send time only when
  * the template being rendered reads a variable of that name and the sender did not pass one,
- * so templates that do not use it cost nothing. Names are unique across plugins: the first
- * plugin (in plugin order) contributing a name provides it.
+ * so templates that do not use it cost nothing. Names are unique across plugins: two
+ * contributing one name fail `createCrm` with `PLUGIN_CONTRIBUTION_CONFLICT`.
  */
 export interface TemplateVariableContribution {
   /** The variable's name in templates, e.g. `recommendations`. */
@@ -28,9 +28,7 @@ export function providedVariables(
   const contributed = crm.contributions.of('templateVariables');
   if (contributed.length === 0) return undefined;
   const provided: Record<string, () => Promise<unknown>> = {};
-  for (const { value } of contributed) {
-    if (Object.hasOwn(provided, value.name)) continue;
-    provided[value.name] = () => value.read({ crm, ...message });
-  }
+  // Names are unique: createCrm refuses two contributions of one name.
+  for (const { value } of contributed) provided[value.name] = () => value.read({ crm, ...message });
   return provided;
 }
