@@ -99,11 +99,20 @@ export class EmailChannel implements Channel {
   }
 }
 
-/** Where replies go: the mailbox, with the conversation's reply token as its `+tag` when it is one that fits a local part. */
+/** RFC 5321's limit on a local part; a longer one may be refused by the customer's mail server. */
+const MAX_LOCAL_PART_OCTETS = 64;
+
+/**
+ * Where replies go: the mailbox, with the conversation's reply token as its `+tag` when the
+ * token fits a local part and the tagged local part stays within 64 octets. Otherwise the
+ * plain mailbox: the reply still threads by `In-Reply-To`/`References`, and is not bounced.
+ */
 function replyToFor(mailbox: string, token: string | undefined): string {
   if (!token || !/^[A-Za-z0-9._-]{1,200}$/.test(token)) return mailbox;
   const at = mailbox.lastIndexOf('@');
-  return `${mailbox.slice(0, at)}+${token}${mailbox.slice(at)}`;
+  const local = `${mailbox.slice(0, at)}+${token}`;
+  if (Buffer.byteLength(local, 'utf8') > MAX_LOCAL_PART_OCTETS) return mailbox;
+  return `${local}${mailbox.slice(at)}`;
 }
 
 class AbortedError extends Error {}

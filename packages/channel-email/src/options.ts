@@ -29,7 +29,7 @@ export const EmailOptionsSchema = z.object({
     .optional(),
   /**
    * The mailbox replies go to (`Reply-To`). A message in a conversation carries the hub's
-   * reply token in its `+tag` (`hello+rt1.….…@shop.example`), so the customer's reply threads
+   * reply token in its `+tag` (`hello+rt2.….…@shop.example`), so the customer's reply threads
    * into that conversation even from another address; other messages get the mailbox as it
    * is. Your inbound mail route must deliver `+tag` addresses to the same mailbox. No
    * `Reply-To` when left out (replies go to `from`).

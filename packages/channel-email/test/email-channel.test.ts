@@ -54,6 +54,33 @@ describe('email channel: what the SMTP server receives', () => {
     expect(smtp.received.at(-1)?.parsed.messageId).toBe(result.status === 'sent' ? result.providerMessageId : '');
   });
 
+  it("tags Reply-To with the conversation's reply token, but sends the plain mailbox when the local part would pass 64 octets", async () => {
+    smtp.behave({ kind: 'accept' });
+    const token = `rt2.01JE8ZK3V6W9Q2R5T7Y4X1M0NB.${'a'.repeat(22)}`;
+    const replyTo = async (mailbox: string) => {
+      const channel = new EmailChannel(
+        EmailOptionsSchema.parse({
+          smtp: { host: '127.0.0.1', port: smtp.port, ignoreTLS: true, timeoutMs: 5000 },
+          from: 'hello@shop.example',
+          replyTo: mailbox,
+        }),
+      );
+      const message = {
+        id: 'rt',
+        to: { type: 'email', value: 'ada@example.com' },
+        text: 'x',
+        threading: { conversationId: token },
+      } as const;
+      expect(await channel.send(message, { idempotencyKey: 'rt' })).toMatchObject({ status: 'sent' });
+      await channel.close();
+      return smtp.received.at(-1)?.parsed.replyTo?.value[0]?.address;
+    };
+    // hello+<53 characters>: 59 octets, within the limit.
+    expect(await replyTo('hello@shop.example')).toBe(`hello+${token}@shop.example`);
+    // customer-service+<53>: 70 octets, which a receiving server may refuse; replies thread by In-Reply-To instead.
+    expect(await replyTo('customer-service@shop.example')).toBe('customer-service@shop.example');
+  });
+
   it('refuses an unsubscribe link that is not https (RFC 8058) without sending', async () => {
     smtp.behave({ kind: 'accept' });
     const before = smtp.received.length;
