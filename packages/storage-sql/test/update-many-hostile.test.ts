@@ -106,6 +106,28 @@ describe.each(targets.map((target) => [target.name, target] as const))('updateMa
     await database?.cleanup();
   });
 
+  /**
+   * An audited Crm with a plugin's `visits` table (its API: the plugin's own, audited store),
+   * three customers, and visits `v1`, `v2`, … of the customers named in `owners`.
+   */
+  const auditedVisits = async (owners: readonly ('ada' | 'bob' | 'cyd')[]) => {
+    const crm = await createTestCrm({
+      storage,
+      tenant: `audit-${++tenants}`,
+      audit: true,
+      plugins: [definePlugin({ name: '@acme/visits', tables: [visits], api: { visits: (context) => context.store.table(visits) } })],
+    });
+    const [ada, bob, cyd] = (await Promise.all(
+      ['ada', 'bob', 'cyd'].map(
+        async (name) => (await crm.customers.upsert({ identities: [{ type: 'email', value: `${name}@example.com` }] })).customer.id,
+      ),
+    )) as [string, string, string];
+    const rows = (crm as unknown as { visits: TableRepository<typeof visits> }).visits;
+    const ids = { ada, bob, cyd };
+    await rows.insertMany(owners.map((owner, index) => ({ id: `v${index + 1}`, customerId: ids[owner], minutes: 1 })));
+    return { crm, rows, ada, bob, cyd };
+  };
+
   it('updates rows keyed by Dates a millisecond apart as distinct rows (not "given twice")', async () => {
     const rows = tenant().table(events);
     const base = Date.UTC(2026, 0, 1, 0, 0, 0, 0);
@@ -310,25 +332,7 @@ describe.each(targets.map((target) => [target.name, target] as const))('updateMa
   });
 
   it('audits an updateMany once per customer whose rows it changed, in its transaction; nothing for changes that did not apply', async () => {
-    const crm = await createTestCrm({
-      storage,
-      tenant: `audit-${++tenants}`,
-      audit: true,
-      plugins: [definePlugin({ name: '@acme/visits', tables: [visits], api: { visits: (context) => context.store.table(visits) } })],
-    });
-    const [ada, bob, cyd] = await Promise.all(
-      ['ada', 'bob', 'cyd'].map(
-        async (name) => (await crm.customers.upsert({ identities: [{ type: 'email', value: `${name}@example.com` }] })).customer.id,
-      ),
-    );
-    // The plugin's own store: the audited one.
-    const rows = (crm as unknown as { visits: TableRepository<typeof visits> }).visits;
-    await rows.insertMany([
-      { id: 'v1', customerId: ada as string, minutes: 1 },
-      { id: 'v2', customerId: bob as string, minutes: 1 },
-      { id: 'v3', customerId: ada as string, minutes: 1 },
-      { id: 'v4', customerId: cyd as string, minutes: 1 },
-    ]);
+    const { crm, rows, ada, bob, cyd } = await auditedVisits(['ada', 'bob', 'ada', 'cyd']);
     const before = (await crm.audit.list({ limit: 100 })).items.length;
     await rows.updateMany([
       { key: { id: 'v1' }, changes: { minutes: 2 } },
@@ -339,9 +343,7 @@ describe.each(targets.map((target) => [target.name, target] as const))('updateMa
     ]);
     const entries = (await crm.audit.list({ limit: 100 })).items.slice(before);
     expect(entries.map((entry) => entry.customerId).sort()).toEqual([ada, bob].sort());
-    expect((await crm.audit.list({ customerId: cyd as string })).items.filter((entry) => entry.operation.includes('updateMany'))).toEqual(
-      [],
-    );
+    expect((await crm.audit.list({ customerId: cyd })).items.filter((entry) => entry.operation.includes('updateMany'))).toEqual([]);
     // None applied: no entry at all.
     await rows.updateMany([{ key: { id: 'v4' }, changes: { minutes: 3 }, options: { where: { minutes: 9 } } }]);
     expect((await crm.audit.list({ limit: 100 })).items).toHaveLength(before + entries.length);
@@ -364,6 +366,40 @@ describe.each(targets.map((target) => [target.name, target] as const))('updateMa
     expect(swap).toMatchObject({ code: 'TABLE_UNIQUE_VIOLATION' });
     expect(await rows.get({ id: 'a' })).toEqual({ id: 'a', seat: 1 });
     expect(await rows.get({ id: 'b' })).toEqual({ id: 'b', seat: 2 });
+  });
+
+  it('audits a row moved to another customer for both, and a deleted row for its customer; nothing for what did not apply', async () => {
+    const { crm, rows, ada, bob, cyd } = await auditedVisits(['ada', 'ada', 'cyd', 'cyd']);
+    let seen = (await crm.audit.list({ limit: 1000 })).items.length;
+    const written = async (operation: string, write: () => Promise<unknown>) => {
+      await write();
+      const entries = (await crm.audit.list({ limit: 1000 })).items;
+      const added = entries.slice(seen).filter((entry) => entry.operation.includes(operation));
+      seen = entries.length;
+      return added.map((entry) => entry.customerId).sort();
+    };
+    // update: the row afterwards names Bob, the row before it Ada.
+    expect(await written('update', () => rows.update({ id: 'v1' }, { customerId: bob }))).toEqual([ada, bob].sort());
+    // A change that keeps the customer names that one customer.
+    expect(await written('update', () => rows.update({ id: 'v2' }, { minutes: 5 }))).toEqual([ada]);
+    // updateMany: v2 moves from Ada to Bob, v3 changes in place for Cyd; v4's move does not apply.
+    expect(
+      await written('updateMany', () =>
+        rows.updateMany([
+          { key: { id: 'v2' }, changes: { customerId: bob } },
+          { key: { id: 'v3' }, changes: { minutes: 7 } },
+          { key: { id: 'v4' }, changes: { customerId: ada }, options: { where: { minutes: 99 } } },
+        ]),
+      ),
+    ).toEqual([ada, bob, cyd].sort());
+    expect(await rows.get({ id: 'v4' })).toMatchObject({ customerId: cyd });
+    // upsert of an existing row to another customer: both.
+    expect(await written('upsert', () => rows.upsert({ id: 'v4', customerId: bob, minutes: 1 }))).toEqual([bob, cyd].sort());
+    // delete: the customer the row had (its key names nobody); a delete of nothing writes nothing.
+    expect(await written('delete', () => rows.delete({ id: 'v3' }))).toEqual([cyd]);
+    expect(await written('delete', () => rows.delete({ id: 'v3' }))).toEqual([]);
+    expect(await crm.audit.verify()).toMatchObject({ ok: true });
+    await crm.close();
   });
 
   it('races updateMany in opposite orders through an audited Crm (a transaction each): no deadlock escapes, each row ends as one of the calls left it (15 rounds)', async () => {

@@ -128,13 +128,18 @@ function wrap(inner: TenantStore, parts: AuditedStoreParts, written: WrittenSubj
       if (key === 'table') {
         return (declaration: AnyTableDeclaration) => {
           const table = target.table(declaration);
-          return auditedTable(table, (method, args) =>
-            audited(
-              () => (table as unknown as Record_)[method]?.(...args) as Promise<unknown>,
-              (result) => tableSubjects(table.declaration, args, result),
+          return auditedTable(table, (method, args) => {
+            // The customers the rows belonged to before the write, inside its transaction.
+            let before: (string | null)[] = [];
+            return audited(
+              async () => {
+                before = await ownersBefore(table, method, args);
+                return (table as unknown as Record_)[method]?.(...args) as Promise<unknown>;
+              },
+              (result) => tableSubjects(table.declaration, method, args, result, before),
               (tx) => (tx.table(declaration) as unknown as Record_)[method]?.(...args) as Promise<unknown>,
-            ),
-          );
+            );
+          });
         };
       }
       if (key === 'reassignTableRows') {
@@ -152,21 +157,75 @@ function wrap(inner: TenantStore, parts: AuditedStoreParts, written: WrittenSubj
   return store;
 }
 
-/** The customers a plugin-table write names: its rows' customer reference, when the table has one and the row gives it. */
-function tableSubjects(declaration: AnyTableDeclaration, args: unknown[], result: unknown): (string | null)[] {
+type TableRow = Record<string, unknown>;
+type Applied = { applied: boolean; row: TableRow | null };
+
+/** The table's customer-reference column, if it has one. */
+function customerRefColumn(declaration: AnyTableDeclaration): string | undefined {
+  return Object.entries(declaration.columns as Record<string, Column<unknown>>).find(([, column]) => column.spec.customerRef)?.[0];
+}
+
+/**
+ * The customers a plugin-table write names: its rows' customer reference, when the table has
+ * one and the row gives it — the row as it is afterwards for `update` and `updateMany`, the
+ * row given for inserts and upserts (a delete's is read before it, see {@link ownersBefore}).
+ */
+function tableSubjects(
+  declaration: AnyTableDeclaration,
+  method: string,
+  args: unknown[],
+  result: unknown,
+  before: readonly (string | null)[],
+): (string | null)[] {
   // A conditional update that did not apply, or a delete of nothing, wrote nothing.
   if (result === false || (typeof result === 'object' && result !== null && (result as { applied?: unknown }).applied === false)) return [];
-  const refColumn = Object.entries(declaration.columns as Record<string, Column<unknown>>).find(
-    ([, column]) => column.spec.customerRef,
-  )?.[0];
-  // updateMany: the rows it changed, as they are afterwards.
+  const refColumn = customerRefColumn(declaration);
   const changed = Array.isArray(result)
-    ? (result as { applied: boolean; row: Record<string, unknown> | null }[]).filter((entry) => entry.applied).map((entry) => entry.row)
-    : null;
+    ? (result as Applied[]).filter((entry) => entry.applied).map((entry) => entry.row)
+    : typeof result === 'object' && result !== null && (result as Partial<Applied>).applied === true
+      ? [(result as Applied).row]
+      : null;
   if (changed?.length === 0) return [];
-  const rows = changed ?? (Array.isArray(args[0]) ? (args[0] as Record<string, unknown>[]) : [args[0] as Record<string, unknown>]);
-  const subjects = rows.map((row) => (refColumn && typeof row?.[refColumn] === 'string' ? (row[refColumn] as string) : null));
+  // A delete's key names nobody: its customer is the one its row had, read before it.
+  const given = method === 'delete' ? [] : Array.isArray(args[0]) ? (args[0] as TableRow[]) : [args[0] as TableRow];
+  const after = (changed ?? given).map((row) => (refColumn && typeof row?.[refColumn] === 'string' ? (row[refColumn] as string) : null));
+  const subjects = [...after, ...wroteBefore(method, result, before)];
+  // Something was written: at least one entry, naming nobody when no row names a customer.
   return subjects.length > 0 ? subjects : [null];
+}
+
+/**
+ * Where a write can take rows from a customer (a delete, or a change or upsert that sets the
+ * customer reference), the customers those rows belong to before it, one per write in order
+ * (null: not read, or no row). Read only for tables with a customer reference, so a row moved
+ * from Ada to Bob is audited for both, and a deleted row for its customer.
+ */
+async function ownersBefore(table: TableRepository<AnyTableDeclaration>, method: string, args: unknown[]): Promise<(string | null)[]> {
+  const refColumn = customerRefColumn(table.declaration);
+  if (!refColumn) return [];
+  const keyOf = (row: TableRow) => Object.fromEntries(table.declaration.primaryKey.map((name: string) => [name, row[name]]));
+  const ownerOf = async (key: TableRow) => {
+    const row = (await table.get(key as never)) as TableRow | null;
+    return typeof row?.[refColumn] === 'string' ? (row[refColumn] as string) : null;
+  };
+  const moves = (changes: unknown) => typeof changes === 'object' && changes !== null && Object.hasOwn(changes, refColumn);
+  if (method === 'delete') return [await ownerOf(args[0] as TableRow)];
+  if (method === 'update') return moves(args[1]) ? [await ownerOf(args[0] as TableRow)] : [];
+  if (method === 'upsert') return [await ownerOf(keyOf(args[0] as TableRow))];
+  if (method !== 'updateMany' || !Array.isArray(args[0])) return [];
+  const owners: (string | null)[] = [];
+  for (const update of args[0] as { key: TableRow; changes: unknown }[])
+    owners.push(moves(update?.changes) ? await ownerOf(update.key) : null);
+  return owners;
+}
+
+/** The before-owners of the writes that applied (see {@link ownersBefore}). */
+function wroteBefore(method: string, result: unknown, before: readonly (string | null)[]): string[] {
+  const applied =
+    method === 'updateMany' && Array.isArray(result)
+      ? (result as Applied[]).map((entry) => entry.applied)
+      : [result === true || (typeof result === 'object' && result !== null && (result as Partial<Applied>).applied !== false)];
+  return before.filter((owner, index): owner is string => owner !== null && applied[index] === true);
 }
 
 /** A plugin table's repository whose writes go through `write`. */
