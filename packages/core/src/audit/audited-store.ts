@@ -1,4 +1,5 @@
 import type { InsertStatus, MetricsIncrement, TenantStore } from '../contracts/storage.js';
+import { ValidationError } from '../errors/error-classes.js';
 import type { ConsentRecord } from '../model/consent.js';
 import type { Customer } from '../model/customer.js';
 import type { Interaction } from '../model/interaction.js';
@@ -205,7 +206,11 @@ async function ownersBefore(table: TableRepository<AnyTableDeclaration>, method:
   if (!refColumn) return [];
   const keyOf = (row: TableRow) => Object.fromEntries(table.declaration.primaryKey.map((name: string) => [name, row[name]]));
   const ownerOf = async (key: TableRow) => {
-    const row = (await table.get(key as never)) as TableRow | null;
+    // A bad key is the write's to report (naming its own field and position), not this read's.
+    const row = (await table.get(key as never).catch((error: unknown) => {
+      if (error instanceof ValidationError) return null;
+      throw error;
+    })) as TableRow | null;
     return typeof row?.[refColumn] === 'string' ? (row[refColumn] as string) : null;
   };
   const moves = (changes: unknown) => typeof changes === 'object' && changes !== null && Object.hasOwn(changes, refColumn);
