@@ -10,7 +10,6 @@ import type { RapportPlugin } from './define-plugin.js';
  */
 const uniqueKey: { readonly [K in keyof ContributionPoints]?: (value: ContributionPoints[K]) => string } = {
   routes: (route) => `${route.method} ${route.path}`,
-  commands: (command) => command.name,
   channels: (channel) => channel.id,
 };
 
