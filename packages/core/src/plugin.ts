@@ -138,6 +138,7 @@ export type {
   ColumnCondition,
   ColumnsOf,
   FindOptions,
+  GetOptions,
   InsertOf,
   IsOptional,
   KeyOf,

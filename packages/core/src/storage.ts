@@ -80,6 +80,7 @@ export { inspectMemoryState } from './storage/memory/memory-storage.js';
 export { physicalColumnName, physicalTableName, pluginSlug, TENANT_COLUMN } from './tables/physical-names.js';
 export {
   type CheckedUpdate,
+  checkGetOptions,
   checkRowList,
   checkUpdate,
   checkUpdateList,

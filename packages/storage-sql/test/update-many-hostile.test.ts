@@ -402,6 +402,26 @@ describe.each(targets.map((target) => [target.name, target] as const))('updateMa
     await crm.close();
   });
 
+  it('audits two moves of one row at once for whom each took it from: the second names the customer the first gave it to (20 rounds)', async () => {
+    const { crm, rows, ada, bob, cyd } = await auditedVisits(['ada']);
+    const plain = crm.storage.forTenant(crm.tenantId).table(visits);
+    const moves = [
+      () => rows.update({ id: 'v1' }, { customerId: bob }),
+      () => rows.updateMany([{ key: { id: 'v1' }, changes: { customerId: cyd } }]),
+    ];
+    for (let round = 0; round < 20; round++) {
+      await plain.update({ id: 'v1' }, { customerId: ada });
+      const seen = (await crm.audit.list({ limit: 1000 })).items.length;
+      await Promise.all(moves.map((move) => move()));
+      const added = (await crm.audit.list({ limit: 1000 })).items.slice(seen).map((entry) => entry.customerId);
+      const last = (await plain.get({ id: 'v1' }))?.customerId;
+      const first = last === bob ? cyd : bob;
+      // Ada lost the row once; the customer who had it in between is named by both moves.
+      expect(added.sort(), `round ${round}`).toEqual([ada, first, first, last].sort());
+    }
+    await crm.close();
+  });
+
   it('races updateMany in opposite orders through an audited Crm (a transaction each): no deadlock escapes, each row ends as one of the calls left it (15 rounds)', async () => {
     const crm = await createTestCrm({
       storage,

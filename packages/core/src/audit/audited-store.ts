@@ -199,15 +199,20 @@ function tableSubjects(
  * Where a write can take rows from a customer (a delete, or a change or upsert that sets the
  * customer reference), the customers those rows belong to before it, one per write in order
  * (null: not read, or no row). Read only for tables with a customer reference, so a row moved
- * from Ada to Bob is audited for both, and a deleted row for its customer.
+ * from Ada to Bob is audited for both, and a deleted row for its customer. Each row is read
+ * with a lock, inside the write's transaction: a concurrent move of the same row then waits,
+ * or is waited for, and the owner read is the one this write takes the row from. An
+ * `updateMany` that moves any row reads every row of the call, in key order as the write
+ * itself locks them, so two such calls cannot deadlock on each other's reads.
  */
 async function ownersBefore(table: TableRepository<AnyTableDeclaration>, method: string, args: unknown[]): Promise<(string | null)[]> {
   const refColumn = customerRefColumn(table.declaration);
   if (!refColumn) return [];
-  const keyOf = (row: TableRow) => Object.fromEntries(table.declaration.primaryKey.map((name: string) => [name, row[name]]));
+  const primaryKey = table.declaration.primaryKey as readonly string[];
+  const keyOf = (row: TableRow) => Object.fromEntries(primaryKey.map((name) => [name, row[name]]));
   const ownerOf = async (key: TableRow) => {
     // A bad key is the write's to report (naming its own field and position), not this read's.
-    const row = (await table.get(key as never).catch((error: unknown) => {
+    const row = (await table.get(key as never, { lock: true }).catch((error: unknown) => {
       if (error instanceof ValidationError) return null;
       throw error;
     })) as TableRow | null;
@@ -218,10 +223,30 @@ async function ownersBefore(table: TableRepository<AnyTableDeclaration>, method:
   if (method === 'update') return moves(args[1]) ? [await ownerOf(args[0] as TableRow)] : [];
   if (method === 'upsert') return [await ownerOf(keyOf(args[0] as TableRow))];
   if (method !== 'updateMany' || !Array.isArray(args[0])) return [];
-  const owners: (string | null)[] = [];
-  for (const update of args[0] as { key: TableRow; changes: unknown }[])
-    owners.push(moves(update?.changes) ? await ownerOf(update.key) : null);
+  const updates = args[0] as ({ key?: TableRow; changes?: unknown } | null)[];
+  if (!updates.some((update) => moves(update?.changes))) return [];
+  const owners: (string | null)[] = new Array(updates.length).fill(null);
+  const order = updates.map((_, index) => index).sort((a, b) => compareKeys(primaryKey, updates[a]?.key, updates[b]?.key));
+  for (const index of order) {
+    const update = updates[index];
+    const owner = update?.key ? await ownerOf(update.key) : null;
+    if (moves(update?.changes)) owners[index] = owner;
+  }
   return owners;
+}
+
+/** Orders two keys column by column (Dates by their time), as the storages order the rows they lock. */
+function compareKeys(primaryKey: readonly string[], a: TableRow | undefined, b: TableRow | undefined): number {
+  const part = (key: TableRow | undefined, name: string) => {
+    const value = typeof key === 'object' && key !== null ? key[name] : undefined;
+    return value instanceof Date ? value.getTime() : value;
+  };
+  for (const name of primaryKey) {
+    const [left, right] = [part(a, name), part(b, name)] as [string | number, string | number];
+    if (left < right) return -1;
+    if (left > right) return 1;
+  }
+  return 0;
 }
 
 /** The before-owners of the writes that applied (see {@link ownersBefore}). */

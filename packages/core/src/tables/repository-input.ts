@@ -31,6 +31,18 @@ export function checkUpdateOptions(binding: TableBinding, options: unknown, reje
   };
 }
 
+/** Checks the options of `get` (shared by every storage): `lock` is a boolean when given. */
+export function checkGetOptions(binding: TableBinding, options: unknown): { lock: boolean } {
+  if (options === undefined) return { lock: false };
+  const table = binding.declaration.name;
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new ValidationError(TableErrorCode.InvalidQuery, [{ path: [table, 'options'], message: 'must be an object' }]);
+  const { lock } = options as { lock?: unknown };
+  if (lock !== undefined && typeof lock !== 'boolean')
+    throw new ValidationError(TableErrorCode.InvalidQuery, [{ path: [table, 'lock'], message: 'must be a boolean' }]);
+  return { lock: lock === true };
+}
+
 /** Checks the rows of `insertMany`: a list, each row valid; issues name the row index. */
 export function checkRowList(table: string, rows: unknown): unknown[] {
   if (!Array.isArray(rows)) throw new ValidationError(TableErrorCode.InvalidValue, [{ path: [table], message: 'rows must be a list' }]);

@@ -1,6 +1,17 @@
 import type { Page } from '../model/page.js';
 import type { AnyTableDeclaration } from './define-table.js';
-import type { FindOptions, InsertOf, KeyOf, PatchOf, RowOf, TableUpdate, TableWhere, UpdateOptions, UpdateResult } from './table-types.js';
+import type {
+  FindOptions,
+  GetOptions,
+  InsertOf,
+  KeyOf,
+  PatchOf,
+  RowOf,
+  TableUpdate,
+  TableWhere,
+  UpdateOptions,
+  UpdateResult,
+} from './table-types.js';
 
 /**
  * The rows of one plugin table for one tenant, from `TenantStore.table(declaration)`. Every
@@ -18,8 +29,8 @@ export interface TableRepository<T extends AnyTableDeclaration> {
    * key (or two rows of the call sharing one) fails it with `TABLE_UNIQUE_VIOLATION`.
    */
   insertMany(rows: readonly InsertOf<T>[]): Promise<void>;
-  /** The row with this primary key, or null. */
-  get(key: KeyOf<T>): Promise<RowOf<T> | null>;
+  /** The row with this primary key, or null; with `lock`, locked until the transaction ends. */
+  get(key: KeyOf<T>, options?: GetOptions): Promise<RowOf<T> | null>;
   /** Rows matching `where`, in `orderBy` order, one page at a time. */
   find(options?: FindOptions<T>): Promise<Page<RowOf<T>>>;
   /** How many rows match `where`. */

@@ -72,6 +72,18 @@ export interface FindOptions<T extends AnyTableDeclaration> {
   cursor?: string;
 }
 
+/** Options of `TableRepository.get`. */
+export interface GetOptions {
+  /**
+   * Inside a transaction, lock the row until the transaction ends (`FOR UPDATE` on MySQL, `FOR
+   * NO KEY UPDATE` on PostgreSQL), so what is read stays true until the transaction writes on
+   * it: a read-modify-write that cannot interleave with another writer's. Storages that run
+   * write transactions one at a time (SQLite, memory) only read, as does a call outside a
+   * transaction.
+   */
+  lock?: boolean;
+}
+
 /** What `update` takes besides the key and the changes. */
 export interface UpdateOptions<T extends AnyTableDeclaration> {
   /** Apply only if the version column still holds this value (optimistic concurrency). */

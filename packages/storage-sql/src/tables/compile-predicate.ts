@@ -8,15 +8,26 @@ const OPERATORS = { eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' }
 const TRUE = sql<SqlBool>`(1 = 1)`;
 const FALSE = sql<SqlBool>`(1 = 0)`;
 
-/** Compiles a checked where to SQL; values are always bound, columns come from the declaration. */
-export function compilePredicate(binding: TableBinding, dialect: SqlDialect, predicate: Predicate): Expression<SqlBool> {
+/** What stands for a predicate's value in SQL: by default the value bound as a parameter. */
+export type BindValue = (column: string, value: unknown) => Expression<unknown>;
+
+/**
+ * Compiles a checked where to SQL; values are always bound (or, with `bindValue`, stand for
+ * bound values elsewhere in the statement), columns come from the declaration.
+ */
+export function compilePredicate(
+  binding: TableBinding,
+  dialect: SqlDialect,
+  predicate: Predicate,
+  bindValue?: BindValue,
+): Expression<SqlBool> {
   const ref = (column: string) => sql.ref(binding.columns[column] as string);
-  const bind = (column: string, value: unknown) => sql.val(toDb(dialect, binding.specs[column] as ColumnSpec, value));
+  const bind: BindValue = bindValue ?? ((column, value) => sql.val(toDb(dialect, binding.specs[column] as ColumnSpec, value)));
   switch (predicate.kind) {
     case 'and':
     case 'or': {
       if (predicate.items.length === 0) return predicate.kind === 'and' ? TRUE : FALSE;
-      const parts = predicate.items.map((item) => compilePredicate(binding, dialect, item));
+      const parts = predicate.items.map((item) => compilePredicate(binding, dialect, item, bind));
       return sql<SqlBool>`(${sql.join(parts, sql.raw(predicate.kind === 'and' ? ' and ' : ' or '))})`;
     }
     case 'null':

@@ -3,6 +3,7 @@ import {
   type AnyTableDeclaration,
   type ColumnSpec,
   type FindOptions,
+  type GetOptions,
   type InsertOf,
   type KeyOf,
   type PatchOf,
@@ -17,6 +18,7 @@ import {
 import {
   type CheckedUpdate,
   checkFind,
+  checkGetOptions,
   checkInsertRow,
   checkKey,
   checkRowList,
@@ -34,6 +36,7 @@ import { TableCells } from '../encryption/table-cells.js';
 import { atomically, chunksFor, type SqlContext } from '../repositories/sql-context.js';
 import { wrapDriverError } from '../storage-errors.js';
 import { compileAfter, compilePredicate } from './compile-predicate.js';
+import { predicateShape } from './predicate-shape.js';
 import { fromDb, toDb } from './table-column-types.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: plugin tables are not in the Kysely schema type.
@@ -58,6 +61,8 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
   private readonly rejectsNul: boolean;
   /** The encrypted cells, when the storage encrypts and the table has personal columns. */
   private readonly cells: TableCells | undefined;
+  /** Every column's name, physical name and spec, in declaration order: what reading a row walks. */
+  private readonly readColumns: readonly { name: string; physical: string; spec: ColumnSpec }[];
 
   constructor(
     private readonly ctx: SqlContext,
@@ -68,6 +73,7 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
     this.key = binding.declaration.primaryKey as readonly string[];
     this.rejectsNul = ctx.dialect.rejectsNul;
     this.cells = TableCells.of(ctx, binding);
+    this.readColumns = Object.entries(binding.specs).map(([name, spec]) => ({ name, physical: binding.columns[name] as string, spec }));
   }
 
   private get db(): AnyDb {
@@ -134,10 +140,14 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
     );
   }
 
-  async get(key: KeyOf<T>): Promise<RowOf<T> | null> {
+  async get(key: KeyOf<T>, options?: GetOptions): Promise<RowOf<T> | null> {
     const checked = checkKey(this.binding, key, this.rejectsNul);
+    const lock = checkGetOptions(this.binding, options).lock && this.ctx.inTransaction ? this.ctx.dialect.rowLock : null;
     return this.run('get', async () => {
-      const row = await this.db.selectFrom(this.table).selectAll().where(this.keyCondition(checked)).executeTakeFirst();
+      const query = this.db.selectFrom(this.table).selectAll().where(this.keyCondition(checked));
+      // Outside a transaction a lock would end with the statement: reading is all it can do.
+      const locking = lock === 'for update' ? query.forUpdate() : lock === 'for no key update' ? query.forNoKeyUpdate() : query;
+      const row = await locking.executeTakeFirst();
       return row ? (this.fromDbRow(row) as RowOf<T>) : null;
     });
   }
@@ -285,6 +295,48 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
   }
 
   /**
+   * A group's conditions as one expression over per-row value arrays (`v._ver`, `v._p0`…),
+   * when every change has the same version test and a where of the same shape; null when
+   * they differ (or a value's column has no array type), `condition` null when none has one.
+   */
+  private sharedCondition(
+    group: readonly CheckedUpdate[],
+  ): { arrays: ArrayColumn<CheckedUpdate>[]; condition: Expression<SqlBool> | null } | null {
+    const version = this.declaration.version as string | undefined;
+    const shapes = group.map(({ condition }) => ({
+      versioned: condition.ifVersion !== null && version !== undefined,
+      where: condition.where ? predicateShape(condition.where) : null,
+    }));
+    const first = shapes[0];
+    if (!first) return null;
+    const same = (shape: (typeof shapes)[number]) => shape.versioned === first.versioned && shape.where?.shape === first.where?.shape;
+    if (!shapes.every(same)) return null;
+    const arrays: ArrayColumn<CheckedUpdate>[] = [];
+    const parts: Expression<SqlBool>[] = [];
+    const position = new Map(group.map((update, index) => [update, index]));
+    if (first.versioned && version !== undefined) {
+      arrays.push({ name: '_ver', type: 'bigint', value: (update) => update.condition.ifVersion });
+      parts.push(sql<SqlBool>`${sql.ref(this.binding.columns[version] as string)} = v._ver`);
+    }
+    const where = group[0]?.condition.where;
+    if (first.where && where) {
+      for (const [index, slot] of first.where.slots.entries()) {
+        const spec = this.binding.specs[slot.column] as ColumnSpec;
+        // JSON travels as text: compared with a jsonb column it would not match its type.
+        if (spec.kind === 'json' || !ARRAY_TYPES[spec.kind]) return null;
+        arrays.push({
+          name: `_p${index}`,
+          type: ARRAY_TYPES[spec.kind] as ArrayColumn<CheckedUpdate>['type'],
+          value: (update) => toDb(this.ctx.dialect, spec, shapes[position.get(update) as number]?.where?.slots[index]?.value),
+        });
+      }
+      let slot = 0;
+      parts.push(compilePredicate(this.binding, this.ctx.dialect, where, () => sql.ref(`v._p${slot++}`)));
+    }
+    return { arrays, condition: parts.length === 0 ? null : sql<SqlBool>`(${sql.join(parts, sql.raw(' and '))})` };
+  }
+
+  /**
    * Changes of the same columns in one statement, each row's own condition in the WHERE;
    * returns the rows it changed. PostgreSQL joins the new values as one array per column
    * (`unnest`, planned alike for any number of rows) and picks each row's condition by its
@@ -304,15 +356,20 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
       const arrayType = (name: string) => ARRAY_TYPES[(this.binding.specs[name] as ColumnSpec).kind] as ArrayColumn<CheckedUpdate>['type'];
       const keyValue = (update: CheckedUpdate, name: string) =>
         toDb(this.ctx.dialect, this.binding.specs[name] as ColumnSpec, update.key[name]);
+      const keyValues = this.key.map((name) => group.map((update) => keyValue(update, name)));
       const position = new Map(group.map((update, index) => [update, index]));
-      // `_k0`, `_c0`, `_i`: no physical column starts with `_`, so unqualified column names in
-      // the conditions never clash with the value arrays' names.
+      // Conditions that differ only in their values (every message's `status in (…) and
+      // jobId = …`) compile once, their values bound per row as arrays; others are picked
+      // per row by position.
+      const shared = this.sharedCondition(group);
+      // `_k0`, `_c0`, `_i`, `_p0`: no physical column starts with `_`, so unqualified column
+      // names in the conditions never clash with the value arrays' names.
       const arrays: ArrayColumn<CheckedUpdate>[] = [
-        { name: '_i', type: 'integer', value: (update) => position.get(update) },
+        ...(shared ? shared.arrays : [{ name: '_i', type: 'integer' as const, value: (update: CheckedUpdate) => position.get(update) }]),
         ...this.key.map((name, index) => ({
           name: `_k${index}`,
           type: arrayType(name),
-          value: (update: CheckedUpdate) => keyValue(update, name),
+          value: (update: CheckedUpdate) => keyValues[index]?.[position.get(update) as number],
         })),
         ...columns.map((name, index) => ({
           name: `_c${index}`,
@@ -322,25 +379,29 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
       ];
       for (const [index, name] of columns.entries()) set[this.binding.columns[name] as string] = sql.ref(`v._c${index}`);
       // The rows are found by key alone: the keys as a top-level `= any(…)` the primary key
-      // answers, whatever the conditions say. Each row's own condition is picked by its
-      // position in a CASE, not OR-ed: PostgreSQL lifts a test every branch of an OR shares
-      // (`status in (…)`) into an index scan, and on a table of many queued rows that scan
-      // read them all, each change (measured: 60–90 ms for 100 rows among 10,000 queued).
+      // answers, whatever the conditions say. Conditions are never OR-ed per row: PostgreSQL
+      // lifts a test every branch of an OR shares (`status in (…)`) into an index scan, and on
+      // a table of many queued rows that scan read them all, each change (measured: 60–90 ms
+      // for 100 rows among 10,000 queued).
       const keyMatch = keyColumns.map(
         (physical, index) =>
-          sql<SqlBool>`${sql.ref(`${this.table}.${physical}`)} = ${sql.ref(`v._k${index}`)} and ${sql.ref(`${this.table}.${physical}`)} = any(${sql.val(group.map((update) => keyValue(update, this.key[index] as string)))}::${sql.raw(arrayType(this.key[index] as string))}[])`,
+          sql<SqlBool>`${sql.ref(`${this.table}.${physical}`)} = ${sql.ref(`v._k${index}`)} and ${sql.ref(`${this.table}.${physical}`)} = any(${sql.val(keyValues[index])}::${sql.raw(arrayType(this.key[index] as string))}[])`,
       );
-      const arms = group.flatMap((update, index) => {
-        const matches = this.matchCondition(update.condition);
-        return matches ? [sql`when ${sql.lit(index)} then ${matches}`] : [];
-      });
       let statement = db
         .updateTable(this.table)
         .set(set)
         .from(unnestRows(group, arrays, 'v') as never)
         .where(sql<SqlBool>`${sql.ref(`${this.table}.tenant_id`)} = ${this.ctx.tenantId}`)
         .where(sql<SqlBool>`${sql.join(keyMatch, sql.raw(' and '))}`);
-      if (arms.length > 0) statement = statement.where(sql<SqlBool>`(case v._i ${sql.join(arms, sql.raw(' '))} else true end)`);
+      if (shared) {
+        if (shared.condition) statement = statement.where(shared.condition);
+      } else {
+        const arms = group.flatMap((update, index) => {
+          const matches = this.matchCondition(update.condition);
+          return matches ? [sql`when ${sql.lit(index)} then ${matches}`] : [];
+        });
+        if (arms.length > 0) statement = statement.where(sql<SqlBool>`(case v._i ${sql.join(arms, sql.raw(' '))} else true end)`);
+      }
       const rows = await statement.returningAll(this.table as never).execute();
       return rows.map((row) => this.fromDbRow(row as DbRow));
     }
@@ -506,15 +567,14 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
 
   private fromDbRow(row: DbRow): TableRow {
     const out: TableRow = {};
-    const read = (name: string, spec: ColumnSpec) => fromDb(spec, row[this.binding.columns[name] as string]);
     if (!this.cells) {
-      for (const [name, spec] of Object.entries(this.binding.specs)) out[name] = read(name, spec);
+      for (const { name, physical, spec } of this.readColumns) out[name] = fromDb(spec, row[physical]);
       return out;
     }
     // Keys first: they are what each encrypted cell is bound to.
-    for (const name of this.key) out[name] = read(name, this.binding.specs[name] as ColumnSpec);
-    for (const [name, spec] of Object.entries(this.binding.specs))
-      if (!(name in out)) out[name] = fromDb(spec, this.cells.open(out, name, row[this.binding.columns[name] as string]));
+    for (const name of this.key) out[name] = fromDb(this.binding.specs[name] as ColumnSpec, row[this.binding.columns[name] as string]);
+    for (const { name, physical, spec } of this.readColumns)
+      if (!(name in out)) out[name] = fromDb(spec, this.cells.open(out, name, row[physical]));
     return out;
   }
 

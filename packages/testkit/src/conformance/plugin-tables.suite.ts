@@ -392,6 +392,30 @@ export function pluginTablesSuite(ctx: ConformanceContext, rounds = 30): void {
       expect(await counters.count({ scope: 'race' })).toBe(rounds);
     });
 
+    it('loses no increment when transactions read a row with lock and write it back at once, every round', async () => {
+      const store = ctx.freshTenant();
+      const key = { scope: 'lock', name: 'n' };
+      await store.table(countersTable).insert(key);
+      const writers = 6;
+      for (let round = 0; round < Math.min(rounds, 10); round++) {
+        await Promise.all(
+          Array.from({ length: writers }, () =>
+            store.transaction(async (tx) => {
+              const counters = tx.table(countersTable);
+              // Read, then written back from what was read: without the lock two of them read the same value.
+              const row = await counters.get(key, { lock: true });
+              await counters.update(key, { value: (row?.value ?? 0) + 1 });
+            }),
+          ),
+        );
+        expect((await store.table(countersTable).get(key))?.value, `round ${round}`).toBe((round + 1) * writers);
+      }
+      // Outside a transaction a lock only reads.
+      expect((await store.table(countersTable).get(key, { lock: true }))?.value).toBe(Math.min(rounds, 10) * writers);
+      await expectCode(store.table(countersTable).get(key, { lock: 'yes' } as never), 'TABLE_INVALID_QUERY', ['counters', 'lock']);
+      await expectCode(store.table(countersTable).get(key, 'lock' as never), 'TABLE_INVALID_QUERY', ['counters', 'options']);
+    });
+
     it('refuses bad input with typed errors naming table.column, writing nothing', async () => {
       const store = ctx.freshTenant();
       const tickets = store.table(ticketsTable);

@@ -1,7 +1,7 @@
 import { ConflictError } from '../../errors/error-classes.js';
 import type { Page } from '../../model/page.js';
 import type { AnyTableDeclaration } from '../../tables/define-table.js';
-import { type CheckedUpdate, checkRowList, checkUpdate, checkUpdateList } from '../../tables/repository-input.js';
+import { type CheckedUpdate, checkGetOptions, checkRowList, checkUpdate, checkUpdateList } from '../../tables/repository-input.js';
 import { compareRows, isAfter, matchesPredicate } from '../../tables/row-matching.js';
 import type { TableBinding } from '../../tables/table-binding.js';
 import { TableErrorCode } from '../../tables/table-error-codes.js';
@@ -9,6 +9,7 @@ import { checkFind, checkWhere, encodeTableCursor } from '../../tables/table-que
 import type { TableRepository } from '../../tables/table-repository.js';
 import type {
   FindOptions,
+  GetOptions,
   InsertOf,
   KeyOf,
   PatchOf,
@@ -59,8 +60,10 @@ export class MemoryTableRepository<T extends AnyTableDeclaration> implements Tab
     });
   }
 
-  async get(key: KeyOf<T>): Promise<RowOf<T> | null> {
+  async get(key: KeyOf<T>, options?: GetOptions): Promise<RowOf<T> | null> {
     const checked = checkKey(this.binding, key, false);
+    // Memory runs one write transaction at a time: a lock has nothing to add to the read.
+    checkGetOptions(this.binding, options);
     return this.ctx.exec((state) => {
       const row = this.rows(state).get(this.rowKey(checked));
       return row ? (copyRow(row) as RowOf<T>) : null;
