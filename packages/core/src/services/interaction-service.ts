@@ -148,10 +148,16 @@ export class InteractionService<TProps = Record<string, unknown>> {
     outcomes: (RecordOutcome<TProps> | undefined)[],
   ): Promise<BatchWrite<TProps>> {
     let remaining = pending;
+    // Most batches name live customers by id: locking them first answers who they are too.
+    let lockFirst = true;
     for (;;) {
       try {
-        return await retryOnConflict(() => this.store.transaction((tx) => this.writeBatch(tx, remaining, now)));
+        return await retryOnConflict(() => this.store.transaction((tx) => this.writeBatch(tx, remaining, now, lockFirst)));
       } catch (error) {
+        if (error instanceof NotAllLive) {
+          lockFirst = false;
+          continue;
+        }
         if (!(error instanceof HookRefusals)) throw error;
         for (const [index, outcome] of error.refused) outcomes[index] = outcome as RecordOutcome<TProps>;
         remaining = remaining.filter((item) => !error.refused.has(item.index));
@@ -160,13 +166,14 @@ export class InteractionService<TProps = Record<string, unknown>> {
   }
 
   /** One attempt at writing a batch inside `tx`: the outcome of every pending item. */
-  private async writeBatch(tx: TenantStore, pending: readonly PendingItem[], now: Date): Promise<BatchWrite<TProps>> {
+  private async writeBatch(tx: TenantStore, pending: readonly PendingItem[], now: Date, lockFirst: boolean): Promise<BatchWrite<TProps>> {
     const outcomes = new Map<number, RecordOutcome<TProps>>();
-    const { customerIds, unknown } = await this.resolveCustomers(tx, pending, outcomes);
+    const locked = lockFirst ? await lockNamedCustomers(tx, pending) : null;
+    const { customerIds, unknown } = locked ?? (await this.resolveCustomers(tx, pending, outcomes));
     // The customers written to are locked before anything is written (so no merge can retire
     // one of them until this commits), and in id order before the new customers' identities
     // are inserted, so two batches cannot wait on each other.
-    await lockCustomers(tx, [...new Set(customerIds.values())]);
+    if (!locked) await lockCustomers(tx, [...new Set(customerIds.values())]);
     const refused = new Map<number, RecordOutcome<TProps>>();
     const created = await this.createUnknown(tx, pending, unknown, customerIds, refused);
     const interactions: { index: number; interaction: Interaction }[] = [];
@@ -327,6 +334,36 @@ function summarize<TProps>(outcomes: RecordOutcome<TProps>[]): RecordManyResult<
     else rejected++;
   }
   return { outcomes, stored, duplicates, rejected };
+}
+
+/**
+ * For a batch naming every customer by id: locks them (in id order, as `lockCustomers` does)
+ * and, when all are live, returns each item's customer — one statement where resolving and
+ * then locking take two. Null when an item names its customer by identity (they are resolved
+ * first); throws {@link NotAllLive}, rolling the attempt back and its locks with it, when an id
+ * is unknown or merged away: the attempt is made again resolving first, so locks are still
+ * only ever taken in one id order.
+ */
+async function lockNamedCustomers(
+  tx: TenantStore,
+  pending: readonly PendingItem[],
+): Promise<{ customerIds: Map<number, string>; unknown: Map<string, Identity> } | null> {
+  if (pending.length === 0 || pending.some((item) => item.identity !== null)) return null;
+  const ids = [...new Set(pending.map((item) => item.input.customerId as string))];
+  const live = await tx.customers.lockLive(ids);
+  if (ids.some((id) => !live.has(id))) throw new NotAllLive();
+  return { customerIds: new Map(pending.map((item) => [item.index, item.input.customerId as string])), unknown: new Map() };
+}
+
+/**
+ * A batch names a customer that is not live (unknown, or merged away): thrown to roll back an
+ * attempt that locked first, so the next one resolves first. A `RapportError` so the storage's
+ * transaction passes it through unwrapped; it never leaves the service.
+ */
+class NotAllLive extends RapportError {
+  constructor() {
+    super({ code: CoreErrorCode.Internal, kind: 'internal', message: 'a customer of the batch is not live', details: {} });
+  }
 }
 
 /**

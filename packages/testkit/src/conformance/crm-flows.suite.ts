@@ -75,6 +75,24 @@ export function crmFlowsSuite(ctx: ConformanceContext): void {
       expect(events.filter((event) => event.name === 'customer.merged')).toHaveLength(1);
     });
 
+    it('records a batch by id onto live and merged-away customers, rejecting only an unknown id; metrics counted once', async () => {
+      const { crm } = await crmFor(ctx);
+      const create = (name: string) => crm.customers.create({ identities: [{ type: 'email', value: `${name}@batch-ids.io` }] });
+      const [a, b, c] = [await create('a'), await create('b'), await create('c')];
+      const merged = await crm.customers.merge(a.id, b.id);
+      const purchase = (customerId: string, amount: number) => ({ customerId, channel: 'web', type: 'purchase', properties: { amount } });
+      // All live: one lock answers who they are. Then one merged away and one unknown among them.
+      const live = await crm.interactions.recordMany([purchase(merged.id, 1), purchase(c.id, 2)]);
+      expect(live.stored).toBe(2);
+      const mixed = await crm.interactions.recordMany([purchase(b.id, 4), purchase('no-such-customer', 8), purchase(c.id, 16)]);
+      expect(mixed.outcomes.map((outcome) => outcome.status)).toEqual(['stored', 'rejected', 'stored']);
+      expect(mixed.outcomes[1]?.status === 'rejected' && mixed.outcomes[1].error.code).toBe('CUSTOMER_NOT_FOUND');
+      expect(mixed.outcomes[0]?.status === 'stored' && mixed.outcomes[0].interaction.customerId).toBe(merged.id);
+      expect((await crm.customers.get(merged.id)).metrics).toMatchObject({ purchaseCount: 2, totalSpend: 5 });
+      expect((await crm.customers.get(c.id)).metrics).toMatchObject({ purchaseCount: 2, totalSpend: 18 });
+      expect((await crm.interactions.timeline(merged.id)).items).toHaveLength(2);
+    });
+
     it('runs two opposite parallel merges one after the other: both succeed, one merge is done', async () => {
       const { crm, events } = await crmFor(ctx);
       const a = await crm.customers.create({ identities: [{ type: 'email', value: 'p1@merge.io' }] });
