@@ -112,4 +112,5 @@ export {
   type ValueProblem,
   valueProblem,
 } from './tables/table-values.js';
+export { compareKeys } from './util/key-order.js';
 export { isWellFormed, type StorableOptions, type StorablePath, storableIssues } from './util/storable.js';

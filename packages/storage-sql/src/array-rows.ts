@@ -18,12 +18,19 @@ export function unnestRows<Row>(rows: readonly Row[], columns: readonly ArrayCol
     const elementType = column.type === 'jsonb' ? 'text' : column.type;
     return sql`${sql.val(rows.map(column.value))}::${sql.raw(elementType)}[]`;
   });
-  return sql`unnest(${sql.join(arrays)}) as ${sql.raw(alias)}(${sql.raw(columns.map((column) => column.name).join(', '))})`;
+  return sql`unnest(${sql.join(arrays)}) as ${sql.raw(alias)}(${sql.raw(columns.map((column) => quoted(column.name)).join(', '))})`;
+}
+
+/** A column name as a quoted identifier: a plugin's column may be called `when` or `order`. */
+function quoted(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /** The select list that casts JSON columns back from text. */
 export function unnestSelect<Row>(columns: readonly ArrayColumn<Row>[], alias: string): RawBuilder<unknown> {
   return sql.raw(
-    columns.map((column) => (column.type === 'jsonb' ? `${alias}.${column.name}::jsonb` : `${alias}.${column.name}`)).join(', '),
+    columns
+      .map((column) => (column.type === 'jsonb' ? `${alias}.${quoted(column.name)}::jsonb` : `${alias}.${quoted(column.name)}`))
+      .join(', '),
   );
 }

@@ -122,7 +122,9 @@ describe.each(targets.map((target) => [target.name, target] as const))('updateMa
         const run = ++tenants;
         const [many, single] = [storage.forTenant(`many-${run}`).table(stock), storage.forTenant(`single-${run}`).table(stock)];
         for (const table of [many, single]) {
-          await table.insertMany(rows.map((values, index) => ({ shelf: shelfOf(IDS[index] as string), id: IDS[index] as string, ...values })));
+          await table.insertMany(
+            rows.map((values, index) => ({ shelf: shelfOf(IDS[index] as string), id: IDS[index] as string, ...values })),
+          );
           for (const id of bumped) await table.update({ shelf: shelfOf(id), id }, { qty: 0 });
         }
         const together = await many.updateMany(updates);

@@ -60,7 +60,19 @@ const seats = defineTable('seats', {
   unique: [['seat']],
 });
 
-const BINDINGS = bindPluginTables('@acme/hostile', [events, aliased, odd, seats]);
+// Columns named by SQL keywords: every statement must quote them.
+const keywords = defineTable('keywords', {
+  columns: {
+    select: column.text({ maxLength: 40 }),
+    when: column.timestamp(),
+    order: column.integer(),
+    group: column.text({ maxLength: 40 }).nullable(),
+    user: column.boolean().default(false),
+  },
+  primaryKey: ['select'],
+});
+
+const BINDINGS = bindPluginTables('@acme/hostile', [events, aliased, odd, seats, keywords]);
 
 const targets = [
   { name: 'memory', fresh: async () => ({ open: async () => memoryStorage() as Storage, cleanup: async () => undefined }) },
@@ -286,6 +298,49 @@ describe.each(targets.map((target) => [target.name, target] as const))('updateMa
     ).toBe(true);
   });
 
+  it('counts the values of a condition into its statement: 500 changes each with an `in` list of 140 or 141 values', async () => {
+    const rows = tenant().table(odd);
+    await rows.insertMany(Array.from({ length: 500 }, (_, index) => ({ id: `q${index}`, flag: false, amount: 0, big: index % 140 })));
+    const values = (length: number) => Array.from({ length }, (_, value) => value);
+    for (const lengths of [
+      [140, 141],
+      [140, 140],
+    ]) {
+      const results = await rows.updateMany(
+        Array.from({ length: 500 }, (_, index) => ({
+          key: { id: `q${index}` },
+          changes: { amount: lengths[1] as number },
+          options: { where: { big: { in: values(lengths[index % 2] as number) } } },
+        })),
+      );
+      expect(results.every((result) => result.applied && result.row?.amount === lengths[1])).toBe(true);
+    }
+    expect(await rows.count({ amount: 140 })).toBe(500);
+  });
+
+  it('writes and reads columns named by SQL keywords (select, when, order, group, user) with every method', async () => {
+    const rows = tenant().table(keywords);
+    const at = new Date(Date.UTC(2026, 0, 1));
+    await rows.insertMany(
+      Array.from({ length: 30 }, (_, index) => ({ select: `k${index}`, when: at, order: index, group: index % 2 ? 'odd' : null })),
+    );
+    await rows.insert({ select: 'solo', when: at, order: 99 });
+    const marked = await rows.updateMany(
+      Array.from({ length: 10 }, (_, index) => ({
+        key: { select: `k${index}` },
+        changes: { user: true, group: 'set' },
+        options: { where: { order: { lt: 5 } } },
+      })),
+    );
+    expect(marked.map((result) => result.applied)).toEqual(Array.from({ length: 10 }, (_, index) => index < 5));
+    await rows.upsert({ select: 'k29', when: at, order: -1 });
+    const page = await rows.find({ where: { user: true, group: 'set' }, orderBy: [{ column: 'order', direction: 'desc' }], limit: 10 });
+    expect(page.items.map((row) => row.select)).toEqual(['k4', 'k3', 'k2', 'k1', 'k0']);
+    expect(await rows.count({ order: { lt: 0 } })).toBe(1);
+    expect(await rows.get({ select: 'solo' })).toEqual({ select: 'solo', when: at, order: 99, group: null, user: false });
+    expect(await rows.delete({ select: 'solo' })).toBe(true);
+  });
+
   it('races updateMany with update, upsert and delete on overlapping rows: every applied write counted once, many rounds', async () => {
     const store = tenant();
     const rows = store.table(odd);
@@ -418,6 +473,25 @@ describe.each(targets.map((target) => [target.name, target] as const))('updateMa
       const first = last === bob ? cyd : bob;
       // Ada lost the row once; the customer who had it in between is named by both moves.
       expect(added.sort(), `round ${round}`).toEqual([ada, first, first, last].sort());
+    }
+    await crm.close();
+  });
+
+  it('races an audited move of rows keyed beyond the BMP with an audited change of the same rows: no deadlock (40 rounds)', async () => {
+    // UTF-16 order puts U+1F600 before U+FF5A, code-point order (PostgreSQL's "C" keys) after:
+    // the audit's locked reads and the write must take the rows in one order.
+    const { crm, rows, bob, cyd } = await auditedVisits([]);
+    const keys = ['\u{1F600}', '\uFF5A'];
+    await rows.insertMany(keys.map((id) => ({ id, customerId: bob, minutes: 0 })));
+    for (let round = 0; round < 40; round++) {
+      const settled = await Promise.allSettled([
+        rows.updateMany(keys.map((id) => ({ key: { id }, changes: { customerId: round % 2 ? bob : cyd } }))),
+        new Promise((resolve) => setTimeout(resolve, round % 4)).then(() =>
+          rows.updateMany([...keys].reverse().map((id) => ({ key: { id }, changes: { minutes: round } }))),
+        ),
+      ]);
+      const failures = settled.filter((outcome) => outcome.status === 'rejected').map((outcome) => String(outcome.reason));
+      expect(failures, `round ${round}`).toEqual([]);
     }
     await crm.close();
   });

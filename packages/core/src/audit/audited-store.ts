@@ -6,6 +6,7 @@ import type { Interaction } from '../model/interaction.js';
 import type { Column } from '../tables/column.js';
 import type { AnyTableDeclaration } from '../tables/define-table.js';
 import type { TableRepository } from '../tables/table-repository.js';
+import { compareKeys } from '../util/key-order.js';
 
 /** The store an audited store wraps, for code that needs the storage's own object (the SQL escape hatch). */
 export const INNER_STORE: unique symbol = Symbol.for('rapport:inner-store');
@@ -226,27 +227,15 @@ async function ownersBefore(table: TableRepository<AnyTableDeclaration>, method:
   const updates = args[0] as ({ key?: TableRow; changes?: unknown } | null)[];
   if (!updates.some((update) => moves(update?.changes))) return [];
   const owners: (string | null)[] = new Array(updates.length).fill(null);
-  const order = updates.map((_, index) => index).sort((a, b) => compareKeys(primaryKey, updates[a]?.key, updates[b]?.key));
+  const keyAt = (index: number): TableRow =>
+    typeof updates[index]?.key === 'object' && updates[index]?.key !== null ? (updates[index]?.key as TableRow) : {};
+  const order = updates.map((_, index) => index).sort((a, b) => compareKeys(primaryKey, keyAt(a), keyAt(b)));
   for (const index of order) {
     const update = updates[index];
     const owner = update?.key ? await ownerOf(update.key) : null;
     if (moves(update?.changes)) owners[index] = owner;
   }
   return owners;
-}
-
-/** Orders two keys column by column (Dates by their time), as the storages order the rows they lock. */
-function compareKeys(primaryKey: readonly string[], a: TableRow | undefined, b: TableRow | undefined): number {
-  const part = (key: TableRow | undefined, name: string) => {
-    const value = typeof key === 'object' && key !== null ? key[name] : undefined;
-    return value instanceof Date ? value.getTime() : value;
-  };
-  for (const name of primaryKey) {
-    const [left, right] = [part(a, name), part(b, name)] as [string | number, string | number];
-    if (left < right) return -1;
-    if (left > right) return 1;
-  }
-  return 0;
 }
 
 /** The before-owners of the writes that applied (see {@link ownersBefore}). */

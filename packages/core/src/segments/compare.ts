@@ -6,14 +6,16 @@ import type { Scalar } from '../model/segment-definition.js';
  * unit, which differs for characters beyond the Basic Multilingual Plane.
  */
 export function compareCodePoints(a: string, b: string): number {
-  const left = [...a];
-  const right = [...b];
-  const length = Math.min(left.length, right.length);
-  for (let i = 0; i < length; i++) {
-    const diff = (left[i]?.codePointAt(0) ?? 0) - (right[i]?.codePointAt(0) ?? 0);
-    if (diff !== 0) return diff;
+  const length = Math.min(a.length, b.length);
+  for (let index = 0; index < length; index++) {
+    const [x, y] = [a.charCodeAt(index), b.charCodeAt(index)];
+    if (x === y) continue;
+    // A surrogate is half of a character above U+FFFF: after every character of one unit.
+    const [sx, sy] = [x >= 0xd800 && x <= 0xdfff, y >= 0xd800 && y <= 0xdfff];
+    if (sx !== sy) return sx ? 1 : -1;
+    return x < y ? -1 : 1;
   }
-  return left.length - right.length;
+  return a.length - b.length;
 }
 
 /**

@@ -31,3 +31,18 @@ export function predicateShape(predicate: Predicate): { shape: string; slots: Pr
   const shape = walk(predicate);
   return { shape, slots };
 }
+
+/** How many values a predicate binds: what a statement holding it pays in parameters. */
+export function predicateValueCount(predicate: Predicate): number {
+  switch (predicate.kind) {
+    case 'and':
+    case 'or':
+      return predicate.items.reduce((sum, item) => sum + predicateValueCount(item), 0);
+    case 'null':
+      return 0;
+    case 'in':
+      return predicate.values.length;
+    case 'compare':
+      return 1;
+  }
+}

@@ -25,6 +25,7 @@ import {
   checkUpdate,
   checkUpdateList,
   checkWhere,
+  compareKeys,
   encodeTableCursor,
   IssueList,
   type TableBinding,
@@ -36,7 +37,7 @@ import { TableCells } from '../encryption/table-cells.js';
 import { atomically, chunksFor, type SqlContext } from '../repositories/sql-context.js';
 import { wrapDriverError } from '../storage-errors.js';
 import { compileAfter, compilePredicate } from './compile-predicate.js';
-import { predicateShape } from './predicate-shape.js';
+import { predicateShape, predicateValueCount } from './predicate-shape.js';
 import { fromDb, toDb } from './table-column-types.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: plugin tables are not in the Kysely schema type.
@@ -199,7 +200,7 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
     // Rows are written in key order, whatever the order asked: two calls on overlapping rows
     // then lock them in the same order and cannot deadlock each other (inside a transaction,
     // an audited Crm's, a deadlock is not retried).
-    const ordered = [...checked].sort((a, b) => this.compareKeys(a.key, b.key));
+    const ordered = [...checked].sort((a, b) => compareKeys(this.key, a.key, b.key));
     // MySQL cannot say which rows an UPDATE changed, and encrypted cells are sealed per row:
     // one statement a change there, in one transaction.
     if (!this.ctx.dialect.supportsReturning || this.cells)
@@ -288,8 +289,12 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
       else groups.set(columns, [update]);
     }
     const perChange = this.key.length * 2 + 1;
+    // A condition's values are parameters too (a long `in` list in every change adds up).
+    const conditionValues = ({ condition }: CheckedUpdate) =>
+      (condition.ifVersion === null ? 0 : 1) + (condition.where ? predicateValueCount(condition.where) : 0);
     return [...groups.values()].flatMap((group) => {
-      const width = perChange + Object.keys(group[0]?.patch ?? {}).length * (this.key.length + 2) + 4;
+      const conditions = group.reduce((most, update) => Math.max(most, conditionValues(update)), 0);
+      const width = perChange + conditions + Object.keys(group[0]?.patch ?? {}).length * (this.key.length + 2) + 4;
       return chunksFor(group, width, this.ctx.dialect, 500);
     });
   }
@@ -421,16 +426,6 @@ export class SqlTableRepository<T extends AnyTableDeclaration> implements TableR
       .returningAll()
       .execute();
     return rows.map((row) => this.fromDbRow(row));
-  }
-
-  /** Orders two keys column by column (Dates by their time): the order rows are locked in. */
-  private compareKeys(a: TableRow, b: TableRow): number {
-    for (const name of this.key) {
-      const [left, right] = [encodeKeyPart(a[name]) as string | number, encodeKeyPart(b[name]) as string | number];
-      if (left < right) return -1;
-      if (left > right) return 1;
-    }
-    return 0;
   }
 
   /** A key as one string, to match changed rows to the changes asked. */
