@@ -1,9 +1,8 @@
-import { memoryStorage, type Storage } from '@rapport/core';
 import { column, defineTable, type TableUpdate } from '@rapport/core/plugin';
 import { bindPluginTables } from '@rapport/core/storage';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialectTargets } from './dialect-targets.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { freshStorages, useFreshStorage } from './fresh-storages.js';
 
 // updateMany against one `update` at a time on a twin tenant, with conditions of every kind:
 // on PostgreSQL, changes whose conditions differ only in their values share one compiled
@@ -96,30 +95,19 @@ function withoutUndefined<U extends { options: unknown }>(update: U): U {
   return rest as U;
 }
 
-const targets = [
-  { name: 'memory', fresh: async () => ({ open: async () => memoryStorage() as Storage, cleanup: async () => undefined }) },
-  ...(await dialectTargets()).map((target) => ({ name: target.name, fresh: () => target.fresh() })),
-];
-
-describe.each(targets.map((target) => [target.name, target] as const))('updateMany conditions on %s', (_name, target) => {
-  let database: { open(): Promise<Storage>; cleanup(): Promise<unknown> };
-  let storage: Storage;
+describe.each((await freshStorages()).map((target) => [target.name, target] as const))('updateMany conditions on %s', (_name, target) => {
+  const storageOf = useFreshStorage(target);
   let tenants = 0;
 
   beforeAll(async () => {
-    database = await target.fresh();
-    storage = await database.open();
-    await storage.migrate([], BINDINGS);
-  });
-  afterAll(async () => {
-    await storage?.close();
-    await database?.cleanup();
+    await storageOf().migrate([], BINDINGS);
   });
 
   it('answers every change as one update at a time would: applied, the row, the table afterwards', async () => {
     await fc.assert(
       fc.asyncProperty(runs, async ({ rows, bumped, updates }) => {
         const run = ++tenants;
+        const storage = storageOf();
         const [many, single] = [storage.forTenant(`many-${run}`).table(stock), storage.forTenant(`single-${run}`).table(stock)];
         for (const table of [many, single]) {
           await table.insertMany(
