@@ -8,7 +8,7 @@ import {
   type IdentityType,
   type Page,
 } from '@rapport/core';
-import { type CustomerRepository, decodeIdCursor, encodeCursor, type MetricsIncrement } from '@rapport/core/storage';
+import { type CustomerRepository, compareCodePoints, decodeIdCursor, encodeCursor, type MetricsIncrement } from '@rapport/core/storage';
 import type { Kysely } from 'kysely';
 import { openedCustomer, openedIdentityValue, storedIdentityValue, storedTraits } from '../encryption/customer-fields.js';
 import { type CustomerParts, customerFromRow, customerToRow, metricsToColumns } from '../rows.js';
@@ -56,7 +56,8 @@ export class SqlCustomerRepository implements CustomerRepository {
 
   lockLive(ids: readonly string[]): Promise<Set<string>> {
     return guarded(this.ctx, 'lock customers', async () => {
-      const unique = [...new Set(ids)].sort();
+      // In code-point order, as the `order by id` of each chunk locks them (ids are `collate "C"`).
+      const unique = [...new Set(ids)].sort(compareCodePoints);
       const { rowLock } = this.ctx.dialect;
       if (!rowLock && this.ctx.native) {
         const resolved = this.ctx.native.resolveIds(this.ctx.tenantId, unique);
